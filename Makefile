@@ -1,0 +1,49 @@
+# The README's two commands: `make demo` and `make test`. Everything else is a helper target.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SCALE ?= demo
+PORT ?= 8050
+WORKERS ?= 2
+
+.PHONY: demo test install browser-deps data build serve bench lint clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install -q --no-deps -c constraints.txt gbstats scikit-uplift
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Build the demo warehouse from a freshly simulated platform export and serve the reports.
+demo: $(STAMP)
+	$(BIN)/reelmart demo --scale $(SCALE) --port $(PORT) --workers $(WORKERS)
+
+## Install everything the tests need (Python packages, Debian's chromium + CJK fonts) and run the suite.
+test: $(STAMP) browser-deps
+	$(BIN)/python -m pytest
+
+browser-deps:
+	@bash .ci/install-browser
+
+data: $(STAMP)
+	$(BIN)/reelmart generate --scale $(SCALE)
+
+build: $(STAMP)
+	$(BIN)/reelmart build
+
+serve: $(STAMP)
+	$(BIN)/reelmart serve --port $(PORT) --workers $(WORKERS)
+
+bench: $(STAMP)
+	$(BIN)/reelmart bench all
+
+lint: $(STAMP)
+	$(BIN)/ruff check reelmart models_ml webreport tests
+
+clean:
+	rm -rf data target logs test-artifacts
