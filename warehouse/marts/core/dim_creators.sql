@@ -1,0 +1,40 @@
+with creators as (
+    select * from {{ ref('stg_platform__creators') }}
+    where reject_reason is null
+),
+
+videos as (
+    select
+        creator_id,
+        count(*) as videos_published,
+        cast(sum(views) as bigint) as views,
+        sum(watch_seconds) as watch_seconds,
+        cast(sum(completed_views) as bigint) as completed_views,
+        cast(sum(likes) as bigint) as likes,
+        cast(sum(comments) as bigint) as comments,
+        cast(sum(shares) as bigint) as shares,
+        cast(sum(follows) as bigint) as follows
+    from {{ ref('dim_videos') }}
+    group by creator_id
+),
+
+final as (
+    select
+        creators.creator_id,
+        creators.handle,
+        creators.primary_category,
+        creators.joined_at,
+        creators.is_verified,
+        coalesce(videos.videos_published, 0) as videos_published,
+        coalesce(videos.views, 0) as views,
+        coalesce(videos.watch_seconds, 0) as watch_seconds,
+        coalesce(videos.completed_views, 0) as completed_views,
+        coalesce(videos.likes, 0) as likes,
+        coalesce(videos.comments, 0) as comments,
+        coalesce(videos.shares, 0) as shares,
+        coalesce(videos.follows, 0) as follows
+    from creators
+    left join videos on creators.creator_id = videos.creator_id
+)
+
+select * from final

@@ -1,0 +1,55 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='event_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+    )
+}}
+
+{#-
+  Incremental by export day: a build reads only the export folders newer than the newest one
+  already loaded (the bound is a constant so DuckDB prunes the Parquet partitions). Late copies of
+  an event in a later export replace the earlier row through the unique key.
+-#}
+{% set newest_loaded = none %}
+{% if is_incremental() %}
+    {% set result = run_query("select max(export_date) from " ~ this) %}
+    {% if execute %}{% set newest_loaded = result.columns[0].values()[0] %}{% endif %}
+{% endif %}
+
+with events as (
+    select * from {{ ref('int_watch_events_validated') }}
+    where reject_reason is null
+    {% if newest_loaded %}
+        and export_date > cast('{{ newest_loaded }}' as date)
+    {% endif %}
+),
+
+videos as (
+    select video_id, creator_id, category, duration_seconds from {{ ref('int_videos_validated') }}
+    where reject_reason is null
+),
+
+final as (
+    select
+        events.event_id,
+        events.user_id,
+        events.video_id,
+        videos.creator_id,
+        videos.category,
+        events.event_at,
+        cast(events.event_at as date) as event_date,
+        events.watch_seconds,
+        videos.duration_seconds,
+        events.is_completed,
+        events.is_liked,
+        events.is_shared,
+        events.is_followed,
+        events.device_os,
+        events.export_date
+    from events
+    inner join videos on events.video_id = videos.video_id
+)
+
+select * from final

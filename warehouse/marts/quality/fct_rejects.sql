@@ -1,0 +1,40 @@
+{#- Every raw row that failed validation, with its reason and the row itself as JSON (identifiers excluded). -#}
+with
+{% for src in validated_sources() %}
+{{ src.source }}_rejects as (
+    select
+        '{{ src.source }}' as source_table,
+        cast({{ src.key }} as varchar) as record_key,
+        {% if src.event %}export_date{% else %}cast(null as date) as export_date{% endif %},
+        copy_number,
+        reject_reason,
+        cast(to_json(rejected) as varchar) as record_json
+    {% if src.sensitive %}
+    from (select * exclude ({{ src.sensitive | join(", ") }}) from {{ ref(src.model) }}) as rejected
+    {% else %}
+    from {{ ref(src.model) }} as rejected
+    {% endif %}
+    where reject_reason is not null
+),
+{% endfor %}
+
+unioned as (
+{% for src in validated_sources() %}
+    select * from {{ src.source }}_rejects
+    {% if not loop.last %}union all{% endif %}
+{% endfor %}
+),
+
+final as (
+    select
+        source_table || ':' || coalesce(cast(export_date as varchar), '-') || ':'
+        || coalesce(record_key, '<null>') || ':' || cast(copy_number as varchar) as reject_id,
+        source_table,
+        record_key,
+        export_date,
+        reject_reason,
+        record_json
+    from unioned
+)
+
+select * from final

@@ -1,0 +1,37 @@
+{#- Per raw source: rows received = rows kept + rows rejected. A singular test fails the build otherwise. -#}
+with
+{% for src in validated_sources() %}
+{{ src.source }}_counts as (
+    select
+        '{{ src.source }}' as source_table,
+        count(*) as raw_rows,
+        count(*) filter (where reject_reason is null) as clean_rows
+    from {{ ref(src.model) }}
+),
+{% endfor %}
+
+received as (
+{% for src in validated_sources() %}
+    select * from {{ src.source }}_counts
+    {% if not loop.last %}union all{% endif %}
+{% endfor %}
+),
+
+rejected as (
+    select source_table, count(*) as rejected_rows
+    from {{ ref('fct_rejects') }}
+    group by source_table
+),
+
+final as (
+    select
+        received.source_table,
+        received.raw_rows,
+        received.clean_rows,
+        coalesce(rejected.rejected_rows, 0) as rejected_rows,
+        received.raw_rows = received.clean_rows + coalesce(rejected.rejected_rows, 0) as is_reconciled
+    from received
+    left join rejected on received.source_table = rejected.source_table
+)
+
+select * from final

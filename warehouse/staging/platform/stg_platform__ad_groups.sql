@@ -1,0 +1,27 @@
+with source as (
+    select * from {{ source('platform', 'ad_groups') }}
+),
+
+renamed as (
+    select
+        ad_group_id,
+        campaign_id,
+        name as ad_group_name,
+        placement,
+        bid_strategy,
+        target_age_band,
+        row_number() over (partition by ad_group_id order by name) as copy_number
+    from source
+),
+
+final as (
+    select
+        *,
+        case
+            when ad_group_id is null or campaign_id is null then 'missing_key'
+            when copy_number > 1 then 'duplicate'
+        end as reject_reason
+    from renamed
+)
+
+select * from final

@@ -1,0 +1,26 @@
+with source as (
+    select * from {{ source('platform', 'campaign_holdouts') }}
+),
+
+renamed as (
+    select
+        campaign_id,
+        user_id,
+        lower(study_group) as study_group,
+        {{ parse_timestamp('assigned_ts') }} as assigned_at,
+        row_number() over (partition by campaign_id, user_id order by assigned_ts) as copy_number
+    from source
+),
+
+final as (
+    select
+        *,
+        case
+            when campaign_id is null or user_id is null then 'missing_key'
+            when study_group not in ('treatment', 'holdout') then 'out_of_range'
+            when copy_number > 1 then 'duplicate'
+        end as reject_reason
+    from renamed
+)
+
+select * from final

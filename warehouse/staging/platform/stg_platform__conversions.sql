@@ -1,0 +1,31 @@
+with source as (
+    select * from {{ source('platform', 'conversions') }}
+),
+
+renamed as (
+    select
+        conversion_id,
+        user_id,
+        advertiser_id,
+        {{ parse_timestamp('conversion_ts') }} as converted_at,
+        event_name,
+        {{ safe_cast_to('value', 'decimal(18, 2)') }} as conversion_value,
+        upper(currency) as currency,
+        cast(export_date as date) as export_date,
+        row_number() over (partition by export_date, conversion_id order by conversion_ts) as copy_number
+    from source
+),
+
+final as (
+    select
+        *,
+        case
+            when conversion_id is null or user_id is null or advertiser_id is null then 'missing_key'
+            when converted_at is null then 'unparseable_timestamp'
+            when conversion_value is null or conversion_value < 0 then 'out_of_range'
+            when copy_number > 1 then 'duplicate'
+        end as reject_reason
+    from renamed
+)
+
+select * from final

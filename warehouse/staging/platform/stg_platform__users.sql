@@ -1,0 +1,35 @@
+with source as (
+    select * from {{ source('platform', 'users') }}
+),
+
+renamed as (
+    select
+        user_id,
+        {{ parse_timestamp('signup_ts') }} as signed_up_at,
+        upper(trim(country)) as country_code,
+        region,
+        lower(gender) as gender,
+        case when birth_year between 1900 and 2026 then birth_year end as birth_year,
+        lower(device_os) as device_os,
+        lower(language) as language,
+        email as email_raw,
+        phone as phone_raw,
+        trim(zip) as zip,
+        maid as maid_raw,
+        signup_ts as signup_ts_raw,
+        row_number() over (partition by user_id order by signup_ts) as copy_number
+    from source
+),
+
+final as (
+    select
+        *,
+        case
+            when user_id is null then 'missing_key'
+            when signed_up_at is null then 'unparseable_timestamp'
+            when copy_number > 1 then 'duplicate'
+        end as reject_reason
+    from renamed
+)
+
+select * from final
