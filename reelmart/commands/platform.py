@@ -1,0 +1,155 @@
+"""Core commands: generate a platform export, build and publish the warehouse, serve, demo, users."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import secrets
+import sys
+from pathlib import Path
+
+from reelmart.cli import CommandError
+from reelmart.warehouse import PROJECT_DIR, BuildError, WarehousePaths, build, publish
+
+DEMO_USER = "analyst"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    from reelmart.simulate.config import SCALES
+
+    gen = subparsers.add_parser("generate", help="simulate a short-video platform export into the landing folder")
+    gen.add_argument("--scale", choices=sorted(SCALES), default="demo")
+    gen.add_argument("--seed", type=int, default=7)
+    gen.add_argument("--data-dir", type=Path, help="instance data folder (default: data/ or $REELMART_DATA)")
+    gen.add_argument("--append-days", type=int, default=0,
+                     help="add this many new export days to an existing export instead of starting over")
+    gen.set_defaults(func=cmd_generate)
+
+    bld = subparsers.add_parser("build", help="dbt build the warehouse and publish the serving snapshot")
+    bld.add_argument("--data-dir", type=Path)
+    bld.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
+    bld.add_argument("--select", help="dbt selector, e.g. marts.core+")
+    bld.add_argument("--no-docs", action="store_true", help="skip dbt docs generate")
+    bld.set_defaults(func=cmd_build)
+
+    pub = subparsers.add_parser("publish", help="publish the last successful build without rebuilding")
+    pub.add_argument("--data-dir", type=Path)
+    pub.set_defaults(func=lambda args: publish(_paths(args)) and 0)
+
+    srv = subparsers.add_parser("serve", help="serve the reports with gunicorn on 127.0.0.1")
+    _serve_arguments(srv)
+    srv.set_defaults(func=cmd_serve)
+
+    demo = subparsers.add_parser("demo", help="generate, build and serve the demo in one go")
+    demo.add_argument("--scale", choices=sorted(SCALES), default="demo")
+    demo.add_argument("--seed", type=int, default=7)
+    _serve_arguments(demo)
+    demo.set_defaults(func=cmd_demo)
+
+    users = subparsers.add_parser("users", help="manage report-site logins")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser("add", help="add or reset a user (password read from a prompt or $REELMART_PASSWORD)")
+    add.add_argument("name")
+    add.set_defaults(func=cmd_users_add)
+
+
+def _serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", type=Path)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8050)
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("REELMART_WORKERS", 2)))
+
+
+def _paths(args: argparse.Namespace) -> WarehousePaths:
+    if getattr(args, "data_dir", None):
+        return WarehousePaths(args.data_dir.resolve())
+    return WarehousePaths.default()
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from reelmart.simulate import SCALES, PlatformSimulator
+
+    paths = _paths(args)
+    simulator = PlatformSimulator(SCALES[args.scale], paths.data_dir, seed=args.seed, progress=sys.stderr.isatty())
+    try:
+        totals = simulator.append_days(args.append_days) if args.append_days else simulator.run()
+    except FileNotFoundError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"wrote {sum(totals.values()):,} event rows to {paths.landing}: "
+          + ", ".join(f"{table} {n:,}" for table, n in totals.items()))
+    print(f"ground truth: {paths.ground_truth}")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    try:
+        info = build(_paths(args), full_refresh=args.full_refresh, select=args.select, docs=not args.no_docs)
+    except BuildError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"published {_paths(args).serving_db} at {info['published_at']}")
+    return 0
+
+
+def _users_file() -> Path:
+    return Path(os.environ.get("REELMART_INSTANCE", PROJECT_DIR / "instance")) / "users.json"
+
+
+def _write_user(name: str, password: str) -> None:
+    from werkzeug.security import generate_password_hash
+
+    path = _users_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    users = json.loads(path.read_text()) if path.exists() else {}
+    users[name] = generate_password_hash(password)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(users, indent=2))
+    tmp.chmod(0o600)
+    os.replace(tmp, path)
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    password = os.environ.get("REELMART_PASSWORD") or getpass.getpass(f"password for {args.name}: ")
+    if len(password) < 8:
+        raise CommandError("passwords need at least 8 characters")
+    _write_user(args.name, password)
+    print(f"user {args.name} saved in {_users_file()}")
+    return 0
+
+
+def demo_credentials() -> tuple[str, str]:
+    """The demo login: created once per installation with a random password, kept in instance/."""
+    secret_file = _users_file().with_name("demo-credentials.txt")
+    if secret_file.exists() and DEMO_USER in (json.loads(_users_file().read_text()) if _users_file().exists() else {}):
+        return DEMO_USER, secret_file.read_text().strip()
+    password = secrets.token_urlsafe(12)
+    _write_user(DEMO_USER, password)
+    secret_file.write_text(password + "\n")
+    secret_file.chmod(0o600)
+    return DEMO_USER, password
+
+
+def cmd_serve(args: argparse.Namespace, banner: str = "") -> int:
+    paths = _paths(args)
+    if not paths.serving_db.exists():
+        raise CommandError(f"nothing published at {paths.serving_db}: run `reelmart build` first")
+    os.environ["REELMART_DATA"] = str(paths.data_dir)
+    url = f"http://{args.host}:{args.port}/"
+    print(banner + f"Reelmart reports: {url}  (Ctrl-C to stop)", flush=True)
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    os.execv(str(gunicorn), [
+        str(gunicorn), "--workers", str(args.workers), "--bind", f"{args.host}:{args.port}",
+        "--access-logfile", "-", "--chdir", str(PROJECT_DIR), "webreport:create_app()",
+    ])
+    return 0  # not reached
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    cmd_generate(args)
+    try:
+        build(_paths(args), full_refresh=True)
+    except BuildError as exc:
+        raise CommandError(str(exc)) from exc
+    user, password = demo_credentials()
+    return cmd_serve(args, banner=f"\nLog in as '{user}' with password '{password}'\n")

@@ -1,0 +1,37 @@
+"""Error pages and JSON errors: a message for the user, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from webreport.db import SnapshotMissing
+
+log = logging.getLogger(__name__)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _render(status: int, title: str, message: str):
+    if _wants_json():
+        return jsonify({"error": title, "message": message}), status
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return _render(exc.code or 500, exc.name, exc.description or exc.name)
+
+    @app.errorhandler(SnapshotMissing)
+    def snapshot_missing(exc: SnapshotMissing):
+        return _render(503, "Warehouse not built yet", str(exc))
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unhandled error on %s", request.path)
+        return _render(500, "Internal error", "Something went wrong; the error was logged.")
