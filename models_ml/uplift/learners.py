@@ -1,0 +1,372 @@
+"""Meta-learners for per-user uplift (CATE) on LightGBM: S-, T- and X-learner.
+
+Campaigns run a randomised holdout: treatment = 1 means the user was eligible to see the ads,
+0 means held out. A learner estimates, for each user, ``tau(x) = E[y | x, treated] - E[y | x, holdout]``
+so that the campaign can target the users it persuades rather than those who convert anyway.
+
+- ``SLearner`` fits one model on the features plus the treatment flag and reads the effect as
+  the difference of its two predictions. Simple, but the trees only split on the flag when
+  that beats every baseline split, so small effects are shrunk toward zero.
+- ``TLearner`` fits one outcome model per arm and subtracts them.
+- ``XLearner`` (Kuenzel et al. 2019) starts from the T-learner's models, imputes each user's
+  effect against the other arm's model, regresses those imputed effects on the features per
+  arm, and blends the two effect models with the propensity score.
+
+Binary outcomes (conversion) use ``LGBMClassifier`` probabilities, so the uplift is in
+conversion-probability points; continuous outcomes (value) use ``LGBMRegressor``.
+Categorical columns (pandas ``category``, string, object or bool dtype) are encoded once at
+fit, with the category list kept, and handed to LightGBM as native categorical features;
+categories unseen at fit time are treated as missing.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, Self
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+
+__all__ = ["SLearner", "TLearner", "XLearner"]
+
+_OUTCOMES = ("auto", "binary", "continuous")
+
+
+class _FeatureEncoder:
+    """Turns a DataFrame or array into a float matrix plus the indices of its categorical columns."""
+
+    def fit(self, X: pd.DataFrame | ArrayLike) -> Self:
+        if isinstance(X, pd.DataFrame):
+            self.columns = [str(c) for c in X.columns]
+            if len(set(self.columns)) != len(self.columns):
+                raise ValueError("X has duplicate column names")
+            self.categories: dict[str, pd.Index] = {}
+            for name, column in zip(self.columns, X.columns, strict=True):
+                series = X[column]
+                if isinstance(series.dtype, pd.CategoricalDtype):
+                    self.categories[name] = series.cat.categories
+                elif not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+                    self.categories[name] = pd.Index(pd.unique(series.dropna())).sort_values()
+            self.is_frame = True
+        else:
+            array = _as_2d_numeric(X)
+            self.columns = [f"x{i}" for i in range(array.shape[1])]
+            self.categories = {}
+            self.is_frame = False
+        self.categorical_indices = [i for i, c in enumerate(self.columns) if c in self.categories]
+        return self
+
+    def transform(self, X: pd.DataFrame | ArrayLike) -> np.ndarray:
+        if not self.is_frame:
+            array = _as_2d_numeric(X)
+            if array.shape[1] != len(self.columns):
+                raise ValueError(
+                    f"X has {array.shape[1]} columns, the model was fitted on {len(self.columns)}"
+                )
+            return array
+        if not isinstance(X, pd.DataFrame):
+            raise ValueError("the model was fitted on a DataFrame; pass a DataFrame with the same columns")
+        by_name = {str(c): c for c in X.columns}
+        missing = [c for c in self.columns if c not in by_name]
+        if missing:
+            raise ValueError(f"X is missing columns the model was fitted on: {missing}")
+        out = np.empty((len(X), len(self.columns)), dtype=np.float64)
+        for i, name in enumerate(self.columns):
+            series = X[by_name[name]]
+            if name in self.categories:
+                known = self.categories[name]
+                if isinstance(series.dtype, pd.CategoricalDtype):
+                    lookup = np.append(known.get_indexer(series.cat.categories), -1)
+                    codes = lookup[series.cat.codes.to_numpy()]  # code -1 (missing) picks the appended -1
+                else:
+                    codes = known.get_indexer(series)
+                out[:, i] = np.where(codes < 0, np.nan, codes)
+            else:
+                if not pd.api.types.is_numeric_dtype(series):
+                    raise ValueError(f"column {name!r} was numeric at fit time but has dtype {series.dtype}")
+                out[:, i] = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        return out
+
+
+def _as_2d_numeric(X: ArrayLike) -> np.ndarray:
+    try:
+        array = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"X must be numeric (pass a DataFrame for categorical columns): {exc}") from None
+    if array.ndim != 2:
+        raise ValueError(f"X must be two-dimensional, got shape {array.shape}")
+    return array
+
+
+class _MetaLearner(BaseEstimator):
+    """Shared validation, LightGBM configuration and encoding; subclasses implement _fit/_predict."""
+
+    def __init__(
+        self,
+        *,
+        n_estimators: int = 200,
+        learning_rate: float = 0.05,
+        num_leaves: int = 31,
+        min_child_samples: int = 100,
+        reg_lambda: float = 1.0,
+        subsample: float = 1.0,
+        colsample_bytree: float = 1.0,
+        max_bin: int = 255,
+        lgbm_params: dict[str, Any] | None = None,
+        outcome: str = "auto",
+        n_jobs: int | None = None,
+        random_state: int | np.random.RandomState | None = None,
+    ) -> None:
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.num_leaves = num_leaves
+        self.min_child_samples = min_child_samples
+        self.reg_lambda = reg_lambda
+        self.subsample = subsample
+        self.colsample_bytree = colsample_bytree
+        self.max_bin = max_bin
+        self.lgbm_params = lgbm_params
+        self.outcome = outcome
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    # --- LightGBM ---------------------------------------------------------------------------
+    def _lgbm_kwargs(self) -> dict[str, Any]:
+        kwargs = {
+            "n_estimators": self.n_estimators,
+            "learning_rate": self.learning_rate,
+            "num_leaves": self.num_leaves,
+            "min_child_samples": self.min_child_samples,
+            "reg_lambda": self.reg_lambda,
+            "subsample": self.subsample,
+            "subsample_freq": 1 if self.subsample < 1.0 else 0,
+            "colsample_bytree": self.colsample_bytree,
+            "max_bin": self.max_bin,
+            "n_jobs": self.n_jobs,
+            "random_state": self._seed,
+            # Same input, same seed, same scores: no auto-chosen histogram layout, fixed sums.
+            "deterministic": True,
+            "force_col_wise": True,
+            "verbose": -1,
+        }
+        kwargs.update(self.lgbm_params or {})
+        return kwargs
+
+    def _outcome_model(self) -> lgb.LGBMModel:
+        if self.outcome_type_ == "binary":
+            return lgb.LGBMClassifier(**self._lgbm_kwargs())
+        return lgb.LGBMRegressor(**self._lgbm_kwargs())
+
+    def _effect_model(self) -> lgb.LGBMRegressor:
+        return lgb.LGBMRegressor(**self._lgbm_kwargs())
+
+    def _fit_outcome(self, X: np.ndarray, y: np.ndarray, categorical: list[int], arm: str) -> lgb.LGBMModel:
+        if self.outcome_type_ == "binary" and np.unique(y).size < 2:
+            raise ValueError(
+                f"y is constant ({y[0]:g}) among {arm} rows: a conversion model cannot be fitted; "
+                "pool more data or use outcome='continuous'"
+            )
+        return self._outcome_model().fit(X, y, categorical_feature=categorical or "auto")
+
+    def _predict_outcome(self, model: lgb.LGBMModel, X: np.ndarray) -> np.ndarray:
+        if self.outcome_type_ == "binary":
+            return model.predict_proba(X)[:, 1]
+        return model.predict(X)
+
+    # --- public API -----------------------------------------------------------------------------
+    def fit(self, X: pd.DataFrame | ArrayLike, treatment: ArrayLike, y: ArrayLike) -> Self:
+        """Fit on one campaign's users: features X, treatment flag (1 treated, 0 holdout), outcome y."""
+        if self.outcome not in _OUTCOMES:
+            raise ValueError(f"outcome must be one of {_OUTCOMES}, got {self.outcome!r}")
+        n_rows = _n_rows(X)
+        t = _check_treatment(treatment, n_rows)
+        y = _check_outcome(y, n_rows)
+        is_binary = bool(np.isin(y, (0.0, 1.0)).all())
+        if self.outcome == "binary" and not is_binary:
+            raise ValueError("outcome='binary' but y has values other than 0 and 1")
+        self.outcome_type_ = "continuous" if self.outcome == "continuous" or not is_binary else "binary"
+        seed = self.random_state
+        if seed is None or isinstance(seed, numbers.Integral):
+            self._seed = seed
+        else:
+            self._seed = int(check_random_state(seed).randint(np.iinfo(np.int32).max))
+        self.encoder_ = _FeatureEncoder().fit(X)
+        self.feature_names_in_ = np.array(self.encoder_.columns, dtype=object)
+        self.n_features_in_ = len(self.encoder_.columns)
+        matrix = self.encoder_.transform(X)
+        self.treated_share_ = float(t.mean())
+        self._fit(matrix, t, y, self.encoder_.categorical_indices)
+        return self
+
+    def predict(self, X: pd.DataFrame | ArrayLike) -> np.ndarray:
+        """Per-user uplift: expected outcome if treated minus if held out (probability points for conversions)."""
+        if not hasattr(self, "encoder_"):
+            raise ValueError(f"this {type(self).__name__} is not fitted yet; call fit(X, treatment, y) first")
+        return self._predict(self.encoder_.transform(X))
+
+    def _fit(self, X: np.ndarray, t: np.ndarray, y: np.ndarray, categorical: list[int]) -> None:
+        raise NotImplementedError
+
+    def _predict(self, X: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+def _n_rows(X: pd.DataFrame | ArrayLike) -> int:
+    if isinstance(X, pd.DataFrame):
+        return len(X)
+    shape = np.shape(X)
+    if len(shape) != 2:
+        raise ValueError(f"X must be two-dimensional, got shape {shape}")
+    return shape[0]
+
+
+def _check_treatment(treatment: ArrayLike, n_rows: int) -> np.ndarray:
+    t = np.asarray(treatment)
+    if t.ndim != 1:
+        raise ValueError(f"treatment must be one-dimensional, got shape {t.shape}")
+    if len(t) != n_rows:
+        raise ValueError(f"length mismatch: X has {n_rows} rows but treatment has {len(t)}")
+    if not np.isin(t, (0, 1)).all():
+        raise ValueError(
+            f"treatment must be binary: 1 = treated, 0 = holdout; got values {np.unique(t)[:10].tolist()}"
+        )
+    t = t.astype(np.int8)
+    if not t.any():
+        raise ValueError("treatment has no treated rows (treatment == 1): the effect cannot be estimated")
+    if t.all():
+        raise ValueError("treatment has no control rows (treatment == 0): the effect cannot be estimated")
+    return t
+
+
+def _check_outcome(y: ArrayLike, n_rows: int) -> np.ndarray:
+    array = np.asarray(y)
+    if array.ndim != 1:
+        raise ValueError(f"y must be one-dimensional, got shape {array.shape}")
+    if len(array) != n_rows:
+        raise ValueError(f"length mismatch: X has {n_rows} rows but y has {len(array)}")
+    try:
+        array = array.astype(np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"y must be numeric, got dtype {array.dtype}") from None
+    if not np.isfinite(array).all():
+        raise ValueError("y contains NaN or infinite values")
+    return array
+
+
+class SLearner(_MetaLearner):
+    """One outcome model on [features, treatment]; uplift = m(x, 1) - m(x, 0).
+
+    A baseline: cheap and stable, but biased toward zero effect when the effect is small next
+    to the variation of the baseline outcome.
+    """
+
+    def _fit(self, X: np.ndarray, t: np.ndarray, y: np.ndarray, categorical: list[int]) -> None:
+        self.model_ = self._fit_outcome(np.column_stack([X, t]), y, categorical, "all")
+
+    def _predict(self, X: np.ndarray) -> np.ndarray:
+        treated = self._predict_outcome(self.model_, np.column_stack([X, np.ones(len(X))]))
+        control = self._predict_outcome(self.model_, np.column_stack([X, np.zeros(len(X))]))
+        return treated - control
+
+
+class TLearner(_MetaLearner):
+    """One outcome model per arm; uplift = m1(x) - m0(x)."""
+
+    def _fit(self, X: np.ndarray, t: np.ndarray, y: np.ndarray, categorical: list[int]) -> None:
+        treated = t == 1
+        self.model_control_ = self._fit_outcome(X[~treated], y[~treated], categorical, "control")
+        self.model_treated_ = self._fit_outcome(X[treated], y[treated], categorical, "treated")
+
+    def _predict(self, X: np.ndarray) -> np.ndarray:
+        return self._predict_outcome(self.model_treated_, X) - self._predict_outcome(self.model_control_, X)
+
+
+class XLearner(_MetaLearner):
+    """X-learner: per-arm outcome models, imputed individual effects, propensity-weighted blend.
+
+    Stage 1 fits m0 on holdout users and m1 on treated users. Stage 2 imputes effects
+    ``D1 = y - m0(x)`` for treated users and ``D0 = m1(x) - y`` for holdout users (each against a
+    model that never saw the user) and fits effect models tau1, tau0 on them. The estimate is
+    ``e(x) * tau0(x) + (1 - e(x)) * tau1(x)``: the effect model of the larger arm gets more weight.
+
+    ``propensity`` sets e(x): ``"observed"`` (default) is the treated share in the training data,
+    right for a randomised holdout with one share for everyone; a float in (0, 1) is the known
+    randomisation probability; ``"model"`` fits a LightGBM classifier of treatment on the features
+    (for holdouts whose share varies with the user, e.g. by region).
+    """
+
+    def __init__(
+        self,
+        *,
+        propensity: float | str = "observed",
+        n_estimators: int = 200,
+        learning_rate: float = 0.05,
+        num_leaves: int = 31,
+        min_child_samples: int = 100,
+        reg_lambda: float = 1.0,
+        subsample: float = 1.0,
+        colsample_bytree: float = 1.0,
+        max_bin: int = 255,
+        lgbm_params: dict[str, Any] | None = None,
+        outcome: str = "auto",
+        n_jobs: int | None = None,
+        random_state: int | np.random.RandomState | None = None,
+    ) -> None:
+        super().__init__(
+            n_estimators=n_estimators,
+            learning_rate=learning_rate,
+            num_leaves=num_leaves,
+            min_child_samples=min_child_samples,
+            reg_lambda=reg_lambda,
+            subsample=subsample,
+            colsample_bytree=colsample_bytree,
+            max_bin=max_bin,
+            lgbm_params=lgbm_params,
+            outcome=outcome,
+            n_jobs=n_jobs,
+            random_state=random_state,
+        )
+        self.propensity = propensity
+
+    def _fit(self, X: np.ndarray, t: np.ndarray, y: np.ndarray, categorical: list[int]) -> None:
+        propensity = self.propensity
+        if isinstance(propensity, str):
+            if propensity not in ("observed", "model"):
+                raise ValueError(
+                    f"propensity must be 'observed', 'model' or a float in (0, 1), got {propensity!r}"
+                )
+        elif not (isinstance(propensity, numbers.Real) and 0.0 < propensity < 1.0):
+            raise ValueError(
+                f"propensity must be 'observed', 'model' or a float in (0, 1), got {propensity!r}"
+            )
+        treated = t == 1
+        self.model_control_ = self._fit_outcome(X[~treated], y[~treated], categorical, "control")
+        self.model_treated_ = self._fit_outcome(X[treated], y[treated], categorical, "treated")
+        imputed_treated = y[treated] - self._predict_outcome(self.model_control_, X[treated])
+        imputed_control = self._predict_outcome(self.model_treated_, X[~treated]) - y[~treated]
+        features = categorical or "auto"
+        self.effect_treated_ = self._effect_model().fit(
+            X[treated], imputed_treated, categorical_feature=features
+        )
+        self.effect_control_ = self._effect_model().fit(
+            X[~treated], imputed_control, categorical_feature=features
+        )
+        if propensity == "model":
+            self.propensity_model_ = lgb.LGBMClassifier(**self._lgbm_kwargs()).fit(
+                X, t, categorical_feature=features
+            )
+            self.propensity_ = None
+        else:
+            self.propensity_model_ = None
+            self.propensity_ = self.treated_share_ if propensity == "observed" else float(propensity)
+
+    def _predict(self, X: np.ndarray) -> np.ndarray:
+        if self.propensity_model_ is not None:
+            e = self.propensity_model_.predict_proba(X)[:, 1]
+        else:
+            e = self.propensity_
+        return e * self.effect_control_.predict(X) + (1.0 - e) * self.effect_treated_.predict(X)
