@@ -1,0 +1,118 @@
+"""Warehouse benchmark: simulate, dbt build, the same SQL without dbt, and an incremental day.
+
+Per scale it prints rows per raw table, generation time, full `dbt build` wall time (models and
+tests), `dbt run` of the SQL models against the same compiled SQL executed directly in DuckDB
+(the overhead ratio), and an incremental rebuild after one new export day.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from reelmart.bench.table import measure, print_table
+from reelmart.simulate import SCALES, PlatformSimulator
+from reelmart.simulate.schema import RAW_TABLES
+from reelmart.warehouse import WarehousePaths, publish, run_dbt
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scales", default="20k,200k,1m", help="comma-separated simulator scales")
+    parser.add_argument("--work-dir", type=Path, help="where instances are built (default: a temp folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the built instances")
+
+
+def _raw_rows(paths: WarehousePaths) -> dict[str, int]:
+    con = duckdb.connect()
+    return {
+        table: con.execute(
+            f"select count(*) from read_parquet('{paths.landing}/{table}/**/*.parquet')"  # noqa: S608 - our own paths
+        ).fetchall()[0][0]
+        for table in RAW_TABLES
+    }
+
+
+def _direct_sql_seconds(paths: WarehousePaths) -> float:
+    """Run every SQL model's compiled code in dependency order in a fresh DuckDB file, without dbt."""
+    manifest = json.loads((paths.dbt_target / "manifest.json").read_text())
+    models = {uid: node for uid, node in manifest["nodes"].items()
+              if node["resource_type"] == "model" and node["language"] == "sql" and node["config"]["enabled"]}
+    order: list[str] = []
+    seen: set[str] = set()
+
+    def visit(uid: str) -> None:
+        if uid in seen or uid not in models:
+            return
+        seen.add(uid)
+        for dep in models[uid]["depends_on"]["nodes"]:
+            visit(dep)
+        order.append(uid)
+
+    for uid in sorted(models):
+        visit(uid)
+    target = paths.data_dir / "warehouse" / "direct.duckdb"
+    target.unlink(missing_ok=True)
+    con = duckdb.connect(str(target), config={"preserve_insertion_order": False})
+    started = time.perf_counter()
+    for uid in order:
+        node = models[uid]
+        kind = "view" if node["config"]["materialized"] == "view" else "table"
+        sql = node["compiled_code"]
+        con.execute(f'create or replace {kind} "{node["alias"]}" as {sql}')
+    con.close()
+    seconds = time.perf_counter() - started
+    target.unlink(missing_ok=True)
+    return seconds
+
+
+def bench_scale(scale_name: str, root: Path) -> dict:
+    paths = WarehousePaths(root / scale_name)
+    with measure() as gen:
+        PlatformSimulator(SCALES[scale_name], paths.data_dir, progress=False).run()
+    raw = _raw_rows(paths)
+    total_raw = sum(raw.values())
+    with measure() as full:
+        run_dbt(["build", "--full-refresh"], paths, quiet=True)
+    publish(paths)
+    with measure() as sql_run:
+        run_dbt(["run", "--full-refresh", "--select", "config.language:sql"], paths, quiet=True)
+    run_dbt(["compile", "--select", "config.language:sql"], paths, quiet=True)
+    direct = _direct_sql_seconds(paths)
+    PlatformSimulator(SCALES[scale_name], paths.data_dir, progress=False).append_days(1)
+    with measure() as incremental:
+        run_dbt(["build"], paths, quiet=True)
+    return {
+        "scale": scale_name,
+        "users": raw["users"],
+        "watch_events": raw["watch_events"],
+        "raw rows (all tables)": total_raw,
+        "generate s": gen.seconds,
+        "generate peak MB": gen.peak_rss_mb,
+        "dbt build s": full.seconds,
+        "build rows/s": total_raw / full.seconds,
+        "build peak MB": full.peak_rss_mb,
+        "dbt run (SQL models) s": sql_run.seconds,
+        "same SQL direct s": direct,
+        "dbt overhead x": sql_run.seconds / direct,
+        "incremental +1 day s": incremental.seconds,
+        "incremental / full": incremental.seconds / full.seconds,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    root = args.work_dir or Path(tempfile.mkdtemp(prefix="reelmart-bench-"))
+    rows = []
+    try:
+        for scale in [s.strip() for s in args.scales.split(",") if s.strip()]:
+            rows.append(bench_scale(scale, root))
+            print_table(rows, "Warehouse build (2 cores): simulate, dbt build, dbt vs direct SQL, incremental day")
+    finally:
+        if not args.keep and args.work_dir is None:
+            shutil.rmtree(root, ignore_errors=True)
+    return 0
