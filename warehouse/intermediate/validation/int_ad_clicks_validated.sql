@@ -3,7 +3,9 @@ with clicks as (
 ),
 
 impressions as (
-    select impression_id from {{ ref('int_ad_impressions_validated') }} where reject_reason is null
+    select impression_id
+    from {{ ref('int_ad_impressions_validated') }}
+    where reject_reason is null
 ),
 
 final as (

@@ -3,11 +3,15 @@ with impressions as (
 ),
 
 ads as (
-    select ad_id from {{ ref('stg_platform__ads') }} where reject_reason is null
+    select ad_id
+    from {{ ref('stg_platform__ads') }}
+    where reject_reason is null
 ),
 
 users as (
-    select user_id from {{ ref('stg_platform__users') }} where reject_reason is null
+    select user_id
+    from {{ ref('stg_platform__users') }}
+    where reject_reason is null
 ),
 
 final as (

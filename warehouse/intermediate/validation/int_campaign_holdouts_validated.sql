@@ -3,11 +3,15 @@ with holdouts as (
 ),
 
 campaigns as (
-    select campaign_id from {{ ref('stg_platform__campaigns') }} where reject_reason is null
+    select campaign_id
+    from {{ ref('stg_platform__campaigns') }}
+    where reject_reason is null
 ),
 
 users as (
-    select user_id from {{ ref('stg_platform__users') }} where reject_reason is null
+    select user_id
+    from {{ ref('stg_platform__users') }}
+    where reject_reason is null
 ),
 
 final as (

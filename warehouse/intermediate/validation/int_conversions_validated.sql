@@ -3,11 +3,15 @@ with conversions as (
 ),
 
 advertisers as (
-    select advertiser_id from {{ ref('stg_platform__advertisers') }} where reject_reason is null
+    select advertiser_id
+    from {{ ref('stg_platform__advertisers') }}
+    where reject_reason is null
 ),
 
 users as (
-    select user_id from {{ ref('stg_platform__users') }} where reject_reason is null
+    select user_id
+    from {{ ref('stg_platform__users') }}
+    where reject_reason is null
 ),
 
 final as (

@@ -3,13 +3,17 @@ with assignments as (
 ),
 
 variants as (
-    select experiment_id, variant_id
+    select
+        experiment_id,
+        variant_id
     from {{ ref('stg_platform__experiment_variants') }}
     where reject_reason is null
 ),
 
 users as (
-    select user_id from {{ ref('stg_platform__users') }} where reject_reason is null
+    select user_id
+    from {{ ref('stg_platform__users') }}
+    where reject_reason is null
 ),
 
 final as (

@@ -3,7 +3,9 @@ with videos as (
 ),
 
 creators as (
-    select creator_id from {{ ref('stg_platform__creators') }} where reject_reason is null
+    select creator_id
+    from {{ ref('stg_platform__creators') }}
+    where reject_reason is null
 ),
 
 final as (

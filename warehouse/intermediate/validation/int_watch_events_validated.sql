@@ -3,11 +3,15 @@ with events as (
 ),
 
 videos as (
-    select video_id from {{ ref('int_videos_validated') }} where reject_reason is null
+    select video_id
+    from {{ ref('int_videos_validated') }}
+    where reject_reason is null
 ),
 
 users as (
-    select user_id from {{ ref('stg_platform__users') }} where reject_reason is null
+    select user_id
+    from {{ ref('stg_platform__users') }}
+    where reject_reason is null
 ),
 
 final as (

@@ -3,11 +3,17 @@ with video_daily as (
 ),
 
 videos as (
-    select video_id, creator_id from {{ ref('dim_videos') }}
+    select
+        video_id,
+        creator_id
+    from {{ ref('dim_videos') }}
 ),
 
 viewers as (
-    select creator_id, event_date as date_day, count(distinct user_id) as viewers
+    select
+        creator_id,
+        event_date as date_day,
+        count(distinct user_id) as viewers
     from {{ ref('fct_watch_events') }}
     group by creator_id, event_date
 ),

@@ -3,7 +3,10 @@ with events as (
 ),
 
 comments as (
-    select video_id, comment_date, count(*) as comments
+    select
+        video_id,
+        comment_date,
+        count(*) as comments
     from {{ ref('fct_comments') }}
     where video_id is not null
     group by video_id, comment_date

@@ -10,9 +10,9 @@ with
         reject_reason,
         cast(to_json(rejected) as varchar) as record_json
     {% if src.sensitive %}
-    from (select * exclude ({{ src.sensitive | join(", ") }}) from {{ ref(src.model) }}) as rejected
+    from (select * exclude ({{ src.sensitive | join(", ") }}) from {{ ref(src.model) }}) as rejected  -- noqa: AL05
     {% else %}
-    from {{ ref(src.model) }} as rejected
+    from {{ ref(src.model) }} as rejected  -- noqa: AL05 (the alias is the row passed to to_json)
     {% endif %}
     where reject_reason is not null
 ),
