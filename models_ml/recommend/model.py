@@ -1,0 +1,631 @@
+"""Sentiment-aware video recommendation: implicit ALS / item-kNN candidates, LightGBM LambdaRank re-ranking.
+
+Ids are mapped once, at the edge, to contiguous indices (``user_index_``, ``item_index_``); every
+matrix inside is indexed by those. The ranker learns from a validation window cut from the
+training interactions (each user's latest ``validation_fraction``), never from test data.
+"""
+
+from __future__ import annotations
+
+import inspect
+import pickle
+import warnings
+from collections.abc import Hashable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from implicit.cpu.als import AlternatingLeastSquares
+from implicit.nearest_neighbours import BM25Recommender, CosineRecommender, ItemItemRecommender
+from implicit.utils import ParameterWarning
+from threadpoolctl import threadpool_limits
+
+from .weights import positive_mask
+
+RANKINGS = ("ltr", "als", "knn", "popular")
+FEATURES = (
+    "als_score", "als_rank", "knn_score", "popularity", "age_days", "profile_affinity",
+    "history_affinity", "creator_affinity", "mean_sentiment", "completion_rate", "user_activity", "is_new_item",
+)  # fmt: skip
+SENTIMENT_FEATURES = ("mean_sentiment",)
+_FORMAT = 1
+_DAY = 86_400.0
+
+
+def to_seconds(values: Iterable) -> np.ndarray:
+    """Timestamps (datetime-like, tz-aware or not) or numbers of seconds as float seconds since the epoch."""
+    series = pd.Series(values)
+    if pd.api.types.is_numeric_dtype(series):
+        return series.to_numpy(dtype=float)
+    stamps = pd.to_datetime(series, utc=True)
+    seconds = (stamps - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1)
+    return seconds.to_numpy(dtype=float, na_value=np.nan)
+
+
+def temporal_split(
+    interactions: pd.DataFrame, fraction: float = 0.2, min_interactions: int = 3
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per user, the latest ``ceil(fraction * n)`` interactions (by ``ts``) versus the rest.
+
+    Users with fewer than ``min_interactions`` keep everything on the earlier side. Ties in ``ts``
+    are broken by row order, so the split is deterministic. Returns ``(earlier, later)``.
+    """
+    ts = to_seconds(interactions["ts"])
+    users = pd.factorize(interactions["user_id"])[0]
+    order = np.lexsort((np.arange(len(ts)), ts, users))
+    sorted_users = users[order]
+    counts = np.bincount(users)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    position = np.arange(len(order)) - starts[sorted_users]
+    n = counts[sorted_users]
+    n_later = np.where(n >= min_interactions, np.ceil(fraction * n).astype(np.int64), 0)
+    later = np.zeros(len(ts), dtype=bool)
+    later[order] = position >= n - n_later
+    return interactions[~later], interactions[later]
+
+
+@dataclass
+class _History:
+    """What one slice of interactions says about users and items, on the fixed id maps."""
+
+    matrix: sp.csr_matrix  # users x items, summed weights
+    item_count: np.ndarray  # interactions per item
+    user_count: np.ndarray
+    user_last_ts: np.ndarray  # seconds; NaN for users without interactions
+    category_share: np.ndarray  # users x categories, share of the user's weight
+    creator_keys: np.ndarray  # sorted user * n_creators + creator
+    creator_share: np.ndarray
+    mean_sentiment: np.ndarray  # per item
+    completion_rate: np.ndarray
+    als: AlternatingLeastSquares | None = None
+    knn: ItemItemRecommender | None = None
+
+
+class Recommender:
+    """Top-k videos per user; scikit-learn style (hyper-parameters here, learned state ends in ``_``).
+
+    ``ranking``: ``"ltr"`` (ALS candidates + new-video content candidates, LambdaRank re-ranking; the
+    full model), or a baseline: ``"als"`` (ALS order), ``"knn"`` (item-kNN order), ``"popular"``.
+    ``use_sentiment=False`` drops the item comment-sentiment feature (the interaction weights are the
+    caller's: see `interaction_weight`). ``num_threads=0`` uses every core; results do not depend on it.
+    """
+
+    def __init__(
+        self,
+        ranking: str = "ltr",
+        factors: int = 16,
+        regularization: float = 1.0,
+        alpha: float = 10.0,
+        iterations: int = 12,
+        refit_iterations: int = 4,
+        knn: str = "bm25",
+        knn_neighbours: int = 50,
+        n_candidates: int = 50,
+        n_content_candidates: int = 5,
+        max_new_items: int = 500,
+        use_sentiment: bool = True,
+        validation_fraction: float = 0.2,
+        ranker_max_users: int = 5_000,
+        n_estimators: int = 50,
+        learning_rate: float = 0.05,
+        num_leaves: int = 15,
+        freshness_days: float = 3.0,
+        batch_size: int = 20_000,
+        num_threads: int = 0,
+        random_state: int = 0,
+    ) -> None:
+        self.ranking = ranking
+        self.factors = factors
+        self.regularization = regularization
+        self.alpha = alpha
+        self.iterations = iterations
+        self.refit_iterations = refit_iterations
+        self.knn = knn
+        self.knn_neighbours = knn_neighbours
+        self.n_candidates = n_candidates
+        self.n_content_candidates = n_content_candidates
+        self.max_new_items = max_new_items
+        self.use_sentiment = use_sentiment
+        self.validation_fraction = validation_fraction
+        self.ranker_max_users = ranker_max_users
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.num_leaves = num_leaves
+        self.freshness_days = freshness_days
+        self.batch_size = batch_size
+        self.num_threads = num_threads
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fit
+    def fit(
+        self,
+        interactions: pd.DataFrame,
+        item_features: pd.DataFrame | None = None,
+        user_features: pd.DataFrame | None = None,
+    ) -> Recommender:
+        """Learn from ``interactions`` (``user_id, item_id, weight, ts``; optional signal columns).
+
+        Videos listed only in ``item_features`` and viewers listed only in ``user_features`` join the
+        id maps, so they can be recommended (new videos) or served (new viewers) from day one.
+        """
+        if self.ranking not in RANKINGS:
+            raise ValueError(f"ranking must be one of {RANKINGS}, got {self.ranking!r}")
+        missing = {"user_id", "item_id", "weight", "ts"} - set(interactions.columns)
+        if missing:
+            raise ValueError(f"interactions lacks columns {sorted(missing)}")
+        item_features = item_features if item_features is not None else pd.DataFrame({"item_id": []})
+        user_features = user_features if user_features is not None else pd.DataFrame({"user_id": []})
+
+        self.user_index_ = pd.Index(pd.unique(pd.concat([interactions["user_id"], user_features["user_id"]])))
+        self.item_index_ = pd.Index(pd.unique(pd.concat([interactions["item_id"], item_features["item_id"]])))
+        if not (self.user_index_.is_unique and self.item_index_.is_unique):
+            raise ValueError("user_id / item_id values must be hashable and distinct")
+        self._set_static_features(item_features, user_features)
+
+        if self.ranking == "ltr":
+            earlier, later = temporal_split(interactions, self.validation_fraction)
+            stage = self._history(earlier)
+            self._fit_candidates(stage)
+            self.ranker_ = self._fit_ranker(stage, later)
+            self.history_ = self._history(interactions)
+            self._fit_candidates(self.history_, warm_start=stage.als)
+        else:
+            self.ranker_ = None
+            self.history_ = self._history(interactions)
+            self._fit_candidates(self.history_)
+        self._set_segment_popularity(interactions)
+        return self
+
+    def _set_static_features(self, item_features: pd.DataFrame, user_features: pd.DataFrame) -> None:
+        n_users, n_items = len(self.user_index_), len(self.item_index_)
+        items = item_features.set_index("item_id").reindex(self.item_index_)
+        category = items["category"] if "category" in items else pd.Series(pd.NA, index=items.index)
+        codes, self.categories_ = pd.factorize(category, sort=True)
+        self.item_category_ = codes.astype(np.int64)  # -1: unknown
+        creator = items["creator_id"] if "creator_id" in items else pd.Series(pd.NA, index=items.index)
+        creator_codes, creators = pd.factorize(creator)
+        self.item_creator_ = creator_codes.astype(np.int64)
+        self.n_creators_ = max(len(creators), 1)
+        self.item_published_ = (
+            to_seconds(items["published_ts"]) if "published_ts" in items else np.full(n_items, np.nan)
+        )
+        self.item_stats_ = {
+            column: items[column].to_numpy(dtype=float) if column in items else np.full(n_items, np.nan)
+            for column in ("mean_sentiment", "completion_rate")
+        }
+
+        users = user_features.set_index("user_id").reindex(self.user_index_)
+        self.profile_affinity_ = np.full((n_users, max(len(self.categories_), 1)), np.nan, dtype=np.float32)
+        for j, name in enumerate(self.categories_):
+            if f"affinity_{name}" in users:
+                self.profile_affinity_[:, j] = users[f"affinity_{name}"].to_numpy(dtype=np.float32)
+        parts = [users[c].astype("string").fillna("?") for c in ("region", "age_band") if c in users]
+        if parts:
+            segment = parts[0] if len(parts) == 1 else parts[0] + ", " + parts[1]
+            known = users[[c for c in ("region", "age_band") if c in users]].notna().any(axis=1)
+            segment = segment.where(known.to_numpy(), None)
+        else:
+            segment = pd.Series([None] * n_users, index=users.index, dtype=object)
+        self.user_segment_, self.segments_ = pd.factorize(segment)
+
+    def _history(self, frame: pd.DataFrame) -> _History:
+        n_users, n_items = len(self.user_index_), len(self.item_index_)
+        users = self.user_index_.get_indexer(frame["user_id"])
+        items = self.item_index_.get_indexer(frame["item_id"])
+        weight = frame["weight"].to_numpy(dtype=np.float32)
+        matrix = sp.csr_matrix((weight, (users, items)), shape=(n_users, n_items), dtype=np.float32)
+        matrix.sum_duplicates()
+        ts = to_seconds(frame["ts"])
+        last = np.full(n_users, -np.inf)
+        np.maximum.at(last, users, ts)
+        last[np.isinf(last)] = np.nan
+
+        n_cat = max(len(self.categories_), 1)
+        category = self.item_category_[items]
+        known = category >= 0
+        share = np.zeros((n_users, n_cat), dtype=np.float32)
+        np.add.at(share, (users[known], category[known]), weight[known])
+        total = share.sum(axis=1, keepdims=True)
+        np.divide(share, total, out=share, where=total > 0)
+
+        creator = self.item_creator_[items]
+        known = creator >= 0
+        keys = users[known].astype(np.int64) * self.n_creators_ + creator[known]
+        creator_keys, inverse = np.unique(keys, return_inverse=True)
+        creator_weight = np.bincount(inverse, weights=weight[known], minlength=len(creator_keys))
+        user_total = np.bincount(users, weights=weight, minlength=n_users)
+        creator_share = creator_weight / np.maximum(user_total[creator_keys // self.n_creators_], 1e-9)
+
+        stats = dict(self.item_stats_)
+        # Item aggregates from the slice itself when the raw signals are there: no leak from later comments.
+        if "comment_sentiment" in frame:
+            sentiment = frame["comment_sentiment"].to_numpy(dtype=float)
+            has = ~np.isnan(sentiment)
+            count = np.bincount(items[has], minlength=n_items)
+            total_s = np.bincount(items[has], weights=sentiment[has], minlength=n_items)
+            stats["mean_sentiment"] = np.where(count > 0, total_s / np.maximum(count, 1), np.nan)
+        if "completion_ratio" in frame:
+            completion = frame["completion_ratio"].to_numpy(dtype=float)
+            has = ~np.isnan(completion)
+            count = np.bincount(items[has], minlength=n_items)
+            total_c = np.bincount(items[has], weights=completion[has], minlength=n_items)
+            stats["completion_rate"] = np.where(count > 0, total_c / np.maximum(count, 1), np.nan)
+        return _History(
+            matrix=matrix,
+            item_count=np.bincount(items, minlength=n_items),
+            user_count=np.bincount(users, minlength=n_users),
+            user_last_ts=last,
+            category_share=share,
+            creator_keys=creator_keys,
+            creator_share=creator_share.astype(np.float32),
+            mean_sentiment=stats["mean_sentiment"],
+            completion_rate=stats["completion_rate"],
+        )
+
+    def _fit_candidates(self, history: _History, warm_start: AlternatingLeastSquares | None = None) -> None:
+        if self.ranking in ("ltr", "als"):
+            with _single_threaded_blas():  # the constructor warns about the BLAS pool
+                als = AlternatingLeastSquares(
+                    factors=self.factors,
+                    regularization=self.regularization,
+                    alpha=self.alpha,
+                    iterations=self.iterations,
+                    num_threads=self.num_threads,
+                    random_state=self.random_state,
+                )
+            if warm_start is not None:
+                # Continue from the validation-stage factors: same id maps, most of the same data.
+                als.user_factors = warm_start.user_factors.copy()
+                als.item_factors = warm_start.item_factors.copy()
+                als.iterations = self.refit_iterations
+            with _single_threaded_blas():
+                als.fit(history.matrix, show_progress=False)
+            history.als = als
+        if self.ranking in ("ltr", "knn"):
+            if self.knn == "bm25":
+                knn = BM25Recommender(K=self.knn_neighbours, num_threads=self.num_threads)
+            else:
+                knn = CosineRecommender(K=self.knn_neighbours, num_threads=self.num_threads)
+            with warnings.catch_warnings():  # BM25 weighting hands implicit a COO matrix internally
+                warnings.simplefilter("ignore", ParameterWarning)
+                knn.fit(history.matrix, show_progress=False)
+            history.knn = knn
+
+    def _fit_ranker(self, stage: _History, later: pd.DataFrame) -> lgb.LGBMRanker | None:
+        positives = later[positive_mask(later)]
+        users = self.user_index_.get_indexer(positives["user_id"])
+        items = self.item_index_.get_indexer(positives["item_id"])
+        seen = np.asarray(stage.matrix[users, items]).ravel() > 0
+        users, items = users[~seen], items[~seen]
+        candidates = np.unique(users[stage.user_count[users] > 0])
+        if len(candidates) == 0:
+            return None
+        rng = np.random.default_rng(self.random_state)
+        if len(candidates) > self.ranker_max_users:
+            candidates = np.sort(rng.choice(candidates, self.ranker_max_users, replace=False))
+        label_keys = np.unique(users.astype(np.int64) * len(self.item_index_) + items)
+        rows, cand_items, features = self._candidates(stage, candidates, exclude_seen=True)
+        keys = candidates[rows].astype(np.int64) * len(self.item_index_) + cand_items
+        labels = np.isin(keys, label_keys).astype(np.int32)
+        has_positive = np.bincount(rows, weights=labels, minlength=len(candidates)) > 0
+        keep = has_positive[rows]
+        if not keep.any():
+            return None
+        order = np.argsort(rows[keep], kind="stable")  # LightGBM wants each query's rows together
+        rows, labels, features = rows[keep][order], labels[keep][order], features[keep][order]
+        group = np.bincount(rows, minlength=len(candidates))
+        ranker = lgb.LGBMRanker(
+            objective="lambdarank",
+            n_estimators=self.n_estimators,
+            learning_rate=self.learning_rate,
+            num_leaves=self.num_leaves,
+            min_child_samples=50,
+            subsample=1.0,
+            colsample_bytree=1.0,
+            lambdarank_truncation_level=20,
+            deterministic=True,
+            force_row_wise=True,
+            n_jobs=1,  # measured on 2 cores: LightGBM's OpenMP team beside implicit's threads was 6x slower
+            random_state=self.random_state,
+            verbose=-1,
+        )
+        ranker.fit(features, labels, group=group[group > 0])
+        return ranker
+
+    def _feature_names(self) -> list[str]:
+        if self.use_sentiment:
+            return list(FEATURES)
+        return [f for f in FEATURES if f not in SENTIMENT_FEATURES]
+
+    def _set_segment_popularity(self, interactions: pd.DataFrame, depth: int = 200) -> None:
+        """Most-watched videos overall and per viewer segment (region x age band), for cold-start viewers."""
+        users = self.user_index_.get_indexer(interactions["user_id"])
+        items = self.item_index_.get_indexer(interactions["item_id"])
+        count = self.history_.item_count
+        self.popular_items_ = np.lexsort((np.arange(len(count)), -count))[:depth]
+        self.segment_popular_ = {}
+        segment = self.user_segment_[users]
+        for s in range(len(self.segments_)):
+            seg_items = items[segment == s]
+            if len(seg_items) == 0:
+                continue
+            seg_count = np.bincount(seg_items, minlength=len(count))
+            order = np.lexsort((np.arange(len(count)), -count, -seg_count))
+            self.segment_popular_[s] = order[: min(depth, int((seg_count > 0).sum()))]
+
+    # ------------------------------------------------------------ candidates
+    def _candidates(self, history: _History, users: np.ndarray, exclude_seen: bool):
+        """Candidate (row, item) pairs for user indices ``users`` and their feature matrix."""
+        n_items = len(self.item_index_)
+        matrix = history.matrix[users]
+        n = min(self.n_candidates, n_items)
+        with _single_threaded_blas():
+            ids, scores = history.als.recommend(users, matrix, N=n, filter_already_liked_items=exclude_seen)
+        rows = np.repeat(np.arange(len(users)), ids.shape[1])
+        als_rank = np.tile(np.arange(1, ids.shape[1] + 1), len(users))
+        ids = ids.ravel()
+        keep = ids >= 0
+        rows, items, als_rank = rows[keep], ids[keep].astype(np.int64), als_rank[keep]
+
+        age = self._age_days(history, users)  # users x items would be too big: computed per pair below
+        new = np.flatnonzero((history.item_count == 0) & (self.item_category_ >= 0))
+        if len(new) and self.n_content_candidates > 0:
+            if len(new) > self.max_new_items:
+                new = new[np.argsort(-np.nan_to_num(self.item_published_[new], nan=-np.inf), kind="stable")]
+                new = new[: self.max_new_items]
+            affinity = self._affinity(history, users)[:, self.item_category_[new]]
+            item_age = age[:, None] - np.nan_to_num(self.item_published_[new], nan=0.0)[None, :] / _DAY
+            score = affinity * np.exp(-np.maximum(item_age, 0.0) / self.freshness_days)
+            m = min(self.n_content_candidates, len(new))
+            top = (
+                np.argpartition(-score, m - 1, axis=1)[:, :m]
+                if m < len(new)
+                else np.tile(np.arange(len(new)), (len(users), 1))
+            )
+            fresh = ~np.isin(items, new)  # a new video that ALS also proposed is kept once, as content
+            rows = np.concatenate([rows[fresh], np.repeat(np.arange(len(users)), m)])
+            items = np.concatenate([items[fresh], new[top.ravel()]])
+            als_rank = np.concatenate([als_rank[fresh], np.full(len(users) * m, n + 1)])
+        return rows, items, self._features(history, users, rows, items, als_rank, age)
+
+    def _age_days(self, history: _History, users: np.ndarray) -> np.ndarray:
+        """Each user's reference time (their latest interaction) in days since the epoch."""
+        reference = history.user_last_ts[users]
+        fallback = np.nanmax(history.user_last_ts) if np.isfinite(history.user_last_ts).any() else 0.0
+        return np.where(np.isnan(reference), fallback, reference) / _DAY
+
+    def _affinity(self, history: _History, users: np.ndarray) -> np.ndarray:
+        """Category interest: the profile where given, the user's own watch history otherwise."""
+        profile = self.profile_affinity_[users]
+        return np.where(np.isnan(profile), history.category_share[users], profile)
+
+    def _features(self, history, users, rows, items, als_rank, reference_days) -> np.ndarray:
+        n_items = len(self.item_index_)
+        u = users[rows]
+        als_score = np.einsum("ij,ij->i", history.als.user_factors[u], history.als.item_factors[items])
+        product = (history.matrix[users] @ history.knn.similarity).tocsr()
+        product.sort_indices()
+        nnz_rows = np.repeat(np.arange(product.shape[0]), np.diff(product.indptr))
+        knn_keys = nnz_rows.astype(np.int64) * n_items + product.indices
+        knn_score = _lookup(knn_keys, product.data, rows.astype(np.int64) * n_items + items)
+        category = self.item_category_[items]
+        has_cat = category >= 0
+        profile = np.full(len(items), np.nan, dtype=np.float32)
+        profile[has_cat] = self.profile_affinity_[u[has_cat], category[has_cat]]
+        hist_aff = np.zeros(len(items), dtype=np.float32)
+        hist_aff[has_cat] = history.category_share[u[has_cat], category[has_cat]]
+        creator = self.item_creator_[items]
+        creator_aff = np.where(
+            creator >= 0,
+            _lookup(
+                history.creator_keys, history.creator_share, u.astype(np.int64) * self.n_creators_ + creator
+            ),
+            0.0,
+        )
+        columns = {
+            "als_score": als_score,
+            "als_rank": als_rank,
+            "knn_score": knn_score,
+            "popularity": np.log1p(history.item_count[items]),
+            "age_days": reference_days[rows] - self.item_published_[items] / _DAY,
+            "profile_affinity": profile,
+            "history_affinity": hist_aff,
+            "creator_affinity": creator_aff,
+            "mean_sentiment": history.mean_sentiment[items],
+            "completion_rate": history.completion_rate[items],
+            "user_activity": np.log1p(history.user_count[u]),
+            "is_new_item": (history.item_count[items] == 0),
+        }
+        return np.column_stack(
+            [np.asarray(columns[name], dtype=np.float32) for name in self._feature_names()]
+        )
+
+    # ------------------------------------------------------------ recommend
+    def recommend(self, user_ids: Iterable[Hashable], k: int = 10, exclude_seen: bool = True) -> pd.DataFrame:
+        """Top-``k`` videos per requested user: ``user_id, item_id, score, rank, reason``.
+
+        Viewers without interactions get what is popular in their segment (region x age band) or
+        overall; ``rank`` starts at 1; ``score`` is comparable within one user's list only.
+        """
+        user_ids = pd.Index(pd.unique(pd.Series(list(user_ids), dtype=object)))
+        index = self.user_index_.get_indexer(user_ids)
+        history = self.history_
+        warm = index >= 0
+        warm[warm] = history.user_count[index[warm]] > 0
+        frames = []
+        positions = np.flatnonzero(warm)
+        for start in range(0, len(positions), self.batch_size):
+            batch = positions[start : start + self.batch_size]
+            frames.append(self._recommend_warm(user_ids[batch], index[batch], k, exclude_seen))
+        cold = np.flatnonzero(~warm)
+        if len(cold):
+            frames.append(self._recommend_cold(user_ids[cold], index[cold], k))
+        columns = ["user_id", "item_id", "score", "rank", "reason"]
+        if not frames:
+            return pd.DataFrame({c: [] for c in columns})
+        result = pd.concat(frames, ignore_index=True)
+        order = pd.Series(np.arange(len(user_ids)), index=user_ids)
+        result["_order"] = order.reindex(result["user_id"]).to_numpy()
+        result = result.sort_values(["_order", "rank"], kind="stable", ignore_index=True)
+        return result[columns]
+
+    def _recommend_warm(
+        self, user_ids: pd.Index, users: np.ndarray, k: int, exclude_seen: bool
+    ) -> pd.DataFrame:
+        history = self.history_
+        n_items = len(self.item_index_)
+        if self.ranking == "als":
+            with _single_threaded_blas():
+                ids, scores = history.als.recommend(
+                    users, history.matrix[users], N=min(k, n_items), filter_already_liked_items=exclude_seen
+                )
+            return self._frame(user_ids, ids, scores, "similar viewers liked it")
+        if self.ranking == "knn":
+            ids, scores = history.knn.recommend(
+                users, history.matrix[users], N=min(k, n_items), filter_already_liked_items=exclude_seen
+            )
+            return self._frame(user_ids, ids, scores, "similar to videos you watched")
+        if self.ranking == "popular":
+            return self._recommend_popular(user_ids, users, k, exclude_seen)
+        rows, items, features = self._candidates(history, users, exclude_seen)
+        score = self.ranker_.predict(features, num_threads=1) if self.ranker_ else -features[:, 1]
+        order = np.lexsort((-score, rows))
+        rows, items, score, features = rows[order], items[order], score[order], features[order]
+        starts = np.searchsorted(rows, np.arange(len(users)))
+        rank = np.arange(len(rows)) - starts[rows] + 1
+        top = rank <= k
+        rows, items, score, rank, features = rows[top], items[top], score[top], rank[top], features[top]
+        return pd.DataFrame(
+            {
+                "user_id": user_ids.take(rows),
+                "item_id": self.item_index_.take(items),
+                "score": score.astype(float),
+                "rank": rank.astype(np.int64),
+                "reason": self._reasons(items, features),
+            }
+        )
+
+    def _reasons(self, items: np.ndarray, features: np.ndarray) -> np.ndarray:
+        """A short, human reason per recommendation from its strongest signal."""
+        names = self._feature_names()
+        col = {name: features[:, names.index(name)] for name in names}
+        category = np.asarray(list(self.categories_) + ["videos"], dtype=object)[self.item_category_[items]]
+        interest = np.fmax(col["profile_affinity"], col["history_affinity"])
+        conditions = [
+            col["is_new_item"] > 0,
+            col["creator_affinity"] >= 0.2,
+            interest >= 0.3,
+            col["knn_score"] > 0,
+        ]
+        choices = [
+            "new in " + category + ", which you like",
+            np.full(len(items), "more from a creator you watch", dtype=object),
+            "matches your interest in " + category,
+            np.full(len(items), "similar to videos you watched", dtype=object),
+        ]
+        return np.select(conditions, choices, default="similar viewers liked it")
+
+    def _recommend_popular(
+        self, user_ids: pd.Index, users: np.ndarray, k: int, exclude_seen: bool
+    ) -> pd.DataFrame:
+        history = self.history_
+        matrix = history.matrix[users]
+        depth = min(len(self.item_index_), k + (int(np.diff(matrix.indptr).max()) if exclude_seen else 0))
+        count = history.item_count
+        popular = np.lexsort((np.arange(len(count)), -count))[:depth]
+        grid = np.tile(popular, (len(users), 1))
+        if exclude_seen:
+            seen = np.asarray(matrix[:, popular].todense()) > 0
+            grid = np.where(seen, -1, grid)
+            grid = np.take_along_axis(grid, np.argsort(grid < 0, axis=1, kind="stable"), axis=1)
+        grid = grid[:, :k]
+        scores = np.where(grid >= 0, np.log1p(count[np.maximum(grid, 0)]), -np.inf)
+        return self._frame(user_ids, grid, scores, "popular right now")
+
+    def _recommend_cold(self, user_ids: pd.Index, users: np.ndarray, k: int) -> pd.DataFrame:
+        frames = []
+        segment = np.where(users >= 0, self.user_segment_[np.maximum(users, 0)], -1)
+        for s in np.unique(segment):
+            mask = segment == s
+            items = self.segment_popular_.get(int(s), self.popular_items_) if s >= 0 else self.popular_items_
+            if s >= 0 and int(s) in self.segment_popular_:
+                reason = f"popular with viewers like you ({self.segments_[s]})"
+            else:
+                reason = "popular right now"
+            if len(items) < k:  # pad a thin segment with the overall list
+                items = np.concatenate([items, self.popular_items_[~np.isin(self.popular_items_, items)]])
+            items = items[:k]
+            grid = np.tile(items, (int(mask.sum()), 1))
+            scores = np.tile(np.log1p(self.history_.item_count[items]).astype(float), (int(mask.sum()), 1))
+            frames.append(self._frame(user_ids[mask], grid, scores, reason))
+        return pd.concat(frames, ignore_index=True)
+
+    def _frame(self, user_ids: pd.Index, ids: np.ndarray, scores: np.ndarray, reason: str) -> pd.DataFrame:
+        rows = np.repeat(np.arange(len(user_ids)), ids.shape[1])
+        rank = np.tile(np.arange(1, ids.shape[1] + 1), len(user_ids))
+        ids, scores = ids.ravel(), np.asarray(scores, dtype=float).ravel()
+        keep = ids >= 0
+        return pd.DataFrame(
+            {
+                "user_id": user_ids.take(rows[keep]),
+                "item_id": self.item_index_.take(ids[keep]),
+                "score": scores[keep],
+                "rank": rank[keep].astype(np.int64),
+                "reason": reason,
+            }
+        )
+
+    # ------------------------------------------------------------ persistence
+    def save(self, path: str | Path) -> None:
+        """Write the fitted model (hyper-parameters, id maps, factors, ranker) to one file."""
+        with open(path, "wb") as handle:
+            pickle.dump({"format": _FORMAT, "model": self}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Recommender:
+        """Read a model written by `save` (a pickle: load only files you trust)."""
+        with open(path, "rb") as handle:
+            payload = pickle.load(handle)
+        if (
+            not isinstance(payload, dict)
+            or payload.get("format") != _FORMAT
+            or not isinstance(payload["model"], cls)
+        ):
+            raise ValueError(f"{path} is not a saved {cls.__name__} (format {_FORMAT})")
+        return payload["model"]
+
+    def get_params(self, deep: bool = True) -> dict:
+        """Hyper-parameters, as scikit-learn's ``clone`` expects."""
+        return {
+            name: getattr(self, name)
+            for name in inspect.signature(type(self).__init__).parameters
+            if name != "self"
+        }
+
+    def set_params(self, **params) -> Recommender:
+        """Change hyper-parameters (refit afterwards), as scikit-learn's search utilities expect."""
+        for name, value in params.items():
+            if name not in self.get_params():
+                raise ValueError(f"unknown hyper-parameter {name!r}")
+            setattr(self, name, value)
+        return self
+
+
+@contextmanager
+def _single_threaded_blas():
+    """implicit parallelises over users itself; a BLAS thread pool inside each of its threads thrashes (3-5x slower)."""
+    with threadpool_limits(1, "blas"), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="OpenBLAS is configured", category=RuntimeWarning)
+        yield
+
+
+def _lookup(keys: np.ndarray, values: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """Values at ``queries`` in a sorted key array, 0 where absent (sparse matrix element lookup)."""
+    if len(keys) == 0:
+        return np.zeros(len(queries), dtype=np.float32)
+    position = np.minimum(np.searchsorted(keys, queries), len(keys) - 1)
+    return np.where(keys[position] == queries, values[position], 0.0).astype(np.float32)
