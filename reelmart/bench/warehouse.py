@@ -63,7 +63,9 @@ def _direct_sql_seconds(paths: WarehousePaths) -> float:
 
     for uid in sorted(models):
         visit(uid)
-    target = paths.data_dir / "warehouse" / "direct.duckdb"
+    # same file name as dbt's (compiled SQL names the database "build"), in another folder
+    target = paths.data_dir / "direct" / paths.build_db.name
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.unlink(missing_ok=True)
     con = duckdb.connect(str(target), config={"preserve_insertion_order": False})
     started = time.perf_counter()
