@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
-from webreport import auth, errors, security
+from webreport import auth, errors, pages, security
 from webreport.blueprints import REPORT_BLUEPRINTS
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -40,12 +43,26 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
+    app.json = ReportJSONProvider(app)
     security.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    pages.init_app(app)
     for blueprint in REPORT_BLUEPRINTS:
         app.register_blueprint(blueprint)
     return app
+
+
+class ReportJSONProvider(DefaultJSONProvider):
+    """ISO dates and plain numbers in the API (Flask's default writes HTTP dates and decimal strings)."""
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, datetime | date):
+            return o.isoformat()
+        if isinstance(o, Decimal):
+            return float(o)
+        return DefaultJSONProvider.default(o)
 
 
 def _instance_secret(instance: Path) -> str:

@@ -1,4 +1,4 @@
-"""The first page and the site's guard rails: login, CSRF, headers, errors without stack traces."""
+"""The site's guard rails: login, CSRF, headers, errors without stack traces."""
 
 from __future__ import annotations
 
@@ -30,11 +30,11 @@ def test_login_redirect_stays_on_site(client):
     assert response.headers["Location"] == "/"
 
 
-def test_overview_shows_marts_and_rejects(logged_in, tiny_warehouse):
-    page = logged_in.get("/").get_data(as_text=True)
+def test_quality_page_shows_marts_and_rejects(logged_in, tiny_warehouse):
+    page = logged_in.get("/quality").get_data(as_text=True)
     assert "fct_watch_events" in page and "dim_users" in page
     assert "watch_events" in page and "duplicate:" in page
-    data = logged_in.get("/api/overview").json
+    data = logged_in.get("/api/quality").json
     marts = {m["mart"]: m["row_count"] for m in data["marts"]}
     assert marts["fct_watch_events"] > 1000
     assert all(source["is_reconciled"] for source in data["sources"])

@@ -1,25 +1,14 @@
-"""The report site's queries: every SQL string the app runs lives in this module.
-
-Values are bound parameters; identifiers (table names) only ever come from the warehouse's own
-catalogue, never from a request.
-"""
+"""Data-quality queries: build metadata, mart sizes, rejects and reconciliation per source."""
 
 from __future__ import annotations
-
-import json
 
 from webreport.db import fetch_all
 
 MART_PREFIXES = ("dim_", "fct_", "rpt_", "aud_")
 
 
-def build_info() -> dict:
-    rows = fetch_all("select key, value from reelmart_build_info")
-    return {row["key"]: json.loads(row["value"]) for row in rows}
-
-
 def mart_row_counts() -> list[dict]:
-    """Row counts of every mart, from DuckDB's catalogue estimate refined by an exact count."""
+    """Exact row counts of every mart; table names come from DuckDB's own catalogue."""
     tables = fetch_all(
         "select table_name from information_schema.tables "
         "where table_schema = 'main' and table_type = 'BASE TABLE' order by table_name"
@@ -31,7 +20,7 @@ def mart_row_counts() -> list[dict]:
     return fetch_all(union + " order by mart")
 
 
-def rejects_by_source() -> list[dict]:
+def reconciliation() -> list[dict]:
     return fetch_all(
         """
         select reconciliation.source_table, reconciliation.raw_rows, reconciliation.clean_rows,
@@ -48,5 +37,26 @@ def rejects_by_source() -> list[dict]:
     )
 
 
-def warehouse_overview() -> dict:
-    return {"build": build_info(), "marts": mart_row_counts(), "sources": rejects_by_source()}
+def rejects_by_reason() -> list[dict]:
+    return fetch_all(
+        "select source_table, reject_reason, count(*) as rejected_rows from fct_rejects "
+        "group by source_table, reject_reason order by source_table, rejected_rows desc, reject_reason"
+    )
+
+
+def reject_sources() -> list[str]:
+    return [r["source_table"] for r in fetch_all("select distinct source_table from fct_rejects order by 1")]
+
+
+def reject_reasons() -> list[str]:
+    return [r["reject_reason"] for r in fetch_all("select distinct reject_reason from fct_rejects order by 1")]
+
+
+def reject_sample(source: str | None, reason: str | None, limit: int) -> list[dict]:
+    """The first rejected rows (by id) matching the filters; record_json already excludes identifiers."""
+    return fetch_all(
+        "select reject_id, source_table, export_date, reject_reason, record_json from fct_rejects "
+        "where (cast(? as varchar) is null or source_table = ?) and (cast(? as varchar) is null or reject_reason = ?) "
+        "order by reject_id limit ?",
+        [source, source, reason, reason, limit],
+    )

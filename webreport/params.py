@@ -1,0 +1,122 @@
+"""Request-parameter parsing for every report: a bad value is a 400 (or 404) with a message.
+
+Views never read `request.args` directly; they call these helpers, which either return a clean,
+typed value or abort with a message naming the parameter and what it accepts. Injection attempts
+are simply values that do not parse, so they get the same 400 as a typo.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import abort, request
+
+DEFAULT_WINDOW_DAYS = 14
+MAX_WINDOW_DAYS = 366
+MAX_ID = 2**63 - 1
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ID = re.compile(r"[0-9]{1,19}")
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """An inclusive range of days, as chosen in the URL (`?start=...&end=...`) or defaulted."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> DateRange:
+        """The period of equal length just before this one, for comparisons."""
+        return DateRange(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    def as_args(self) -> dict[str, str]:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+
+def bad_request(message: str):
+    abort(400, description=message)
+
+
+def not_found(message: str):
+    abort(404, description=message)
+
+
+def parse_date(name: str, value: str) -> date:
+    if not _DATE.fullmatch(value):
+        bad_request(f"Parameter '{name}' must be a date written YYYY-MM-DD, e.g. 2026-10-01.")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        bad_request(f"Parameter '{name}' is not a real calendar date: {value[:10]}.")
+
+
+def date_range(bounds: tuple[date, date] | None, default_days: int = DEFAULT_WINDOW_DAYS) -> DateRange:
+    """`?start=&end=` (both optional). Missing ends default to the last `default_days` days of `bounds`
+    (the data's first and last day); with no data at all, to the last days up to today."""
+    last = bounds[1] if bounds else date.today()
+    raw_start, raw_end = request.args.get("start", ""), request.args.get("end", "")
+    end = parse_date("end", raw_end) if raw_end else last
+    start = parse_date("start", raw_start) if raw_start else end - timedelta(days=default_days - 1)
+    if bounds and not raw_start and start < bounds[0] and not raw_end:
+        start = bounds[0]
+    if start > end:
+        bad_request(f"The start date {start} is after the end date {end}.")
+    if (end - start).days + 1 > MAX_WINDOW_DAYS:
+        bad_request(f"A date range can span at most {MAX_WINDOW_DAYS} days.")
+    return DateRange(start, end)
+
+
+def parse_id(value: str, what: str) -> int:
+    """A positive integer id (path segment or parameter); anything else is a 400."""
+    if not _ID.fullmatch(value or "") or int(value) > MAX_ID:
+        bad_request(f"A {what} id is a positive whole number, not {value[:40]!r}.")
+    return int(value)
+
+
+def int_arg(name: str, default: int, minimum: int, maximum: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not re.fullmatch(r"[0-9]{1,9}", raw) or not minimum <= int(raw) <= maximum:
+        bad_request(f"Parameter '{name}' must be a whole number from {minimum} to {maximum}.")
+    return int(raw)
+
+
+def choice_arg(name: str, allowed: Collection[str], default: str | None = None) -> str | None:
+    """An enum filter or sort key: one of `allowed`, or `default` when absent."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw not in allowed:
+        shown = ", ".join(sorted(allowed)) if len(allowed) <= 30 else f"{len(allowed)} known values"
+        bad_request(f"Parameter '{name}' must be one of: {shown}.")
+    return raw
+
+
+def sort_arg(allowed: Collection[str], default: str, name: str = "sort") -> tuple[str, bool]:
+    """`?sort=key` ascending or `?sort=-key` descending; returns (key, descending)."""
+    raw = request.args.get(name) or default
+    descending = raw.startswith("-")
+    key = raw[1:] if descending else raw
+    if key not in allowed:
+        bad_request(f"Parameter '{name}' must be one of {', '.join(sorted(allowed))} (prefix '-' for descending).")
+    return key, descending
+
+
+def format_arg() -> str:
+    """`?format=csv` asks a report route for its rows as CSV; the default is the HTML page."""
+    return choice_arg("format", ("html", "csv"), "html")
+
+
+def found(value, message: str | Callable[[], str]):
+    """The value, or a 404 when the lookup returned nothing."""
+    if value is None or value == []:
+        not_found(message() if callable(message) else message)
+    return value
