@@ -4,6 +4,11 @@ Generates seeded sufficient statistics (experiments x metrics x variants, one di
 one cumulative day), runs `models_ml.experiments.analyze` on all of them, then gbstats' own test
 classes one comparison at a time, and reports time, throughput, peak memory and the largest
 relative difference between the two over every compared number.
+
+With `--data-dir DIR` (a generated instance) or `--scale 200k|1m` (generated into a temporary
+folder first), it also times the SQL step: dbt builds the experiment models (exposures, per-user
+days and totals, caps, fct_experiment_sufficient_stats) in DuckDB, and `analyze` and gbstats then
+run on the warehouse's own sufficient statistics.
 """
 
 from __future__ import annotations
@@ -40,7 +45,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--warehouse", default=None, metavar="PATH",
-        help="built DuckDB file for the SQL step (sufficient statistics in SQL); ignored if absent",
+        help="built DuckDB file: also run the statistics step on its fct_experiment_sufficient_stats (no SQL timing)",
+    )
+    parser.add_argument(
+        "--data-dir", default=None, metavar="DIR",
+        help="generated instance (DIR/landing): time the SQL sufficient-statistics step with dbt, then the "
+             "statistics on its output",
+    )
+    parser.add_argument(
+        "--scale", default=None, choices=["tiny", "demo", "20k", "200k", "1m"],
+        help="generate this scale first (into --data-dir, or a temporary folder) and time the SQL step on it",
     )
 
 
@@ -117,18 +131,93 @@ def max_relative_difference(ours: pd.DataFrame, theirs: pd.DataFrame) -> float:
     return worst
 
 
-def warehouse_step(path: str | None) -> list[dict]:
-    """Hook for the SQL step (sufficient statistics computed by dbt in DuckDB): not measured yet."""
-    if path:
-        log.info("--warehouse %s given; the SQL step is not part of this benchmark yet", path)
-    return []
+SQL_MODELS = ["int_experiment_user_activity", "int_experiment_exposures", "int_experiment_user_days", "int_experiment_user_metrics",
+              "int_experiment_metric_caps", "fct_experiment_sufficient_stats"]
+
+
+def _statistics_rows(stats: pd.DataFrame, label: str, gbstats_rows: int | None) -> list[dict]:
+    """analyze (and gbstats on a sample) over the warehouse's sufficient statistics."""
+    from models_ml.experiments import analyze
+
+    analyze(stats.head(200))  # warm-up
+    with measure() as timing:
+        result = analyze(stats)
+    rows = [{"step": f"models_ml analyze on {label}", "rows": len(result), "seconds": timing.seconds,
+             "rows/s": len(result) / timing.seconds, "peak MB": timing.peak_rss_mb}]
+    # gbstats 0.8.0 has no ratio CUPED: compare the comparisons it can compute
+    comparable = result[(result["error_message"].isna()) & ~((result["metric_type"] == "ratio") & result["cuped"])]
+    limit = len(comparable) if gbstats_rows is None else min(gbstats_rows, len(comparable))
+    if limit and _has_gbstats():
+        sample = comparable.iloc[np.linspace(0, len(comparable) - 1, limit).round().astype(int)].reset_index(drop=True)
+        with measure() as timing:
+            theirs = run_gbstats(stats, sample)
+        rows[0]["max rel diff vs gbstats"] = max_relative_difference(sample, theirs)
+        rows.append({"step": f"gbstats 0.8.0 on {label}, row by row", "rows": limit, "seconds": timing.seconds,
+                     "rows/s": limit / timing.seconds, "peak MB": timing.peak_rss_mb, "max rel diff vs gbstats": 0.0})
+    return rows
+
+
+def _has_gbstats() -> bool:
+    try:
+        import gbstats  # noqa: F401
+    except ModuleNotFoundError:
+        log.warning("gbstats is not installed (make install); skipping the baseline")
+        return False
+    return True
+
+
+def warehouse_step(args: argparse.Namespace) -> list[dict]:
+    """The SQL step (dbt in DuckDB) on a generated instance, then the statistics on its output."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    import duckdb
+
+    from reelmart.warehouse import WarehousePaths, run_dbt
+
+    rows: list[dict] = []
+    data_dir = getattr(args, "data_dir", None)
+    scale = getattr(args, "scale", None)
+    if scale:
+        from reelmart.simulate import SCALES, PlatformSimulator
+
+        data_dir = data_dir or tempfile.mkdtemp(prefix=f"reelmart-bench-{scale}-")
+        with measure() as timing:
+            PlatformSimulator(SCALES[scale], Path(data_dir), seed=7, progress=False).run()
+        rows.append({"step": f"generate {scale} export", "rows": SCALES[scale].users, "seconds": timing.seconds,
+                     "rows/s": SCALES[scale].users / timing.seconds, "peak MB": timing.peak_rss_mb})
+    if data_dir:
+        paths = WarehousePaths(Path(data_dir).resolve())
+        select = "+fct_experiment_sufficient_stats +dim_experiment_metrics +fct_experiment_health"
+        with measure() as timing:
+            run_dbt(["run", "--select", select], paths, quiet=True)
+        results = json.loads((paths.dbt_target / "run_results.json").read_text())["results"]
+        model_seconds = {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results}
+        with duckdb.connect(str(paths.build_db), read_only=True) as con:
+            stats = con.execute("select * from fct_experiment_sufficient_stats").df()
+            users = con.execute("select sum(analysed_users) from fct_experiment_health").fetchone()[0]
+            events = con.execute("select count(*) from int_experiment_user_activity").fetchone()[0]
+        sql_seconds = sum(model_seconds.get(name, 0.0) for name in SQL_MODELS)
+        rows.append({"step": f"SQL sufficient statistics ({int(users):,} exposed users, {events:,} activity rows)",
+                     "rows": len(stats), "seconds": sql_seconds, "rows/s": len(stats) / sql_seconds,
+                     "peak MB": timing.peak_rss_mb})
+        for name in SQL_MODELS:
+            rows.append({"step": f"  of which {name}", "seconds": model_seconds.get(name, float("nan"))})
+        rows.append({"step": "dbt run incl. parse, staging views, health (wall)", "seconds": timing.seconds})
+        rows += _statistics_rows(stats, "warehouse stats", args.gbstats_rows)
+    elif args.warehouse:
+        with duckdb.connect(str(args.warehouse), read_only=True) as con:
+            stats = con.execute("select * from fct_experiment_sufficient_stats").df()
+        rows += _statistics_rows(stats, "warehouse stats", args.gbstats_rows)
+    return rows
 
 
 def run(args: argparse.Namespace) -> int:
     from models_ml.experiments import analyze
     from models_ml.experiments.simulation import simulate_sufficient_statistics
 
-    table: list[dict] = warehouse_step(args.warehouse)
+    table: list[dict] = warehouse_step(args)
     with measure() as timing:
         stats = simulate_sufficient_statistics(
             n_experiments=args.experiments, n_metrics=args.metrics, n_variants=args.variants, random_state=args.seed

@@ -64,10 +64,12 @@ def test_every_model_has_a_primary_key_test(manifest):
 
 
 def test_marts_are_tables_with_enforced_contracts(manifest):
+    """dbt enforces contracts on SQL models only; Python marts check their columns in their own tests."""
     for uid, node in _models(manifest).items():
-        if _layer(node) == "marts" and node["name"] != "fct_watch_events":
+        if _layer(node) == "marts":
             assert node["config"]["materialized"] in ("table", "incremental"), uid
-            assert node["config"]["contract"]["enforced"], uid
+            if node["language"] == "sql":
+                assert node["config"]["contract"]["enforced"], uid
 
 
 def test_exposures_depend_on_tables(manifest):

@@ -13,6 +13,7 @@ REPORT_AREAS = [
     "creators",
     "users",
     "quality",
+    "experiments",
     "site",
 ]
 

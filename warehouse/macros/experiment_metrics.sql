@@ -1,0 +1,138 @@
+{#-
+  Experiment metrics (issue 5): SQL for one metric of var `experiment_metrics` from per-user additive
+  parts. `prefix` selects the part columns (e.g. 'post_' for the metric window, 'pre_' for the
+  covariate window). Values are doubles so that squares and cross products cannot overflow.
+-#}
+
+{#- The parts (activity columns) any experiment metric reads, in a stable order. -#}
+{% macro experiment_metric_parts() -%}
+    {{ return(['views', 'completed_views', 'watch_seconds', 'likes', 'impressions', 'clicks', 'conversions',
+               'conversion_value', 'active_days_from_d7']) }}
+{%- endmacro %}
+
+{% macro experiment_metric_main(metric, prefix) -%}
+    {%- set part = prefix ~ metric['numerator'] -%}
+    {%- if metric['metric_type'] == 'binomial' -%}
+        cast(case when coalesce({{ part }}, 0) > 0 then 1 else 0 end as double)
+    {%- else -%}
+        cast(coalesce({{ part }}, 0) as double)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- NULL unless the metric is a ratio. -#}
+{% macro experiment_metric_denominator(metric, prefix) -%}
+    {%- if metric['metric_type'] == 'ratio' -%}
+        cast(coalesce({{ prefix ~ metric['denominator'] }}, 0) as double)
+    {%- else -%}
+        cast(null as double)
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
+  The CUPED covariate: the same metric over the pre-exposure window (a ratio uses its numerator,
+  a per-user scalar as the engine's RegressionAdjustedRatioStatistic expects). NULL without one.
+-#}
+{% macro experiment_metric_covariate(metric, prefix) -%}
+    {%- if metric.get('covariate', false) -%}
+        {{ experiment_metric_main(metric, prefix) }}
+    {%- else -%}
+        cast(null as double)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- `value` winsorised at `cap` (NULL cap = no capping) when the metric is a capped mean metric. -#}
+{% macro experiment_capped(metric, value, cap) -%}
+    {%- if metric['metric_type'] == 'mean' and metric.get('capped', false) -%}
+        case when {{ cap }} is not null and {{ value }} > {{ cap }} then {{ cap }} else {{ value }} end
+    {%- else -%}
+        {{ value }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The nine sufficient-statistic sums of one metric, from columns <metric>__main/__denominator/__covariate. -#}
+{%- macro experiment_metric_aggregates(metric) -%}
+    {%- set m = metric['metric_id'] -%}
+    sum({{ m }}__main) as {{ m }}__main_sum,
+    sum({{ m }}__main * {{ m }}__main) as {{ m }}__main_sum_squares,
+    sum({{ m }}__denominator) as {{ m }}__denominator_sum,
+    sum({{ m }}__denominator * {{ m }}__denominator) as {{ m }}__denominator_sum_squares,
+    sum({{ m }}__main * {{ m }}__denominator) as {{ m }}__main_denominator_sum_product,
+    sum({{ m }}__covariate) as {{ m }}__covariate_sum,
+    sum({{ m }}__covariate * {{ m }}__covariate) as {{ m }}__covariate_sum_squares,
+    sum({{ m }}__main * {{ m }}__covariate) as {{ m }}__main_covariate_sum_product,
+    sum({{ m }}__denominator * {{ m }}__covariate) as {{ m }}__denominator_covariate_sum_product
+{%- endmacro -%}
+
+{#- Per-row metric values (capped) from the parts `<prefix><part>` and `pre_<part>`; caps joined as `caps` (experiment_caps_pivot). -#}
+{%- macro experiment_metric_values(metrics, cumulative_prefix) -%}
+    {%- for metric in metrics -%}
+    {%- set m = metric['metric_id'] %}
+        {{ experiment_capped(metric, experiment_metric_main(metric, cumulative_prefix), 'caps.' ~ m ~ '__main_cap') }}
+            as {{ m }}__main,
+        {{ experiment_metric_denominator(metric, cumulative_prefix) }} as {{ m }}__denominator,
+        {{ experiment_capped(metric, experiment_metric_covariate(metric, 'pre_'), 'caps.' ~ m ~ '__covariate_cap') }}
+            as {{ m }}__covariate{{ "," if not loop.last }}
+    {%- endfor -%}
+{%- endmacro -%}
+
+{#- Caps pivoted to one row per experiment (columns <metric>__main_cap, <metric>__covariate_cap): one join. -#}
+{%- macro experiment_caps_pivot(metrics, caps_relation) -%}
+    select
+        experiment_id,
+        {% for metric in metrics -%}
+        max(main_cap) filter (where metric_id = '{{ metric["metric_id"] }}') as {{ metric['metric_id'] }}__main_cap,
+        max(covariate_cap) filter (where metric_id = '{{ metric["metric_id"] }}')
+            as {{ metric['metric_id'] }}__covariate_cap{{ "," if not loop.last }}
+        {% endfor %}
+    from {{ caps_relation }}
+    group by experiment_id
+{%- endmacro -%}
+
+{#- The nine sums of a metric's sufficient statistics, in the column order of the marts. -#}
+{% macro experiment_statistic_names() -%}
+    {{ return(['main_sum', 'main_sum_squares', 'denominator_sum', 'denominator_sum_squares',
+               'main_denominator_sum_product', 'covariate_sum', 'covariate_sum_squares',
+               'main_covariate_sum_product', 'denominator_covariate_sum_product']) }}
+{%- endmacro %}
+
+{#-
+  Per event row: a metric's value after (<metric>__main, __denominator) and before (__main_before,
+  __denominator_before) the row, and the covariate. after_prefix = none: an entry row (value 0).
+-#}
+{%- macro experiment_metric_changes(metrics, after_prefix, before_prefix) -%}
+    {%- for metric in metrics -%}
+    {%- set m = metric['metric_id'] %}
+    {%- if after_prefix is none %}
+        cast(0 as double) as {{ m }}__main,
+        cast(0 as double) as {{ m }}__main_before,
+        {{ 'cast(0 as double)' if metric['metric_type'] == 'ratio' else 'cast(null as double)' }} as {{ m }}__denominator,
+        {{ 'cast(0 as double)' if metric['metric_type'] == 'ratio' else 'cast(null as double)' }} as {{ m }}__denominator_before,
+    {%- else %}
+        {{ experiment_capped(metric, experiment_metric_main(metric, after_prefix), 'caps.' ~ m ~ '__main_cap') }}
+            as {{ m }}__main,
+        {{ experiment_capped(metric, experiment_metric_main(metric, before_prefix), 'caps.' ~ m ~ '__main_cap') }}
+            as {{ m }}__main_before,
+        {{ experiment_metric_denominator(metric, after_prefix) }} as {{ m }}__denominator,
+        {{ experiment_metric_denominator(metric, before_prefix) }} as {{ m }}__denominator_before,
+    {%- endif %}
+        {{ experiment_capped(metric, experiment_metric_covariate(metric, 'pre_'), 'caps.' ~ m ~ '__covariate_cap') }}
+            as {{ m }}__covariate{{ "," if not loop.last }}
+    {%- endfor -%}
+{%- endmacro -%}
+
+{#- The nine sums of one metric's changes (see experiment_metric_changes); is_entry marks entry rows. -#}
+{%- macro experiment_metric_increments(metric) -%}
+    {%- set m = metric['metric_id'] -%}
+    sum({{ m }}__main - {{ m }}__main_before) as {{ m }}__main_sum,
+    sum({{ m }}__main * {{ m }}__main - {{ m }}__main_before * {{ m }}__main_before) as {{ m }}__main_sum_squares,
+    sum({{ m }}__denominator - {{ m }}__denominator_before) as {{ m }}__denominator_sum,
+    sum({{ m }}__denominator * {{ m }}__denominator - {{ m }}__denominator_before * {{ m }}__denominator_before)
+        as {{ m }}__denominator_sum_squares,
+    sum({{ m }}__main * {{ m }}__denominator - {{ m }}__main_before * {{ m }}__denominator_before)
+        as {{ m }}__main_denominator_sum_product,
+    sum({{ m }}__covariate * is_entry) as {{ m }}__covariate_sum,
+    sum({{ m }}__covariate * {{ m }}__covariate * is_entry) as {{ m }}__covariate_sum_squares,
+    sum(({{ m }}__main - {{ m }}__main_before) * {{ m }}__covariate) as {{ m }}__main_covariate_sum_product,
+    sum(({{ m }}__denominator - {{ m }}__denominator_before) * {{ m }}__covariate)
+        as {{ m }}__denominator_covariate_sum_product
+{%- endmacro -%}
