@@ -14,6 +14,7 @@ BENCHMARKS = {
     "recommend": "reelmart.bench.recommend",
     "uplift": "reelmart.bench.uplift",
     "audiences": "reelmart.bench.audiences",
+    "campaigns": "reelmart.bench.campaigns",
 }
 
 

@@ -14,6 +14,9 @@ REPORT_AREAS = [
     "users",
     "quality",
     "experiments",
+    "campaigns",
+    "sentiment",
+    "audiences",
     "site",
 ]
 
