@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +38,11 @@ from threadpoolctl import threadpool_limits
 
 from .features import HashedNgramFeaturizer
 from .normalize import MAX_CHARS, normalize_batch
+
+# liblinear (LinearSVC, LogisticRegression's liblinear solver) draws from C's process-global rand()
+# with the GIL released, so two fits running in parallel threads (dbt runs Python models in threads)
+# interleave their draws and give slightly different models (~1e-6 in probability). Fits take turns.
+_FIT_LOCK = threading.Lock()
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +192,7 @@ class CommentSentimentModel(ClassifierMixin, BaseEstimator):
         base = self._base_learner()
         # One BLAS thread: these problems are tiny, and OpenBLAS threads on a busy 2-core box
         # made logistic regression 30x slower in measurement.
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _FIT_LOCK, threadpool_limits(limits=1, user_api="blas"):
             if self.calibration is not None and folds >= 2:
                 cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
                 self.estimator_ = CalibratedClassifierCV(base, method=self.calibration, cv=cv).fit(X, y)

@@ -51,6 +51,10 @@ comments as (
     group by user_id
 ),
 
+sentiment as (
+    select * from {{ ref('int_user_sentiment_summarised') }}
+),
+
 final as (
     select
         users.user_id,
@@ -88,13 +92,21 @@ final as (
         top_category.top_category,
         {% for category in categories %}
         coalesce({{ safe_divide('activity.watch_seconds_' ~ category, 'activity.watch_seconds') }}, 0)
-            as affinity_{{ category }}{{ "," if not loop.last }}
+            as affinity_{{ category }},
+        {% endfor %}
+        coalesce(sentiment.positive_comments, 0) as positive_comments,
+        coalesce(sentiment.neutral_comments, 0) as neutral_comments,
+        coalesce(sentiment.negative_comments, 0) as negative_comments,
+        sentiment.sentiment_score_mean,
+        {% for category in categories %}
+        sentiment.sentiment_{{ category }}{{ "," if not loop.last }}
         {% endfor %}
     from users
     cross join window_end
     left join activity on users.user_id = activity.user_id
     left join top_category on users.user_id = top_category.user_id
     left join comments on users.user_id = comments.user_id
+    left join sentiment on users.user_id = sentiment.user_id
 )
 
 select * from final

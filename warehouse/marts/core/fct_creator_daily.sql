@@ -40,7 +40,7 @@ final as (
         daily.creator_id,
         daily.date_day,
         daily.videos_watched,
-        viewers.viewers,
+        coalesce(viewers.viewers, 0) as viewers,
         daily.views,
         daily.watch_seconds,
         daily.completed_views,

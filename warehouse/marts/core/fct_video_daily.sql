@@ -28,19 +28,20 @@ daily as (
 ),
 
 final as (
+    -- a video-day can have comments but no views (a comment on an older view): keep both sides
     select
-        daily.video_id,
-        daily.date_day,
-        daily.views,
-        daily.viewers,
-        daily.watch_seconds,
-        daily.completed_views,
-        daily.likes,
+        coalesce(daily.video_id, comments.video_id) as video_id,
+        coalesce(daily.date_day, comments.comment_date) as date_day,
+        coalesce(daily.views, 0) as views,
+        coalesce(daily.viewers, 0) as viewers,
+        coalesce(daily.watch_seconds, 0) as watch_seconds,
+        coalesce(daily.completed_views, 0) as completed_views,
+        coalesce(daily.likes, 0) as likes,
         coalesce(comments.comments, 0) as comments,
-        daily.shares,
-        daily.follows
+        coalesce(daily.shares, 0) as shares,
+        coalesce(daily.follows, 0) as follows
     from daily
-    left join comments on daily.video_id = comments.video_id and daily.date_day = comments.comment_date
+    full outer join comments on daily.video_id = comments.video_id and daily.date_day = comments.comment_date
 )
 
 select * from final

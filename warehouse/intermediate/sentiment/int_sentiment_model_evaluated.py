@@ -1,0 +1,28 @@
+"""Cross-validated quality of the sentiment model the warehouse scores with (thin wrapper).
+
+One row per metric (accuracy, macro_f1, log_loss, precision/recall/f1 per class) in the six columns
+of fct_model_evaluations; the confusion matrix is in details. evaluated_at is the last comment time
+(or the artifact's created_at), never the wall clock, so rebuilding the same data gives the same rows.
+"""
+
+SELECT_TYPED = """
+    cast(model_name as varchar) as model_name,
+    cast(model_version as varchar) as model_version,
+    cast(metric as varchar) as metric,
+    cast(value as double) as value,
+    cast(evaluated_at as timestamp) as evaluated_at,
+    cast(details as varchar) as details
+"""
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    artifact = dbt.config.get("sentiment_model_path")
+    folds = dbt.config.get("sentiment_cv_folds")
+
+    from models_ml.sentiment import model_evaluation
+
+    as_of = dbt.ref("fct_comments").aggregate("max(commented_at) as as_of").df()["as_of"].iloc[0]
+    labels = dbt.ref("comment_sentiment_labels").df()
+    rows = model_evaluation(str(artifact or "") or None, labels, as_of, cv=int(folds))
+    return session.from_df(rows).project(SELECT_TYPED)

@@ -1,0 +1,41 @@
+"""Sentiment of every valid comment (thin wrapper over models_ml.sentiment; see docs/sentiment.md).
+
+Incremental: a run scores only the comments whose comment_id is not in the table yet. An anti-join
+on the key, not `export_date > max(export_date)`, because a re-sent or late export for an earlier day
+would be skipped by a date watermark. Rows once scored are never rescored, so a new model applies to
+new comments only; `dbt build --full-refresh -s fct_comment_sentiment` rescores everything.
+The model is the artifact at var `sentiment_model_path`, else one trained in memory on the seed
+comment_sentiment_labels (deterministic: its version is a hash of the data and parameters).
+"""
+
+SELECT_TYPED = """
+    cast(comment_id as bigint) as comment_id,
+    cast(user_id as bigint) as user_id,
+    cast(video_id as bigint) as video_id,
+    cast(ad_id as varchar) as ad_id,
+    cast(comment_date as date) as comment_date,
+    cast(sentiment_label as varchar) as sentiment_label,
+    cast(p_negative as double) as p_negative,
+    cast(p_neutral as double) as p_neutral,
+    cast(p_positive as double) as p_positive,
+    cast(sentiment_score as double) as sentiment_score,
+    cast(top_terms as varchar) as top_terms,
+    cast(model_version as varchar) as model_version
+"""
+
+
+def model(dbt, session):
+    dbt.config(materialized="incremental", unique_key="comment_id", on_schema_change="fail")
+    artifact = dbt.config.get("sentiment_model_path")
+    top_n = dbt.config.get("sentiment_top_terms")
+
+    from models_ml.sentiment import load_or_train, score_comments
+
+    comments = dbt.ref("fct_comments")
+    if dbt.is_incremental:
+        comments = comments.filter(f"comment_id not in (select comment_id from {dbt.this})")
+    frame = comments.project("comment_id, user_id, video_id, ad_id, comment_date, comment_text").order(
+        "comment_id").df()
+    model = load_or_train(str(artifact or "") or None, dbt.ref("comment_sentiment_labels").df()) if len(frame) else None
+    scored = score_comments(model, frame, text_col="comment_text", top_n=int(top_n))
+    return session.from_df(scored).project(SELECT_TYPED)
