@@ -85,8 +85,9 @@ def _write_file(path: Path, table: pa.Table, file_format: str) -> dict:
     """Write one chunk durably; return its name, rows, bytes and SHA-256 (computed on the bytes written)."""
     sink = pa.BufferOutputStream()
     if file_format == "csv":
-        # cells are hex digests, ISO codes and validated zips: nothing needs quoting
-        pacsv.write_csv(table, sink, pacsv.WriteOptions(quoting_style="none"))
+        # headers and cells (hex digests, ISO codes, validated zips) never need quoting; platforms
+        # document the bare header line (`Email,Phone,Country,Zip`)
+        pacsv.write_csv(table, sink, pacsv.WriteOptions(quoting_style="none", quoting_header="none"))
     else:
         pq.write_table(table, sink, compression="zstd")
     data = sink.getvalue()
@@ -129,8 +130,12 @@ def _link_kind(tmp: Path, source: list[dict], kind: str) -> list[dict]:
     return files
 
 
-def _build_rows(con: duckdb.DuckDBPyConnection, dest: Destination) -> tuple[dict, pa.Table]:
-    """Normalise + hash in DuckDB; return member / unmatched counts and the rows, sorted by member key."""
+def _build_rows(con: duckdb.DuckDBPyConnection, dest: Destination, members: int) -> tuple[dict, pa.Table]:
+    """Normalise + hash in DuckDB; return member / unmatched counts and the rows, sorted by member key.
+
+    Two statements over the data: the normalisation (materialised, since the few phone numbers SQL cannot
+    decide are looked up in between) and one query that resolves those, hashes, keys and sorts.
+    """
     p = SqlParams()
     # only the identifiers this destination uses: DuckDB then skips normalising the others
     used = [c for c in ("email", "maid", "country", "zip") if _uses(dest, c)]
@@ -142,37 +147,40 @@ def _build_rows(con: duckdb.DuckDBPyConnection, dest: Destination) -> tuple[dict
     slow = con.execute(
         "select distinct phone_raw, region from normalised where phone_status = 'slow'"
     ).fetchall()
-    resolved = resolve_slow_phones(slow)
-    slow_table = pa.table(
-        {
-            "phone_raw": pa.array([s[0] for s in slow], pa.string()),
-            "region": pa.array([s[1] for s in slow], pa.string()),
-            "e164": pa.array(resolved, pa.string()),
-        }
-    )
-    con.register("slow_phones", slow_table)
+    if slow:
+        resolved = resolve_slow_phones(slow)
+        con.register(
+            "slow_phones",
+            pa.table(
+                {
+                    "phone_raw": pa.array([s[0] for s in slow], pa.string()),
+                    "region": pa.array([s[1] for s in slow], pa.string()),
+                    "e164": pa.array(resolved, pa.string()),
+                }
+            ),
+        )
+        source = """(
+            select n.* exclude (phone_e164, phone_status, phone_raw, region),
+                   coalesce(n.phone_e164, s.e164) as phone_e164
+            from normalised n
+            left join slow_phones s
+              on n.phone_status = 'slow' and n.phone_raw = s.phone_raw and n.region is not distinct from s.region
+        )"""
+    else:
+        source = "normalised"
     cols = ",\n".join(f'{expr} as "{header}"' for header, expr in dest.columns)
     key = " || chr(31) || ".join(f"coalesce({expr}, '')" for _, expr in dest.columns)
-    con.execute("""
-        create or replace temp table resolved as
-        select n.* exclude (phone_e164, phone_status, phone_raw, region),
-               coalesce(n.phone_e164, s.e164) as phone_e164
-        from normalised n
-        left join slow_phones s
-          on n.phone_status = 'slow' and n.phone_raw = s.phone_raw and n.region is not distinct from s.region
-    """)
-    con.execute("drop table normalised")  # holds raw identifiers; free it before the output rows exist
-    members, unmatched = con.execute(
-        f"select count(*), count(*) filter (where not {dest.matched}) from resolved"
-    ).fetchall()[0]
     rows = con.sql(f"""
         select {cols}, unhex(sha256({key})) as member_key
-        from resolved
+        from {source}
         where {dest.matched}
         order by member_key
     """).to_arrow_table()
-    con.unregister("slow_phones")
-    return {"members": members, "unmatched": unmatched}, _drop_duplicate_keys(rows)
+    con.execute("drop table normalised")  # raw identifiers: gone before anything is written
+    if slow:
+        con.unregister("slow_phones")
+    # the normalisation keeps one row per input member, so the unmatched are the rows not selected
+    return {"members": members, "unmatched": members - rows.num_rows}, _drop_duplicate_keys(rows)
 
 
 def _uses(dest: Destination, column: str) -> bool:
@@ -222,8 +230,9 @@ def export_audience(
     started = time.perf_counter()
     con = duckdb.connect()
     try:
-        con.register("members", _as_arrow(members))
-        counts, full_with_key = _build_rows(con, dest)
+        table = _as_arrow(members)
+        con.register("members", table)
+        counts, full_with_key = _build_rows(con, dest, table.num_rows)
     finally:
         con.close()
     written = full_with_key.num_rows

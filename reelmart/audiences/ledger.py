@@ -102,6 +102,12 @@ class ExportLedger:
             ).fetchone()
         return self._record(row) if row else None
 
+    def get(self, run_id: str) -> RunRecord | None:
+        """One run by id (bound parameter), or None."""
+        with self._connect() as con:
+            row = con.execute("select * from runs where run_id = ?", (run_id,)).fetchone()
+        return self._record(row) if row else None
+
     def runs(self, audience: str | None = None, destination: str | None = None) -> list[RunRecord]:
         """Runs, oldest first, optionally for one audience and/or destination."""
         with self._connect() as con:

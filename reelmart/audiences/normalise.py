@@ -189,6 +189,15 @@ def _fast_country_codes() -> dict[int, tuple[str, ...]]:
     }
 
 
+def _trim_ws(x: str, p: SqlParams) -> str:
+    """trim(x, WHITESPACE), skipped when the first and last characters are not whitespace.
+
+    DuckDB's trim with a character set costs ~5x a comparison of two code points, and almost no
+    identifier has surrounding whitespace. Every whitespace character in the set is below 33.
+    """
+    return f"(case when ascii({x}) > 32 and ascii(right({x}, 1)) > 32 then {x} else trim({x}, {p(WHITESPACE)}) end)"
+
+
 def _in_list(expr: str, values, p: SqlParams) -> str:
     return f"{expr} in ({', '.join(p(v) for v in values)})"
 
@@ -318,16 +327,17 @@ def _phone_sql(p: SqlParams) -> str:
                 f"case when contains(lower(s), 'x') then coalesce(nullif(regexp_extract(s, {p(PHONE_EXTENSION_RE)}, 1), ''), s) else s end as core"
             ],
         ),
+        ("phone_fmt", [f"regexp_full_match(core, {p(PHONE_FAST_FORMAT_RE)}) as formatted"]),
         (
             "phone_a",
             [
-                f"core is not null and regexp_full_match(core, {p(PHONE_FAST_FORMAT_RE)})"
-                f" and {_in_list('region', FAST_REGIONS, p)} as fast",
-                f"case when s is null then true when regexp_full_match(core, {p(PHONE_FAST_FORMAT_RE)}) then false"
+                f"core is not null and formatted and {_in_list('region', FAST_REGIONS, p)} as fast",
+                "case when s is null then true when formatted then false"
                 f" else regexp_full_match(s, {p('[ -~]*')}) and not regexp_matches(s, {p('[0-9]')}) end as hopeless",
                 "contains(coalesce(core, ''), '+') as plus",
-                # only read on fast rows, whose characters are digits and ' ().-+'
-                "translate(coalesce(core, ''), ' ().-+', '') as d",
+                # only read on fast rows, whose characters are digits and ' ().-+' (replace() beats translate())
+                "replace(replace(replace(replace(replace(replace(coalesce(core, ''),"
+                " ' ', ''), '(', ''), ')', ''), '.', ''), '-', ''), '+', '') as d",
             ],
         ),
         ("phone_b", [f"case when plus or not fast then '' else {idd} end as idd"]),
@@ -373,13 +383,13 @@ def _phone_sql(p: SqlParams) -> str:
             "phone_f",
             [f"case when {_possible_length_sql('stripped', 'plan', p)} then stripped else nsn0 end as nsn"],
         ),
-        ("phone_g", [f"case cc {' '.join(valid_cases)} else false end as valid"]),
     ]
     ctes = [
         f"""phone_in as (
         select user_id,
-               trim(phone, {p(WHITESPACE)}) as s,
-               upper(trim(country_code, {p(WHITESPACE)})) as region,
+               {_trim_ws("phone", p)} as s,
+               case when regexp_full_match(country_code, {p("[A-Z]{2}")}) then country_code
+                    else upper({_trim_ws("country_code", p)}) end as region,
                phone as phone_raw, email as email_raw, zip as zip_raw, maid as maid_raw
         from members
     )"""
@@ -397,7 +407,8 @@ def _phone_sql(p: SqlParams) -> str:
                     when intl is not null and intl_cc is null then 'invalid'
                     when intl is not null and not {_in_list("intl_cc", [str(c) for c in codes], p)} then 'slow'
                     when length(nsn0) < 2 or length(nsn) < 2 or length(nsn) > 17 then 'invalid'
-                    when valid then 'ok'
+                    -- the per-type validity patterns, only for rows still undecided here
+                    when (case cc {' '.join(valid_cases)} else false end) then 'ok'
                     else 'invalid'
                end as phone_status,
                '+' || cc || nsn as phone_candidate,
@@ -417,8 +428,9 @@ def normalised_members_sql(p: SqlParams) -> str:
     with {_phone_sql(p)},
     cleaned0 as (
         select *,
-               lower(trim(email_raw, {p(WHITESPACE)})) as e0,
-               lower(trim(maid_raw, {p(WHITESPACE)})) as m
+               lower({_trim_ws("email_raw", p)}) as e0,
+               lower({_trim_ws("maid_raw", p)}) as m,
+               {_trim_ws("zip_raw", p)} as z
         from phones
     ),
     cleaned as (
@@ -433,8 +445,7 @@ def normalised_members_sql(p: SqlParams) -> str:
            case when regexp_full_match(m, {p(MAID_RE)}) and m <> {p(MAID_ZERO)} then m end as maid,
            case when length(region) = 2 and substr(region, 1, 1) between 'A' and 'Z'
                      and substr(region, 2, 1) between 'A' and 'Z' then region end as country,
-           case when regexp_full_match(trim(zip_raw, {p(WHITESPACE)}), {p(ZIP_RE)})
-                then trim(zip_raw, {p(WHITESPACE)}) end as zip
+           case when regexp_full_match(z, {p(ZIP_RE)}) then z end as zip
     from cleaned
     """
 

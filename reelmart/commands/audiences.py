@@ -15,8 +15,9 @@ from reelmart.audiences import (
     AudienceTooSmallError,
     ExportLedger,
     UnknownDestinationError,
-    export_audience,
+    catalogue,
 )
+from reelmart.audiences.catalogue import AudienceError
 from reelmart.bench.table import print_table
 from reelmart.cli import CommandError
 
@@ -24,58 +25,24 @@ DEFAULT_DB_PATH = Path("data/serving/reelmart.duckdb")
 
 
 def _connect(db: Path) -> duckdb.DuckDBPyConnection:
-    if not db.exists():
-        raise CommandError(f"no serving snapshot at {db} (build the warehouse or pass --db)")
-    return duckdb.connect(str(db), read_only=True)
-
-
-def _audience_relations(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Every table or view named aud_% in the snapshot: the only names export may query."""
-    rows = con.execute(
-        "select distinct table_name from information_schema.tables"
-        " where table_name like 'aud\\_%' escape '\\' order by table_name"
-    ).fetchall()
-    return [r[0] for r in rows]
+    try:
+        return catalogue.connect(db)
+    except AudienceError as exc:
+        raise CommandError(str(exc)) from exc
 
 
 def _relation(con: duckdb.DuckDBPyConnection, name: str) -> str:
-    """The quoted relation for an audience name, checked against the catalogue (never interpolated raw)."""
-    relations = _audience_relations(con)
-    wanted = name if name.startswith("aud_") else f"aud_{name}"
-    if wanted not in relations:
-        known = ", ".join(r.removeprefix("aud_") for r in relations) or "none"
-        raise CommandError(f"unknown audience {name!r}; audiences in the snapshot: {known}")
-    return '"' + wanted.replace('"', '""') + '"'
-
-
-def _definitions(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_name = 'audience_definitions'"
-    ).fetchall()[0][0]
-    if not exists:
-        return {}
-    cur = con.execute("select * from audience_definitions")
-    names = [d[0] for d in cur.description]
-    out = {}
-    for row in cur.fetchall():
-        record = dict(zip(names, row, strict=True))
-        out[str(record["audience_name"]).removeprefix("aud_")] = record
-    return out
-
-
-def _destinations_of(value) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, list | tuple):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return [v.strip() for v in str(value).split(",") if v.strip()]
+    try:
+        return catalogue.relation(con, name)
+    except AudienceError as exc:
+        raise CommandError(str(exc)) from exc
 
 
 def _list(args: argparse.Namespace) -> int:
     db = Path(args.db)
     with _connect(db) as con:
-        relations = _audience_relations(con)
-        definitions = _definitions(con)
+        relations = catalogue.audience_relations(con)
+        definitions = catalogue.definitions(con)
         sizes = {
             r: con.execute(f"select count(*) from {_relation(con, r)}").fetchall()[0][0] for r in relations
         }
@@ -88,13 +55,13 @@ def _list(args: argparse.Namespace) -> int:
     rows = []
     for relation in relations:
         name = relation.removeprefix("aud_")
-        definition = definitions.get(name, {})
+        definition = definitions.get(name, catalogue.Definition(name))
         rows.append(
             {
                 "audience": name,
                 "size": sizes[relation],
                 "last build": built,
-                "destinations": ", ".join(_destinations_of(definition.get("destinations"))),
+                "destinations": ", ".join(definition.destinations),
                 "last export": last_export.get(name, last_export.get(relation, "never")),
             }
         )
@@ -132,36 +99,18 @@ def _overlap(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    if args.destination not in DESTINATIONS:
-        raise CommandError(
-            f"unknown destination {args.destination!r}; choose one of {', '.join(DESTINATIONS)}"
-        )
-    with _connect(Path(args.db)) as con:
-        relation = _relation(con, args.name)
-        name = relation.strip('"').removeprefix("aud_")
-        definition = _definitions(con).get(name, {})
-        allowed = _destinations_of(definition.get("destinations"))
-        if allowed and args.destination not in allowed:
-            raise CommandError(f"audience {name!r} may only go to: {', '.join(allowed)}")
-        members = con.sql(f"""
-            select u.user_id, u.email, u.phone, u.country_code, u.zip, u.maid
-            from {relation} a
-            join dim_user_identifiers u on u.user_id = a.user_id
-        """).to_arrow_table()
-    min_size = args.min_size if args.min_size is not None else definition.get("min_size")
     try:
-        result = export_audience(
-            members,
-            name,
+        result = catalogue.export_from_snapshot(
+            args.db,
+            args.name,
             args.destination,
             args.out,
             args.ledger,
-            definition_version=str(definition.get("definition_version") or "unversioned"),
-            min_size=int(min_size) if min_size is not None else None,
+            min_size=args.min_size,
             chunk_size=args.chunk_size,
             phone_format=args.phone_format,
         )
-    except (AudienceTooSmallError, UnknownDestinationError, ValueError) as exc:
+    except (AudienceError, AudienceTooSmallError, UnknownDestinationError, ValueError) as exc:
         raise CommandError(str(exc)) from exc
     print_table(
         [
@@ -172,7 +121,7 @@ def _export(args: argparse.Namespace) -> int:
                 "directory": str(result.run_dir),
             }
         ],
-        f"Exported {name} to {args.destination}",
+        f"Exported {result.manifest['audience']} to {args.destination}",
     )
     return 0
 

@@ -236,7 +236,7 @@ def snapshot(tmp_path) -> Path:
         con.execute("create table dim_user_identifiers as select * from ids")
         con.execute("create table aud_buyers as select user_id from ids where user_id <= 40")
         con.execute("create view aud_lapsed as select user_id from dim_user_identifiers where user_id > 30")
-        con.execute("""create table audience_definitions as
+        con.execute("""create table rpt_audience_definitions as
             select * from (values
               ('buyers', 'bought in 30 days', 'growth', 'meta,csv,parquet', 5, 'email,phone', 'v3'),
               ('lapsed', 'no visit in 60 days', 'crm', 'csv', 5, 'email', 'v1'))
