@@ -17,6 +17,7 @@ REPORT_AREAS = [
     "campaigns",
     "sentiment",
     "audiences",
+    "recommendations",
     "site",
 ]
 

@@ -8,6 +8,11 @@ with campaign_uplift as (
     from {{ ref('int_campaign_uplift_evaluated') }}
 ),
 
+recommender as (
+    select model_name, model_version, metric, value, evaluated_at, details
+    from {{ ref('int_recommender_evaluated') }}
+),
+
 comment_sentiment as (
     select model_name, model_version, metric, value, evaluated_at, details
     from {{ ref('int_sentiment_model_evaluated') }}
@@ -17,6 +22,8 @@ evaluations as (
     select * from campaign_uplift
     union all
     select * from comment_sentiment
+    union all
+    select * from recommender
 ),
 
 final as (
