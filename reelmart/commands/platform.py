@@ -74,7 +74,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     paths = _paths(args)
     simulator = PlatformSimulator(SCALES[args.scale], paths.data_dir, seed=args.seed, progress=sys.stderr.isatty())
     try:
-        totals = simulator.append_days(args.append_days) if args.append_days else simulator.run()
+        append_days = getattr(args, "append_days", 0)
+        totals = simulator.append_days(append_days) if append_days else simulator.run()
     except FileNotFoundError as exc:
         raise CommandError(str(exc)) from exc
     print(f"wrote {sum(totals.values()):,} event rows to {paths.landing}: "
@@ -145,11 +146,16 @@ def cmd_serve(args: argparse.Namespace, banner: str = "") -> int:
     return 0  # not reached
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
+def prepare_demo(args: argparse.Namespace) -> tuple[str, str]:
+    """Everything `demo` does before serving: simulate, build and publish, make the demo login."""
     cmd_generate(args)
     try:
         build(_paths(args), full_refresh=True)
     except BuildError as exc:
         raise CommandError(str(exc)) from exc
-    user, password = demo_credentials()
+    return demo_credentials()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    user, password = prepare_demo(args)
     return cmd_serve(args, banner=f"\nLog in as '{user}' with password '{password}'\n")
