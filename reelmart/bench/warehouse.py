@@ -68,6 +68,15 @@ def _direct_sql_seconds(paths: WarehousePaths) -> float:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.unlink(missing_ok=True)
     con = duckdb.connect(str(target), config={"preserve_insertion_order": False})
+    # Python models' outputs are inputs here, as they are to `dbt run --select <sql models>`: copy them
+    # from dbt's build (untimed) so both sides run exactly the SQL models
+    python_models = [node["alias"] for node in manifest["nodes"].values()
+                     if node["resource_type"] == "model" and node["language"] == "python"
+                     and node["config"]["enabled"]]
+    con.execute(f"attach '{paths.build_db}' as dbt_build (read_only)")
+    for name in python_models:
+        con.execute(f'create table "{name}" as select * from dbt_build.main."{name}"')
+    con.execute("detach dbt_build")
     started = time.perf_counter()
     for uid in order:
         node = models[uid]
