@@ -27,3 +27,10 @@
          "key": "assignment_id", "event": true},
     ]) }}
 {% endmacro %}
+
+{#- The keys of a parent's valid rows: what an unknown_<parent> check joins against. -#}
+{% macro valid_keys(model_name, columns) -%}
+    select {{ columns | join(", ") }}
+    from {{ ref(model_name) }}
+    where reject_reason is null
+{%- endmacro %}

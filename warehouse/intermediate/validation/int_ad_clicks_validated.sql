@@ -3,9 +3,7 @@ with clicks as (
 ),
 
 impressions as (
-    select impression_id
-    from {{ ref('int_ad_impressions_validated') }}
-    where reject_reason is null
+    {{ valid_keys('int_ad_impressions_validated', ['impression_id']) }}
 ),
 
 final as (

@@ -3,15 +3,11 @@ with impressions as (
 ),
 
 ads as (
-    select ad_id
-    from {{ ref('stg_platform__ads') }}
-    where reject_reason is null
+    {{ valid_keys('stg_platform__ads', ['ad_id']) }}
 ),
 
 users as (
-    select user_id
-    from {{ ref('stg_platform__users') }}
-    where reject_reason is null
+    {{ valid_keys('stg_platform__users', ['user_id']) }}
 ),
 
 final as (

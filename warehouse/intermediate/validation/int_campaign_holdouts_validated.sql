@@ -3,15 +3,11 @@ with holdouts as (
 ),
 
 campaigns as (
-    select campaign_id
-    from {{ ref('stg_platform__campaigns') }}
-    where reject_reason is null
+    {{ valid_keys('stg_platform__campaigns', ['campaign_id']) }}
 ),
 
 users as (
-    select user_id
-    from {{ ref('stg_platform__users') }}
-    where reject_reason is null
+    {{ valid_keys('stg_platform__users', ['user_id']) }}
 ),
 
 final as (

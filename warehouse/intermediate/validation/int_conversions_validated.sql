@@ -3,15 +3,11 @@ with conversions as (
 ),
 
 advertisers as (
-    select advertiser_id
-    from {{ ref('stg_platform__advertisers') }}
-    where reject_reason is null
+    {{ valid_keys('stg_platform__advertisers', ['advertiser_id']) }}
 ),
 
 users as (
-    select user_id
-    from {{ ref('stg_platform__users') }}
-    where reject_reason is null
+    {{ valid_keys('stg_platform__users', ['user_id']) }}
 ),
 
 final as (

@@ -3,17 +3,11 @@ with assignments as (
 ),
 
 variants as (
-    select
-        experiment_id,
-        variant_id
-    from {{ ref('stg_platform__experiment_variants') }}
-    where reject_reason is null
+    {{ valid_keys('stg_platform__experiment_variants', ['experiment_id', 'variant_id']) }}
 ),
 
 users as (
-    select user_id
-    from {{ ref('stg_platform__users') }}
-    where reject_reason is null
+    {{ valid_keys('stg_platform__users', ['user_id']) }}
 ),
 
 final as (

@@ -3,9 +3,7 @@ with videos as (
 ),
 
 creators as (
-    select creator_id
-    from {{ ref('stg_platform__creators') }}
-    where reject_reason is null
+    {{ valid_keys('stg_platform__creators', ['creator_id']) }}
 ),
 
 final as (

@@ -3,15 +3,11 @@ with events as (
 ),
 
 videos as (
-    select video_id
-    from {{ ref('int_videos_validated') }}
-    where reject_reason is null
+    {{ valid_keys('int_videos_validated', ['video_id']) }}
 ),
 
 users as (
-    select user_id
-    from {{ ref('stg_platform__users') }}
-    where reject_reason is null
+    {{ valid_keys('stg_platform__users', ['user_id']) }}
 ),
 
 final as (
