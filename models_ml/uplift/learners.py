@@ -161,9 +161,6 @@ class _MetaLearner(BaseEstimator):
             return lgb.LGBMClassifier(**self._lgbm_kwargs())
         return lgb.LGBMRegressor(**self._lgbm_kwargs())
 
-    def _effect_model(self) -> lgb.LGBMRegressor:
-        return lgb.LGBMRegressor(**self._lgbm_kwargs())
-
     def _fit_outcome(self, X: np.ndarray, y: np.ndarray, categorical: list[int], arm: str) -> lgb.LGBMModel:
         if self.outcome_type_ == "binary" and np.unique(y).size < 2:
             raise ValueError(
@@ -297,12 +294,17 @@ class XLearner(_MetaLearner):
     right for a randomised holdout with one share for everyone; a float in (0, 1) is the known
     randomisation probability; ``"model"`` fits a LightGBM classifier of treatment on the features
     (for holdouts whose share varies with the user, e.g. by region).
+
+    ``effect_params`` overrides LightGBM settings for the two stage-2 effect models only. Imputed
+    effects carry the whole outcome noise around a small signal, so they usually want coarser trees
+    (a larger ``min_child_samples``) than the stage-1 outcome models.
     """
 
     def __init__(
         self,
         *,
         propensity: float | str = "observed",
+        effect_params: dict[str, Any] | None = None,
         n_estimators: int = 200,
         learning_rate: float = 0.05,
         num_leaves: int = 31,
@@ -331,6 +333,10 @@ class XLearner(_MetaLearner):
             random_state=random_state,
         )
         self.propensity = propensity
+        self.effect_params = effect_params
+
+    def _effect_model(self) -> lgb.LGBMRegressor:
+        return lgb.LGBMRegressor(**{**self._lgbm_kwargs(), **(self.effect_params or {})})
 
     def _fit(self, X: np.ndarray, t: np.ndarray, y: np.ndarray, categorical: list[int]) -> None:
         propensity = self.propensity

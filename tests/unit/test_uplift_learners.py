@@ -202,3 +202,17 @@ def test_cate_error_is_reported_and_sane(held_out_scores) -> None:
     assert rmse["XLearner"] < spread, rmse
     assert rmse["TLearner"] < 2 * spread, rmse
     assert rmse["XLearner"] < rmse["TLearner"], rmse
+
+
+def test_x_learner_effect_params_touch_only_the_effect_models(small_data) -> None:
+    X, t, y, _ = small_data
+    plain = XLearner(random_state=0, **SMALL).fit(X, t, y)
+    # No leaf can hold a billion users: both effect models are a single leaf, so the blend is constant.
+    coarse = XLearner(random_state=0, effect_params={"min_child_samples": 10**9}, **SMALL).fit(X, t, y)
+    assert np.ptp(coarse.predict(X)) == pytest.approx(0.0, abs=1e-12)
+    assert np.ptp(plain.predict(X)) > 0.01
+    for arm in ("model_control_", "model_treated_"):
+        np.testing.assert_array_equal(
+            getattr(coarse, arm).predict_proba(X)[:, 1], getattr(plain, arm).predict_proba(X)[:, 1]
+        )
+    assert clone(coarse).get_params()["effect_params"] == {"min_child_samples": 10**9}
