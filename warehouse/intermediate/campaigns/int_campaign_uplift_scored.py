@@ -29,23 +29,44 @@ def feature_frame(rows: pd.DataFrame) -> pd.DataFrame:
     return X
 
 
-def learner_params(params: dict, n_train: int) -> dict:
-    """LightGBM settings; min_child_samples shrinks for small studies so that trees can split at all."""
-    return {
+def learner_params(learner: str, params: dict, n_train: int) -> dict:
+    """LightGBM settings for one campaign, with leaves sized to its training split.
+
+    A conversion effect of a few points under Bernoulli noise needs big leaves before a split says
+    anything: every leaf holds at least `min_child_share` of the training users (categorical groups
+    too), so the regularisation means the same at every scale. The X-learner's effect models, fitted
+    on noisier imputed effects, get `effect_min_child_multiple` times that.
+    """
+    min_child = max(20, round(float(params["min_child_share"]) * n_train))
+    kwargs = {
         "n_estimators": int(params["n_estimators"]),
         "learning_rate": float(params["learning_rate"]),
         "num_leaves": int(params["num_leaves"]),
-        "min_child_samples": int(min(int(params["min_child_samples"]), max(10, n_train // 20))),
+        "min_child_samples": min_child,
+        "lgbm_params": {"min_data_per_group": min_child, "cat_smooth": float(params["cat_smooth"]),
+                        "max_cat_threshold": int(params["max_cat_threshold"])},
         "n_jobs": int(params["n_jobs"]),
         "random_state": int(params["random_state"]),
     }
+    if learner == "x":
+        kwargs["effect_params"] = {"min_child_samples": min_child * int(params["effect_min_child_multiple"])}
+    return kwargs
+
+
+def describe(learner: str, kwargs: dict) -> str:
+    """The model_version string: learner and every setting that changes the scores."""
+    settings = {k: v for k, v in kwargs.items() if k not in ("n_jobs", "lgbm_params", "effect_params")}
+    settings |= kwargs["lgbm_params"]
+    if "effect_params" in kwargs:
+        settings["effect_min_child_samples"] = kwargs["effect_params"]["min_child_samples"]
+    return f"{learner}_learner lgbm " + " ".join(f"{k}={v}" for k, v in settings.items())
 
 
 def score_campaign(rows: pd.DataFrame, learner: str, params: dict) -> tuple[np.ndarray, str, str]:
     """Fit on the training rows of one campaign, score all rows; returns scores, status, version."""
     train = rows[~rows["is_evaluation"]]
-    kwargs = learner_params(params, len(train))
-    version = f"{learner}_learner lgbm " + " ".join(f"{k}={v}" for k, v in kwargs.items() if k != "n_jobs")
+    kwargs = learner_params(learner, params, len(train))
+    version = describe(learner, kwargs)
     nan = np.full(len(rows), np.nan)
     for arm, flag in (("treatment", True), ("holdout", False)):
         converters = int(train.loc[train["is_treatment"] == flag, "has_converted"].sum())

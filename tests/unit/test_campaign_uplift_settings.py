@@ -1,0 +1,49 @@
+"""The warehouse's uplift wrapper sizes LightGBM's leaves to each campaign's training split."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from reelmart.warehouse import PROJECT_DIR
+
+SCORER = PROJECT_DIR / "warehouse" / "intermediate" / "campaigns" / "int_campaign_uplift_scored.py"
+SETTINGS = {"n_estimators": 100, "learning_rate": 0.03, "num_leaves": 4, "min_child_share": 0.04,
+            "effect_min_child_multiple": 4, "cat_smooth": 100, "max_cat_threshold": 4, "n_jobs": 1,
+            "random_state": 0}
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    spec = importlib.util.spec_from_file_location("int_campaign_uplift_scored", SCORER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(("n_train", "min_child"), [(250_000, 10_000), (50_000, 2_000), (100, 20)])
+def test_smallest_leaf_is_a_share_of_the_training_users(scorer, n_train, min_child) -> None:
+    kwargs = scorer.learner_params("t", SETTINGS, n_train)
+    assert kwargs["min_child_samples"] == min_child
+    assert kwargs["lgbm_params"]["min_data_per_group"] == min_child
+    assert "effect_params" not in kwargs
+
+
+def test_x_learner_effect_models_get_coarser_leaves(scorer) -> None:
+    kwargs = scorer.learner_params("x", SETTINGS, 50_000)
+    assert kwargs["effect_params"] == {"min_child_samples": 8_000}
+    model = scorer.LEARNERS["x"](**kwargs)  # every setting is a real constructor argument
+    assert model.get_params()["effect_params"]["min_child_samples"] == 8_000
+    version = scorer.describe("x", kwargs)
+    assert version.startswith("x_learner lgbm ")
+    assert "min_child_samples=2000" in version and "effect_min_child_samples=8000" in version
+
+
+def test_project_settings_are_complete(scorer) -> None:
+    import yaml
+
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    settings = project["vars"]["campaign_uplift"]
+    assert settings["learner"] in scorer.LEARNERS
+    scorer.learner_params(settings["learner"], settings, 10_000)  # no missing key
