@@ -25,7 +25,9 @@ def measure(poll_seconds: float = 0.05):
     """Wall time and peak resident memory (this process plus its children) of the block.
 
     Peak memory is sampled in a thread, so short spikes between samples can be missed; the
-    children's lifetime maximum from getrusage covers subprocesses such as `dbt build`.
+    children's maximum from getrusage covers subprocesses such as `dbt build`. That maximum is over
+    every child this process ever waited for, so it only counts when it rose during the block:
+    otherwise an earlier, bigger child (a full build before a partial one) would be reported.
     """
     process = psutil.Process()
     result = Measurement()
@@ -43,6 +45,7 @@ def measure(poll_seconds: float = 0.05):
             peak[0] = max(peak[0], rss)
             stop.wait(poll_seconds)
 
+    children_peak_before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     start = time.perf_counter()
@@ -52,7 +55,8 @@ def measure(poll_seconds: float = 0.05):
         result.seconds = time.perf_counter() - start
         stop.set()
         sampler.join()
-        children_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+        children_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        children_peak = children_peak * 1024 if children_peak > children_peak_before else 0
         result.peak_rss_mb = max(peak[0], children_peak) / 2**20
 
 
