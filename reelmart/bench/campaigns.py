@@ -6,6 +6,8 @@ the Python lift and uplift models, tests) and (2) per learner, fitted exactly as
 (the same features, split and settings as int_campaign_uplift_scored), the fit and score time summed over
 the campaigns and the held-out Qini coefficient, AUUC and uplift@10% averaged over them, with the CATE
 error against the simulator's planted per-user uplift (pro rata to the observed part of the flight).
+Random targeting and the oracle (ranking by the planted uplift) are scored on the same users, and a
+paired bootstrap gives each learner's Qini a 90% interval, alone and as a difference to the S-learner.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ from reelmart.warehouse import PROJECT_DIR, WarehousePaths, run_dbt
 
 SCORER = PROJECT_DIR / "warehouse" / "intermediate" / "campaigns" / "int_campaign_uplift_scored.py"
 SELECT = ["intermediate.campaigns", "marts.campaigns"]
-LEARNER_COLUMNS = ["learner", "campaigns", "users", "fit s", "score s", "Qini coef", "AUUC", "uplift@10%",
-                   "CATE RMSE"]
+LEARNER_COLUMNS = ["learner", "campaigns", "users", "fit s", "score s", "Qini coef", "Qini 90% CI", "vs S 90% CI",
+                   "AUUC", "uplift@10%", "CATE RMSE", "CATE corr"]
+BOOTSTRAP_REPLICATES = 100
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,6 +46,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--learners", default="s,t,x", help="comma-separated learners to compare (s, t, x)")
     parser.add_argument("--n-jobs", type=int, default=2, help="LightGBM threads")
     parser.add_argument("--seed", type=int, default=7, help="simulator seed when generating")
+    parser.add_argument("--replicates", type=int, default=BOOTSTRAP_REPLICATES,
+                        help="bootstrap resamples of the evaluation users for the Qini intervals")
 
 
 def _scorer():
@@ -72,48 +77,100 @@ def _load(paths: WarehousePaths) -> tuple[pd.DataFrame, pd.DataFrame]:
     return features, truth[["campaign_id", "user_id", "true_uplift"]]
 
 
-def compare_learners(features: pd.DataFrame, truth: pd.DataFrame, learners: list[str], n_jobs: int) -> list[dict]:
-    """Fit each learner per campaign on the training split and evaluate on the evaluation split."""
+def _fit_and_score(scorer, learner: str, settings: dict, train: pd.DataFrame, test: pd.DataFrame,
+                   rng: np.random.Generator) -> tuple[np.ndarray | None, float, float]:
+    """One campaign's held-out scores for a learner (or a baseline), with fit and score seconds."""
+    if learner == "oracle":
+        return test["true_uplift"].to_numpy(dtype=float), 0.0, 0.0
+    if learner == "random":
+        return rng.random(len(test)), 0.0, 0.0
+    model = scorer.LEARNERS[learner](**scorer.learner_params(learner, settings, len(train)))
+    started = time.perf_counter()
+    try:
+        model.fit(scorer.feature_frame(train), train["is_treatment"].astype(int), train["has_converted"].astype(int))
+    except ValueError:
+        return None, 0.0, 0.0
+    fitted = time.perf_counter()
+    predicted = model.predict(scorer.feature_frame(test))
+    return predicted, fitted - started, time.perf_counter() - fitted
+
+
+def _bootstrap_qini(campaigns: list[dict], names: list[str], replicates: int, seed: int) -> dict[str, np.ndarray]:
+    """Mean-over-campaigns Qini coefficient per learner on the same resamples of each evaluation split.
+
+    Resampling users with replacement within each campaign, identically for every learner, gives paired
+    replicates: the spread of a learner's mean Qini and of its difference to another learner.
+    """
+    rng = np.random.default_rng(seed)
+    totals = {name: np.zeros(replicates) for name in names}
+    for campaign in campaigns:
+        y, t = campaign["y"], campaign["t"]
+        for r in range(replicates):
+            sample = rng.integers(0, len(y), len(y))
+            for name in names:
+                totals[name][r] += qini_auc_score(y[sample], campaign["scores"][name][sample], t[sample])
+    return {name: total / len(campaigns) for name, total in totals.items()}
+
+
+def _interval(values: np.ndarray) -> str:
+    low, high = np.quantile(values, [0.05, 0.95])
+    return f"[{low:+.4f}, {high:+.4f}]"
+
+
+def compare_learners(features: pd.DataFrame, truth: pd.DataFrame, learners: list[str], n_jobs: int,
+                     replicates: int = BOOTSTRAP_REPLICATES, seed: int = 0) -> list[dict]:
+    """Fit each learner per campaign on the training split; score and compare them on the evaluation split.
+
+    Besides the learners, two baselines are scored on the same users: random targeting (a random
+    score) and the oracle (the planted per-user uplift). Campaigns whose planted effect is zero for
+    everyone are left out of the means: no ranking can beat random there. Every learner is compared
+    with the S-learner (when it runs) by a paired bootstrap of the mean Qini coefficient.
+    """
     scorer = _scorer()
     settings = {**_uplift_settings(), "n_jobs": n_jobs}
     features = features.merge(truth, on=["campaign_id", "user_id"], how="left")
+    names = [*learners, "random", "oracle"]
+    rng = np.random.default_rng(seed)
+    timing = {name: [0.0, 0.0] for name in names}
+    campaigns = []
+    for _, campaign in features.groupby("campaign_id", sort=True):
+        train, test = campaign[~campaign["is_evaluation"]], campaign[campaign["is_evaluation"]]
+        true = test["true_uplift"].to_numpy(dtype=float)
+        y, t = test["has_converted"].to_numpy(dtype=float), test["is_treatment"].to_numpy(dtype=float)
+        if np.isnan(true).any() or not np.any(true) or not y.any() or t.all() or not t.any():
+            continue
+        scores = {}
+        for name in names:
+            predicted, fit_s, score_s = _fit_and_score(scorer, name, settings, train, test, rng)
+            if predicted is None or np.isnan(predicted).any():
+                break
+            scores[name] = predicted
+            timing[name][0] += fit_s
+            timing[name][1] += score_s
+        else:
+            campaigns.append({"users": len(campaign), "y": y, "t": t, "true": true, "scores": scores})
+    if not campaigns:
+        return []
+    replicated = _bootstrap_qini(campaigns, names, replicates, seed)
     rows = []
-    for learner in [*learners, "oracle"]:
-        fit_s = score_s = 0.0
-        scores: dict[str, list[float]] = {"Qini coef": [], "AUUC": [], "uplift@10%": [], "CATE RMSE": []}
-        n_campaigns = n_users = 0
-        for _, campaign in features.groupby("campaign_id", sort=True):
-            train, test = campaign[~campaign["is_evaluation"]], campaign[campaign["is_evaluation"]]
-            if learner == "oracle":
-                predicted = test["true_uplift"].to_numpy(dtype=float)
-            else:
-                model = scorer.LEARNERS[learner](**scorer.learner_params(settings, len(train)))
-                started = time.perf_counter()
-                try:
-                    model.fit(scorer.feature_frame(train), train["is_treatment"].astype(int),
-                              train["has_converted"].astype(int))
-                except ValueError:
-                    continue
-                fit_s += time.perf_counter() - started
-                started = time.perf_counter()
-                predicted = model.predict(scorer.feature_frame(test))
-                score_s += time.perf_counter() - started
-            y, t = test["has_converted"].to_numpy(dtype=float), test["is_treatment"].to_numpy(dtype=float)
-            if np.isnan(predicted).any() or not y.any():
-                continue
-            n_campaigns += 1
-            n_users += len(campaign)
-            scores["Qini coef"].append(qini_auc_score(y, predicted, t))
-            scores["AUUC"].append(uplift_auc_score(y, predicted, t))
-            scores["uplift@10%"].append(uplift_at_k(y, predicted, t, "overall", 0.1))
-            true = test["true_uplift"].to_numpy(dtype=float)
-            if not np.isnan(true).any():
-                scores["CATE RMSE"].append(float(np.sqrt(np.mean((predicted - true) ** 2))))
+    for name in names:
+        def mean_over_campaigns(metric, name=name) -> float:
+            return float(np.mean([metric(c["y"], c["scores"][name], c["t"], c["true"]) for c in campaigns]))
+
         rows.append({
-            "learner": "oracle (true tau)" if learner == "oracle" else f"{learner.upper()}-learner",
-            "campaigns": n_campaigns, "users": n_users,
-            "fit s": fit_s if learner != "oracle" else None, "score s": score_s if learner != "oracle" else None,
-            **{k: float(np.nanmean(v)) if v else float("nan") for k, v in scores.items()},
+            "learner": {"oracle": "oracle (true tau)", "random": "random targeting"}.get(name, f"{name.upper()}-learner"),
+            "campaigns": len(campaigns), "users": sum(c["users"] for c in campaigns),
+            "fit s": None if name in ("random", "oracle") else timing[name][0],
+            "score s": None if name in ("random", "oracle") else timing[name][1],
+            "Qini coef": mean_over_campaigns(lambda y, u, t, _: qini_auc_score(y, u, t)),
+            "Qini 90% CI": _interval(replicated[name]),
+            "vs S 90% CI": _interval(replicated[name] - replicated["s"]) if "s" in names and name != "s" else "",
+            "AUUC": mean_over_campaigns(lambda y, u, t, _: uplift_auc_score(y, u, t)),
+            "uplift@10%": mean_over_campaigns(lambda y, u, t, _: uplift_at_k(y, u, t, "overall", 0.1)),
+            "CATE RMSE": None if name == "random" else mean_over_campaigns(
+                lambda y, u, t, true: float(np.sqrt(np.mean((u - true) ** 2)))),
+            "CATE corr": None if name == "random" else mean_over_campaigns(
+                lambda y, u, t, true: float(np.corrcoef(u, true)[0, 1]) if np.std(u) > 0 else float("nan")),
         })
     return rows
 
@@ -156,7 +213,7 @@ def run(args: argparse.Namespace) -> int:
             }]
             print_table(build_rows, f"Campaign marts: `dbt build --select {' '.join(SELECT)}`")
         features, truth = _load(paths)
-        rows = compare_learners(features, truth, learners, args.n_jobs)
+        rows = compare_learners(features, truth, learners, args.n_jobs, args.replicates)
         print_table(rows, f"Uplift learners on the campaign lift studies ({scale}; evaluation split, mean over campaigns)",
                     LEARNER_COLUMNS)
     finally:
