@@ -24,20 +24,7 @@ impression_metrics as (
         campaign_id,
         ad_group_id,
         ad_id,
-        count(*) as impressions,
-        count(distinct user_id) as reach,
-        sum(spend) as spend,
-        count(*) filter (where is_play) as video_plays,
-        count(*) filter (where is_view_2s) as video_views_2s,
-        count(*) filter (where is_view_6s) as video_views_6s,
-        count(*) filter (where is_view_p25) as ad_views_p25,
-        count(*) filter (where is_view_p50) as ad_views_p50,
-        count(*) filter (where is_view_p75) as ad_views_p75,
-        count(*) filter (where is_view_p100) as ad_views_p100,
-        count(*) filter (where is_liked) as likes,
-        count(*) filter (where is_commented) as comments,
-        count(*) filter (where is_shared) as shares,
-        count(*) filter (where is_followed) as follows
+        {{ ad_impression_aggregates() }}
     from impressions
     group by date_day, advertiser_id, campaign_id, ad_group_id, ad_id
 ),
@@ -76,23 +63,7 @@ final as (
         keys.campaign_id,
         keys.ad_group_id,
         keys.ad_id,
-        coalesce(impression_metrics.impressions, 0) as impressions,
-        coalesce(impression_metrics.reach, 0) as reach,
-        coalesce(click_metrics.clicks, 0) as clicks,
-        cast(coalesce(impression_metrics.spend, 0) as decimal(38, 6)) as spend,
-        coalesce(conversion_metrics.conversions, 0) as conversions,
-        cast(coalesce(conversion_metrics.conversion_value, 0) as decimal(38, 2)) as conversion_value,
-        coalesce(impression_metrics.video_plays, 0) as video_plays,
-        coalesce(impression_metrics.video_views_2s, 0) as video_views_2s,
-        coalesce(impression_metrics.video_views_6s, 0) as video_views_6s,
-        coalesce(impression_metrics.ad_views_p25, 0) as ad_views_p25,
-        coalesce(impression_metrics.ad_views_p50, 0) as ad_views_p50,
-        coalesce(impression_metrics.ad_views_p75, 0) as ad_views_p75,
-        coalesce(impression_metrics.ad_views_p100, 0) as ad_views_p100,
-        coalesce(impression_metrics.likes, 0) as likes,
-        coalesce(impression_metrics.comments, 0) as comments,
-        coalesce(impression_metrics.shares, 0) as shares,
-        coalesce(impression_metrics.follows, 0) as follows
+        {{ ad_metric_columns() }}
     from keys
     left join impression_metrics
         on keys.date_day = impression_metrics.date_day and keys.ad_id = impression_metrics.ad_id

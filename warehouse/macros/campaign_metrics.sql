@@ -1,0 +1,38 @@
+{#-
+  The additive ad metrics of the daily campaign marts (fct_campaign_daily by ad, fct_campaign_region_daily
+  by viewer region), defined once so that the two grains cannot drift apart. Each impression-level count
+  is the number of impressions carrying a flag of int_ad_impressions_joined.
+-#}
+
+{% macro ad_impression_counts() -%}
+    {{ return([
+        ('video_plays', 'is_play'), ('video_views_2s', 'is_view_2s'), ('video_views_6s', 'is_view_6s'),
+        ('ad_views_p25', 'is_view_p25'), ('ad_views_p50', 'is_view_p50'), ('ad_views_p75', 'is_view_p75'),
+        ('ad_views_p100', 'is_view_p100'), ('likes', 'is_liked'), ('comments', 'is_commented'),
+        ('shares', 'is_shared'), ('follows', 'is_followed'),
+    ]) }}
+{%- endmacro %}
+
+{#- The aggregates of the impression_metrics CTE, over rows of int_ad_impressions_joined. -#}
+{% macro ad_impression_aggregates() -%}
+        count(*) as impressions,
+        count(distinct user_id) as reach,
+        sum(spend) as spend,
+    {%- for name, flag in ad_impression_counts() %}
+        count(*) filter (where {{ flag }}) as {{ name }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- The mart's metric columns from the impression_metrics, click_metrics and conversion_metrics CTEs;
+    zero where a CTE has no row for the key. -#}
+{% macro ad_metric_columns() -%}
+        coalesce(impression_metrics.impressions, 0) as impressions,
+        coalesce(impression_metrics.reach, 0) as reach,
+        coalesce(click_metrics.clicks, 0) as clicks,
+        cast(coalesce(impression_metrics.spend, 0) as decimal(38, 6)) as spend,
+        coalesce(conversion_metrics.conversions, 0) as conversions,
+        cast(coalesce(conversion_metrics.conversion_value, 0) as decimal(38, 2)) as conversion_value,
+    {%- for name, _ in ad_impression_counts() %}
+        coalesce(impression_metrics.{{ name }}, 0) as {{ name }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
