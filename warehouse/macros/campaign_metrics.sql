@@ -36,3 +36,85 @@
         coalesce(impression_metrics.{{ name }}, 0) as {{ name }}{{ ',' if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
+
+{#-
+  The body of a daily campaign mart by attributes of the user (viewer for impressions and clicks,
+  converter for conversions), e.g. ['country_code', 'region']: the attributes come from dim_users through
+  the intermediate models, 'unknown' when the profile has none. Counting days and attribution are those
+  of fct_campaign_daily, so the marts' sums equal its sums (tested); reach is distinct users per key.
+-#}
+{% macro campaign_daily_by_user_attributes(attributes) -%}
+{%- set keys = ['date_day', 'advertiser_id', 'campaign_id'] + attributes -%}
+{%- set key_columns -%}
+        date_day,
+        advertiser_id,
+        campaign_id,
+    {%- for attribute in attributes %}
+        coalesce({{ attribute }}, 'unknown') as {{ attribute }},
+    {%- endfor %}
+{%- endset -%}
+with impressions as (
+    select * from {{ ref('int_ad_impressions_joined') }}
+),
+
+clicks as (
+    select * from {{ ref('int_ad_clicks_joined') }}
+),
+
+conversions as (
+    select * from {{ ref('int_conversions_attributed') }}
+    where is_attributed
+),
+
+impression_metrics as (
+    select
+        {{ key_columns }}
+        {{ ad_impression_aggregates() }}
+    from impressions
+    group by all
+),
+
+click_metrics as (
+    select
+        {{ key_columns }}
+        count(*) as clicks
+    from clicks
+    group by all
+),
+
+conversion_metrics as (
+    select
+        {{ key_columns }}
+        count(*) as conversions,
+        sum(conversion_value) as conversion_value
+    from conversions
+    group by all
+),
+
+keys as (
+    select {{ keys | join(', ') }} from impression_metrics
+    union
+    select {{ keys | join(', ') }} from click_metrics
+    union
+    select {{ keys | join(', ') }} from conversion_metrics
+),
+
+final as (
+    select
+    {%- for key in keys %}
+        keys.{{ key }},
+    {%- endfor %}
+        {{ ad_metric_columns() }}
+    from keys
+    {%- for cte in ['impression_metrics', 'click_metrics', 'conversion_metrics'] %}
+    left join {{ cte }}
+        on keys.date_day = {{ cte }}.date_day
+        and keys.campaign_id = {{ cte }}.campaign_id
+        {%- for attribute in attributes %}
+        and keys.{{ attribute }} = {{ cte }}.{{ attribute }}
+        {%- endfor %}
+    {%- endfor %}
+)
+
+select * from final
+{%- endmacro %}

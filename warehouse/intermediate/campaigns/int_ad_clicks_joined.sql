@@ -24,7 +24,9 @@ final as (
         impressions.frequency,
         impressions.days_since_launch,
         impressions.country_code,
-        impressions.region
+        impressions.region,
+        impressions.age_band,
+        impressions.device_os
     from clicks
     inner join impressions on clicks.impression_id = impressions.impression_id
 )

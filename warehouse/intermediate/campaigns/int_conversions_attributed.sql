@@ -34,7 +34,7 @@ candidates as (
 ),
 
 users as (
-    select user_id, country_code, region from {{ ref('dim_users') }}
+    select user_id, country_code, region, age_band, device_os from {{ ref('dim_users') }}
 ),
 
 final as (
@@ -52,7 +52,9 @@ final as (
         candidates.clicked_at as attributed_clicked_at,
         candidates.click_id is not null as is_attributed,
         users.country_code,
-        users.region
+        users.region,
+        users.age_band,
+        users.device_os
     from conversions
     left join candidates on conversions.conversion_id = candidates.conversion_id
     left join users on conversions.user_id = users.user_id
