@@ -33,4 +33,8 @@ def test_list_then_campaign_with_charts(signed_in, site_url, console_errors, scr
     with page.expect_download() as download:
         page.locator("a.csv[href*='table=breakdown']").click()
     assert download.value.suggested_filename == "campaign-cmp_glow_autumn-breakdown.csv"
+    page.click("p.tabs a:text('age band × device')")
+    page.wait_for_url(re.compile(r".*by=segment.*"))
+    assert page.locator("table#campaign-breakdown thead").inner_text().startswith("Age band")
+    assert page.locator("table#campaign-breakdown tbody tr").count() >= 1
     assert console_errors == []

@@ -96,7 +96,7 @@ def test_campaign_page_sections_and_lift_match_the_mart(logged_in, tiny_warehous
         assert data["uplift"]["deciles"][-1]["share_targeted"] == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize("by", ["ad_group", "ad", "region"])
+@pytest.mark.parametrize("by", ["ad_group", "ad", "region", "segment"])
 def test_breakdowns_add_up(logged_in, by):
     data = logged_in.get(f"/api/campaigns/{CAMPAIGN}?by={by}").json
     assert data["by"] == by

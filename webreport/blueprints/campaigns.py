@@ -15,10 +15,14 @@ from webreport.tables import Column, Table, csv_response
 bp = Blueprint("campaigns", __name__)
 NAV = ("Campaigns", "campaigns.index")
 MARTS = ("fct_campaign_daily", "rpt_campaign_summary", "fct_campaign_lift", "rpt_metric_definitions")
-DETAIL_MARTS = ("fct_campaign_daily", "fct_campaign_region_daily", "fct_campaign_lift", "fct_campaign_uplift_deciles",
-                "fct_model_evaluations", "fct_ad_fatigue", "rpt_placement_recommendations", "dim_campaign_ads")
+DETAIL_MARTS = ("fct_campaign_daily", "fct_campaign_region_daily", "fct_campaign_segment_daily", "fct_campaign_lift",
+                "fct_campaign_uplift_deciles", "fct_model_evaluations", "fct_ad_fatigue", "rpt_placement_recommendations", "dim_campaign_ads")
 RATIOS = ["ctr", "cvr", "cpm", "cpc", "cpa", "roas", "vtr_100"]
 HIDDEN_PARTS = ["conversion_value", "ad_views_p100"]
+# Breakdown tabs: ?by= key -> tab label; the columns naming a row (key, name, detail or "" for none).
+BREAKDOWN_TABS = {"ad_group": "ad group", "ad": "ad", "region": "region", "segment": "age band × device"}
+BREAKDOWN_COLUMNS = {"ad_group": ("Ad group", "Name", "Placement"), "ad": ("Ad", "Name", "Format"),
+                     "region": ("Country", "Region", ""), "segment": ("Age band", "Device", "")}
 DETAIL_TABLES = ("daily", "breakdown", "funnel", "lift", "deciles", "fatigue", "placement", "comments")
 _CAMPAIGN_ID = re.compile(r"[A-Za-z0-9_\-]{1,100}")
 
@@ -118,8 +122,7 @@ def _daily_table(cid: str, date_range: params.DateRange) -> Table:
 
 def _breakdown_table(cid: str, by: str, date_range: params.DateRange) -> Table:
     rows = metrics.add_ratios(campaigns.breakdown(cid, by, date_range.start, date_range.end), RATIOS)
-    labels = {"ad_group": ("Ad group", "Name", "Placement"), "ad": ("Ad", "Name", "Format"),
-              "region": ("Country", "Region", "")}[by]
+    labels = BREAKDOWN_COLUMNS[by]
     first = [Column("segment_id", labels[0]), Column("name", labels[1])]
     if labels[2]:
         first.append(Column("detail", labels[2]))
@@ -235,7 +238,7 @@ def _detail(campaign_id: str) -> dict:
     info = _parse_campaign(campaign_id)
     cid = info["campaign_id"]
     date_range = params.date_range(campaigns.date_bounds(), default_days=31)
-    by = params.choice_arg("by", ("ad_group", "ad", "region"), "ad_group")
+    by = params.choice_arg("by", tuple(BREAKDOWN_TABS), "ad_group")
     previous_range = date_range.previous()
     current = campaigns.totals(date_range.start, date_range.end, campaign_id=cid)
     previous = campaigns.totals(previous_range.start, previous_range.end, campaign_id=cid)
@@ -293,9 +296,9 @@ def detail(campaign_id: str):
         if placement_rows else None,
     }
     csv_urls = {name: url_with(format="csv", table=name) for name in DETAIL_TABLES}
-    by_links = {key: url_with(by=key) for key in ("ad_group", "ad", "region")}
+    by_links = {key: url_with(by=key) for key in BREAKDOWN_TABS}
     return render_page("campaigns/detail.html", marts=DETAIL_MARTS, charts_=charts_, csv_urls=csv_urls,
-                       by_links=by_links, lift_table=d["lift"], **d)
+                       by_links=by_links, breakdown_tabs=BREAKDOWN_TABS, lift_table=d["lift"], **d)
 
 
 @bp.get("/api/campaigns/<campaign_id>")

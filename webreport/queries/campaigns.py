@@ -20,6 +20,9 @@ _SUMS = ", ".join(
     for p in PARTS
 )
 BREAKDOWNS = {"ad_group": "ad_group_id", "ad": "ad_id"}
+# Breakdowns by the user's attributes: mart and its two key columns (fixed names, never from a request).
+USER_BREAKDOWNS = {"region": ("fct_campaign_region_daily", "country_code", "region"),
+                   "segment": ("fct_campaign_segment_daily", "age_band", "device_os")}
 LIFT_COLUMNS = (
     "incremental_conversions", "incremental_conversions_ci_lower", "incremental_conversions_ci_upper",
     "conversions_p_value", "lift", "lift_ci_lower", "lift_ci_upper", "lift_p_value", "incremental_value",
@@ -100,15 +103,16 @@ def campaign_daily(campaign_id: str, start: date, end: date) -> list[dict]:
 
 
 def breakdown(campaign_id: str, by: str, start: date, end: date) -> list[dict]:
-    """Parts per ad group, ad (with names from dim_campaign_ads) or country / region."""
-    if by == "region":
+    """Parts per ad group, ad (with names from dim_campaign_ads), country / region or age band / device."""
+    if by in USER_BREAKDOWNS:
+        mart, first, second = USER_BREAKDOWNS[by]
         return fetch_all(
             f"""
-            select country_code as segment_id, region as name, null as detail, {_SUMS}
-            from fct_campaign_region_daily
+            select {first} as segment_id, {second} as name, null as detail, {_SUMS}
+            from {mart}
             where campaign_id = ? and date_day between ? and ?
-            group by country_code, region
-            order by spend desc, country_code, region
+            group by {first}, {second}
+            order by spend desc, {first}, {second}
             """,
             [campaign_id, start, end],
         )
