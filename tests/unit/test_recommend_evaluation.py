@@ -134,3 +134,13 @@ def test_full_model_beats_als_and_item_knn_on_ndcg(comparison):
     for baseline in ("ALS", "item-kNN", "most-popular"):
         assert table.loc["full model", "ndcg"] > table.loc[baseline, "ndcg"]
         assert table.loc[baseline, "ndcg_gain_of_full"] > 2 * table.loc[baseline, "gain_se"]
+
+
+def test_population_cap_compares_the_models_on_a_user_sample(comparison):
+    interactions, items, users = make_interactions(n_users=2_500, n_items=300, n_events=25_000, random_state=11)
+    capped = evaluate_models(interactions, items, users, tune=False, num_threads=2, max_train_users=1_000)
+    assert capped["users"].nunique() == 1 and 200 < capped["users"].iloc[0] <= 1_000
+    assert capped["users"].iloc[0] < comparison["users"].iloc[0]
+    # At or above the population the cap changes nothing.
+    uncapped = evaluate_models(interactions, items, users, tune=False, num_threads=2, max_train_users=2_500)
+    pd.testing.assert_frame_equal(uncapped.drop(columns="fit_seconds"), comparison.drop(columns="fit_seconds"))

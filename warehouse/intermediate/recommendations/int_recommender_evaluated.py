@@ -3,7 +3,7 @@
 Grain: one row per model x metric. Per user, the latest 20% of their user x video interactions (by
 last view) is the test set; ALS hyper-parameters are chosen on a validation window cut from the
 training part, and the full model trains its ranker on that window too, so test data informs no
-choice. Models: most-popular, item-kNN, ALS alone, the full model, and the full model and ALS
+choice. Above `max_train_users` viewers the comparison runs on a random sample of that many. Models: most-popular, item-kNN, ALS alone, the full model, and the full model and ALS
 without the comment-sentiment term. Profile affinities are left out of the user features: dim_users
 computes them over the whole window, test period included. Switched off (var
 recommendation_evaluation.enabled = false) the model is empty, with the same columns.
@@ -43,6 +43,7 @@ def model(dbt, session):
         return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
     k = int(settings.get("k", 10))
     max_users = settings.get("max_eval_users")
+    max_train_users = settings.get("max_train_users")
     tune = bool(settings.get("tune", True))
     random_state = int((params or {}).get("random_state", 0))
 
@@ -53,10 +54,13 @@ def model(dbt, session):
     table = evaluate_models(
         interactions, items, profiles, k=k, max_eval_users=int(max_users) if max_users else None, tune=tune,
         random_state=random_state, num_threads=int(threads or 0),
+        max_train_users=int(max_train_users) if max_train_users else None,
     )
     evaluated_at = pd.Timestamp(users["as_of_date"].max()) + pd.Timedelta(days=1)
+    population = int(interactions["user_id"].nunique())
     common = {"k": k, "split": "per-user temporal, latest 20% test", "tune_als": tune,
-              "interactions": int(len(interactions)), "catalogue": int(len(items))}
+              "interactions": int(len(interactions)), "catalogue": int(len(items)),
+              "viewers": population, "viewers_compared": min(population, int(max_train_users or population))}
     rows = []
     for record in table.to_dict("records"):
         name = MODEL_NAMES.get(record["model"], record["model"])
