@@ -1,7 +1,8 @@
 {#-
   The additive ad metrics of the daily campaign marts (fct_campaign_daily by ad, fct_campaign_region_daily
-  by viewer region), defined once so that the two grains cannot drift apart. Each impression-level count
-  is the number of impressions carrying a flag of int_ad_impressions_joined.
+  and fct_campaign_segment_daily by the user's region or age band and device), defined once so that the
+  grains cannot drift apart. Each impression-level count is the number of impressions carrying a flag of
+  int_ad_impressions_joined.
 -#}
 
 {% macro ad_impression_counts() -%}
@@ -38,19 +39,21 @@
 {%- endmacro %}
 
 {#-
-  The body of a daily campaign mart by attributes of the user (viewer for impressions and clicks,
-  converter for conversions), e.g. ['country_code', 'region']: the attributes come from dim_users through
-  the intermediate models, 'unknown' when the profile has none. Counting days and attribution are those
-  of fct_campaign_daily, so the marts' sums equal its sums (tested); reach is distinct users per key.
+  The body of every daily campaign mart: the key set (day, advertiser, campaign and `dimensions`), then the
+  additive metrics. Impression metrics count on the impression day, clicks on the click day, conversions
+  (last click within the attribution window) on the conversion day, so every grain sums to the same totals
+  (tested). `dimensions` are columns of the three intermediate models: the ad hierarchy, or the user's
+  attributes from dim_users (viewer for impressions and clicks, converter for conversions), which
+  `fill_unknown` turns into 'unknown' when the profile has none. Reach is distinct users per key.
 -#}
-{% macro campaign_daily_by_user_attributes(attributes) -%}
-{%- set keys = ['date_day', 'advertiser_id', 'campaign_id'] + attributes -%}
+{% macro campaign_daily_metrics(dimensions, fill_unknown=false) -%}
+{%- set keys = ['date_day', 'advertiser_id', 'campaign_id'] + dimensions -%}
 {%- set key_columns -%}
         date_day,
         advertiser_id,
         campaign_id,
-    {%- for attribute in attributes %}
-        coalesce({{ attribute }}, 'unknown') as {{ attribute }},
+    {%- for dimension in dimensions %}
+        {% if fill_unknown %}coalesce({{ dimension }}, 'unknown') as {{ dimension }}{% else %}{{ dimension }}{% endif %},
     {%- endfor %}
 {%- endset -%}
 with impressions as (
@@ -110,8 +113,8 @@ final as (
     left join {{ cte }}
         on keys.date_day = {{ cte }}.date_day
         and keys.campaign_id = {{ cte }}.campaign_id
-        {%- for attribute in attributes %}
-        and keys.{{ attribute }} = {{ cte }}.{{ attribute }}
+        {%- for dimension in dimensions %}
+        and keys.{{ dimension }} = {{ cte }}.{{ dimension }}
         {%- endfor %}
     {%- endfor %}
 )

@@ -1,7 +1,7 @@
 {#-
   The daily campaign metrics by the viewer's (for conversions: the converter's) age band and device OS:
   the segments of the placement plan (rpt_placement_recommendations), with their attributed performance.
-  The model body is the macro campaign_daily_by_user_attributes, shared with fct_campaign_region_daily.
+  The model body is the macro campaign_daily_metrics, shared with the other daily campaign marts.
 -#}
 
-{{ campaign_daily_by_user_attributes(['age_band', 'device_os']) }}
+{{ campaign_daily_metrics(['age_band', 'device_os'], fill_unknown=true) }}
