@@ -20,6 +20,14 @@ from .weights import interaction_weight
 USER_FEATURE_PREFIX = "affinity_"
 
 
+# What interactions_from_aggregates reads of int_user_video_interactions_aggregated. Load only these: the
+# table also carries video and profile columns for people reading it, and 10M rows of those took 17 s.
+AGGREGATE_COLUMNS = (
+    "user_id", "video_id", "last_interaction_at", "max_completion_ratio", "is_liked_any", "is_shared_any",
+    "is_followed_any", "mean_comment_sentiment",
+)
+
+
 def interactions_from_aggregates(aggregates: pd.DataFrame, use_sentiment: bool = True) -> pd.DataFrame:
     """One user x video row -> ``user_id, item_id, weight, ts`` plus the raw signal columns.
 

@@ -29,6 +29,7 @@ import pandas as pd
 from models_ml.recommend import Recommender, temporal_split
 from models_ml.recommend.evaluation import catalogue_coverage, per_user_metrics, relevant_items
 from models_ml.recommend.inputs import (
+    AGGREGATE_COLUMNS,
     interactions_from_aggregates,
     item_features_from_videos,
     user_features_from_profiles,
@@ -163,7 +164,8 @@ def simulator_inputs(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
         raise SystemExit(f"no serving snapshot at {snapshot}: run `reelmart build --data-dir {data_dir}`")
     with duckdb.connect(str(snapshot), read_only=True) as con:
         aggregates = con.execute(
-            "select * from int_user_video_interactions_aggregated order by user_id, video_id"
+            f"select {', '.join(AGGREGATE_COLUMNS)} from int_user_video_interactions_aggregated"  # noqa: S608 - constant names
+            " order by user_id, video_id"
         ).df()
         videos = con.execute("select * from int_video_features_summarised order by video_id").df()
         users = con.execute("select * from int_recommendation_users_selected order by user_id").df()

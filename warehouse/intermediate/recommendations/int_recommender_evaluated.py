@@ -32,6 +32,7 @@ def model(dbt, session):
 
     from models_ml.recommend import evaluate_models
     from models_ml.recommend.inputs import (
+        AGGREGATE_COLUMNS,
         interactions_from_aggregates,
         item_features_from_videos,
         model_version,
@@ -47,7 +48,8 @@ def model(dbt, session):
     tune = bool(settings.get("tune", True))
     random_state = int((params or {}).get("random_state", 0))
 
-    interactions = interactions_from_aggregates(dbt.ref("int_user_video_interactions_aggregated").df())
+    aggregates = dbt.ref("int_user_video_interactions_aggregated").project(", ".join(AGGREGATE_COLUMNS))
+    interactions = interactions_from_aggregates(aggregates.df())
     items = item_features_from_videos(dbt.ref("int_video_features_summarised").df())
     users = dbt.ref("int_recommendation_users_selected").order("user_id").df()
     profiles = user_features_from_profiles(users, with_affinity=False)

@@ -27,13 +27,14 @@ def model(dbt, session):
 
     from models_ml.recommend import Recommender
     from models_ml.recommend.inputs import (
+        AGGREGATE_COLUMNS,
         interactions_from_aggregates,
         item_features_from_videos,
         model_version,
         user_features_from_profiles,
     )
 
-    aggregates = dbt.ref("int_user_video_interactions_aggregated").df()
+    aggregates = dbt.ref("int_user_video_interactions_aggregated").project(", ".join(AGGREGATE_COLUMNS)).df()
     videos = dbt.ref("int_video_features_summarised").df()
     users = dbt.ref("int_recommendation_users_selected").order("user_id").df()
     interactions = interactions_from_aggregates(aggregates)
