@@ -84,9 +84,28 @@ def dbt_env(paths: WarehousePaths) -> dict[str, str]:
     return env
 
 
+def drop_stale_partial_parse(target: Path, macro_dir: Path) -> bool:
+    """Delete dbt's saved parse when a macro file changed after it; True if it did.
+
+    dbt 1.11's partial parsing can lose a macro that was renamed or added in an edited file and then
+    fails with "'<macro>' is undefined" (seen after pulling a change to warehouse/macros). A full parse
+    costs a few seconds, so pay it whenever macros changed.
+    """
+    saved = target / "partial_parse.msgpack"
+    if not saved.exists():
+        return False
+    parsed_at = saved.stat().st_mtime
+    if any(path.stat().st_mtime > parsed_at for path in macro_dir.rglob("*.sql")):
+        saved.unlink()
+        return True
+    return False
+
+
 def run_dbt(args: list[str], paths: WarehousePaths, quiet: bool = False) -> subprocess.CompletedProcess:
     """Run a dbt command from the project folder against this instance's files."""
     paths.build_db.parent.mkdir(parents=True, exist_ok=True)
+    if drop_stale_partial_parse(paths.dbt_target, PROJECT_DIR / "warehouse" / "macros"):
+        log.info("macros changed since the last parse: dbt parses the whole project")
     dbt = Path(sys.executable).with_name("dbt")
     command = [str(dbt), *args]
     log.info("running %s", " ".join(command))
