@@ -101,6 +101,9 @@ class Recommender:
     with the most views in the last ``pool_days`` days (0 = the whole catalogue; brand-new videos
     still arrive as content candidates), and the item-kNN score is a ranker feature only with
     ``knn_feature=True`` (it cost about a third of the top-k time for well under 1% of the gain).
+    Item-kNN similarity is cosine by default; ``knn="bm25"`` favours rarely watched videos, which on a
+    sparse 44k-video catalogue (the 1M-user simulator) picked neighbours that had co-occurred once:
+    NDCG@10 0.0002 against 0.048 for cosine (0.185 vs 0.223 at 20k users).
     """
 
     def __init__(
@@ -111,7 +114,7 @@ class Recommender:
         alpha: float = 10.0,
         iterations: int = 12,
         refit_iterations: int = 4,
-        knn: str = "bm25",
+        knn: str = "cosine",
         knn_neighbours: int = 50,
         n_candidates: int = 50,
         candidate_pool: int = 2_000,
