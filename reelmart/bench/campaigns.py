@@ -6,8 +6,11 @@ the Python lift and uplift models, tests) and (2) per learner, fitted exactly as
 (the same features, split and settings as int_campaign_uplift_scored), the fit and score time summed over
 the campaigns and the held-out Qini coefficient, AUUC and uplift@10% averaged over them, with the CATE
 error against the simulator's planted per-user uplift (pro rata to the observed part of the flight).
-Random targeting and the oracle (ranking by the planted uplift) are scored on the same users, and a
-paired bootstrap gives each learner's Qini a 90% interval, alone and as a difference to the S-learner.
+Four references are scored on the same users: random targeting; a response model (rank by the chance
+to convert when treated, what targeting without uplift modelling does); the best function of the
+features (a regressor fitted to the planted uplift itself, which no learner sees: the ceiling that the
+warehouse's features allow); and the oracle (rank by the planted uplift). A paired bootstrap gives each
+row's Qini a 90% interval, alone and as a difference to the S-learner.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
@@ -34,6 +38,16 @@ SELECT = ["intermediate.campaigns", "marts.campaigns"]
 LEARNER_COLUMNS = ["learner", "campaigns", "users", "fit s", "score s", "Qini coef", "Qini 90% CI", "vs S 90% CI",
                    "AUUC", "uplift@10%", "CATE RMSE", "CATE corr"]
 BOOTSTRAP_REPLICATES = 100
+REFERENCES = ["random", "response", "ceiling", "oracle"]
+REFERENCE_LABELS = {
+    "random": "random targeting",
+    "response": "response model (no uplift)",
+    "ceiling": "best function of the features",
+    "oracle": "oracle (true tau)",
+}
+# The ceiling regressor learns the planted uplift, a smooth target without outcome noise, so it gets
+# more capacity than the learners: it estimates E[tau | features], the best any ranking on them can do.
+CEILING_PARAMS = {"n_estimators": 300, "learning_rate": 0.05, "num_leaves": 31, "min_child_samples": 200}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -84,6 +98,8 @@ def _fit_and_score(scorer, learner: str, settings: dict, train: pd.DataFrame, te
         return test["true_uplift"].to_numpy(dtype=float), 0.0, 0.0
     if learner == "random":
         return rng.random(len(test)), 0.0, 0.0
+    if learner in ("response", "ceiling"):
+        return _reference_scores(scorer, learner, settings, train, test), 0.0, 0.0
     model = scorer.LEARNERS[learner](**scorer.learner_params(learner, settings, len(train)))
     started = time.perf_counter()
     try:
@@ -93,6 +109,27 @@ def _fit_and_score(scorer, learner: str, settings: dict, train: pd.DataFrame, te
     fitted = time.perf_counter()
     predicted = model.predict(scorer.feature_frame(test))
     return predicted, fitted - started, time.perf_counter() - fitted
+
+
+def _reference_scores(scorer, name: str, settings: dict, train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+    """Scores of the response model or of the best function of the features, on the same features.
+
+    The response model is a LightGBM classifier of conversion among treated training users with the
+    learners' own settings. The ceiling regresses the planted uplift on the training users' features.
+    """
+    common = {"n_jobs": int(settings["n_jobs"]), "random_state": int(settings["random_state"]), "verbose": -1,
+              "deterministic": True, "force_col_wise": True}
+    if name == "response":
+        kwargs = scorer.learner_params("s", settings, len(train))
+        treated = train[train["is_treatment"].astype(bool)]
+        model = lgb.LGBMClassifier(
+            **{k: kwargs[k] for k in ("n_estimators", "learning_rate", "num_leaves", "min_child_samples")},
+            **kwargs["lgbm_params"], **common,
+        ).fit(scorer.feature_frame(treated), treated["has_converted"].astype(int))
+        return model.predict_proba(scorer.feature_frame(test))[:, 1]
+    model = lgb.LGBMRegressor(**CEILING_PARAMS, **common)
+    model.fit(scorer.feature_frame(train), train["true_uplift"].to_numpy(dtype=float))
+    return model.predict(scorer.feature_frame(test))
 
 
 def _bootstrap_qini(campaigns: list[dict], names: list[str], replicates: int, seed: int) -> dict[str, np.ndarray]:
@@ -121,15 +158,15 @@ def compare_learners(features: pd.DataFrame, truth: pd.DataFrame, learners: list
                      replicates: int = BOOTSTRAP_REPLICATES, seed: int = 0) -> list[dict]:
     """Fit each learner per campaign on the training split; score and compare them on the evaluation split.
 
-    Besides the learners, two baselines are scored on the same users: random targeting (a random
-    score) and the oracle (the planted per-user uplift). Campaigns whose planted effect is zero for
+    Besides the learners, the references (random, response model, best function of the features,
+    oracle; see the module docstring) are scored on the same users. Campaigns whose planted effect is zero for
     everyone are left out of the means: no ranking can beat random there. Every learner is compared
     with the S-learner (when it runs) by a paired bootstrap of the mean Qini coefficient.
     """
     scorer = _scorer()
     settings = {**_uplift_settings(), "n_jobs": n_jobs}
     features = features.merge(truth, on=["campaign_id", "user_id"], how="left")
-    names = [*learners, "random", "oracle"]
+    names = [*learners, *REFERENCES]
     rng = np.random.default_rng(seed)
     timing = {name: [0.0, 0.0] for name in names}
     campaigns = []
@@ -137,7 +174,8 @@ def compare_learners(features: pd.DataFrame, truth: pd.DataFrame, learners: list
         train, test = campaign[~campaign["is_evaluation"]], campaign[campaign["is_evaluation"]]
         true = test["true_uplift"].to_numpy(dtype=float)
         y, t = test["has_converted"].to_numpy(dtype=float), test["is_treatment"].to_numpy(dtype=float)
-        if np.isnan(true).any() or not np.any(true) or not y.any() or t.all() or not t.any():
+        if (np.isnan(campaign["true_uplift"]).any() or not np.any(true) or not y.any() or t.all()
+                or not t.any()):
             continue
         scores = {}
         for name in names:
@@ -158,16 +196,16 @@ def compare_learners(features: pd.DataFrame, truth: pd.DataFrame, learners: list
             return float(np.mean([metric(c["y"], c["scores"][name], c["t"], c["true"]) for c in campaigns]))
 
         rows.append({
-            "learner": {"oracle": "oracle (true tau)", "random": "random targeting"}.get(name, f"{name.upper()}-learner"),
+            "learner": REFERENCE_LABELS.get(name, f"{name.upper()}-learner"),
             "campaigns": len(campaigns), "users": sum(c["users"] for c in campaigns),
-            "fit s": None if name in ("random", "oracle") else timing[name][0],
-            "score s": None if name in ("random", "oracle") else timing[name][1],
+            "fit s": None if name in REFERENCES else timing[name][0],
+            "score s": None if name in REFERENCES else timing[name][1],
             "Qini coef": mean_over_campaigns(lambda y, u, t, _: qini_auc_score(y, u, t)),
             "Qini 90% CI": _interval(replicated[name]),
             "vs S 90% CI": _interval(replicated[name] - replicated["s"]) if "s" in names and name != "s" else "",
             "AUUC": mean_over_campaigns(lambda y, u, t, _: uplift_auc_score(y, u, t)),
             "uplift@10%": mean_over_campaigns(lambda y, u, t, _: uplift_at_k(y, u, t, "overall", 0.1)),
-            "CATE RMSE": None if name == "random" else mean_over_campaigns(
+            "CATE RMSE": None if name in ("random", "response") else mean_over_campaigns(
                 lambda y, u, t, true: float(np.sqrt(np.mean((u - true) ** 2)))),
             "CATE corr": None if name == "random" else mean_over_campaigns(
                 lambda y, u, t, true: float(np.corrcoef(u, true)[0, 1]) if np.std(u) > 0 else float("nan")),
