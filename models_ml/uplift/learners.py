@@ -288,7 +288,8 @@ class XLearner(_MetaLearner):
     Stage 1 fits m0 on holdout users and m1 on treated users. Stage 2 imputes effects
     ``D1 = y - m0(x)`` for treated users and ``D0 = m1(x) - y`` for holdout users (each against a
     model that never saw the user) and fits effect models tau1, tau0 on them. The estimate is
-    ``e(x) * tau0(x) + (1 - e(x)) * tau1(x)``: the effect model of the larger arm gets more weight.
+    ``e(x) * tau0(x) + (1 - e(x)) * tau1(x)``: with most users treated (e near 1), most weight goes to
+    tau0, fitted on the few holdout users but from effects imputed by the well-estimated treated model.
 
     ``propensity`` sets e(x): ``"observed"`` (default) is the treated share in the training data,
     right for a randomised holdout with one share for everyone; a float in (0, 1) is the known
