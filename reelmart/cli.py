@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "reelmart.commands.sentiment",
     "reelmart.commands.audiences",
     "reelmart.commands.bench",
+    "reelmart.commands.warehouse",
 ]
 
 

@@ -40,8 +40,8 @@ def test_daily_totals_reconcile_with_validated_events(tiny_warehouse):
     (impressions, spend, clicks, conversions), = _query(tiny_warehouse, """
         select sum(impressions), sum(spend), sum(clicks), sum(conversions) from fct_campaign_daily""")
     (raw_impressions, raw_spend), = _query(tiny_warehouse, """
-        select count(*), sum(cost) from int_ad_impressions_validated where reject_reason is null""")
-    (raw_clicks,), = _query(tiny_warehouse, "select count(*) from int_ad_clicks_validated where reject_reason is null")
+        select count(*), sum(cost) from int_ad_impressions_validated""")
+    (raw_clicks,), = _query(tiny_warehouse, "select count(*) from int_ad_clicks_validated")
     assert impressions == raw_impressions > 0 and spend == raw_spend and clicks == raw_clicks > 0
     (attributed, total), = _query(tiny_warehouse, """
         select count(*) filter (where is_attributed), count(*) from int_conversions_attributed""")

@@ -42,9 +42,8 @@ def test_multiple_exposures_are_excluded_and_counted(con):
     assignments = _df(con, """
         select a.experiment_id, a.user_id, a.variant_id, a.exposed_at
         from int_experiment_assignments_validated as a
-        inner join stg_platform__experiments as e on a.experiment_id = e.experiment_id and e.reject_reason is null
-        where a.reject_reason is null
-          and a.exposed_at >= e.start_date and a.exposed_at < e.end_date + interval 1 day
+        inner join int_experiments_validated as e on a.experiment_id = e.experiment_id
+        where a.exposed_at >= e.start_date and a.exposed_at < e.end_date + interval 1 day
     """)
     per_user = assignments.groupby(["experiment_id", "user_id"])["variant_id"].nunique()
     expected_multiple = (per_user > 1).groupby(level=0).sum()
@@ -75,7 +74,7 @@ def test_videos_watched_statistics_match_raw_views(con):
         inner join int_experiment_windows as w on x.experiment_id = w.experiment_id
         where not x.is_multiple_exposure
     """)
-    views = _df(con, "select user_id, event_at from int_watch_events_validated where reject_reason is null")
+    views = _df(con, "select user_id, event_at from int_watch_events_validated")
     joined = exposures.merge(views, on="user_id", how="left")
     in_window = (joined["event_at"] >= joined["first_exposed_at"]) & (
         joined["event_at"].dt.normalize() <= pd.to_datetime(joined["analysis_end_date"]))

@@ -84,3 +84,123 @@ def test_sensitive_columns_are_marked(manifest):
     identifiers = _models(manifest)["model.reelmart.dim_user_identifiers"]
     for column in ("email", "phone", "maid"):
         assert identifiers["columns"][column]["meta"].get("sensitive") is True
+
+
+# ---- issue 13: rules at 0 violations (each test lists every violation, not just the first) ----
+
+@pytest.fixture(scope="module")
+def catalog(tiny_warehouse) -> dict:
+    """Written by `dbt docs generate` (the session build runs it): the columns every relation really has."""
+    return json.loads((tiny_warehouse.dbt_target / "catalog.json").read_text())
+
+
+# Intermediate models of other areas whose columns were not yet documented when the rule landed (issue 13):
+# their owners document them; a model leaves this list as soon as it is complete (the test below insists).
+UNDOCUMENTED_PENDING = {
+    "experiments": ["int_experiment_metric_caps", "int_experiment_user_metrics", "int_experiment_windows",
+                    "int_experiment_user_activity", "int_experiment_exposures", "int_experiment_user_days"],
+    "sentiment": ["int_user_sentiment_summarised"],
+    "recommender": ["int_recommendation_users_selected", "int_user_video_interactions_aggregated",
+                    "int_video_features_summarised", "int_recommender_evaluated"],
+    "campaigns": ["int_campaign_uplift_features", "int_conversions_attributed", "int_campaign_lift_users",
+                  "int_ad_impressions_joined", "int_ad_clicks_joined", "int_campaign_lift_statistics",
+                  "int_campaign_uplift_scored", "int_campaign_lift_estimated", "int_campaign_uplift_evaluated"],
+}
+
+
+def _undocumented_columns(manifest, catalog) -> dict[str, list[str]]:
+    missing = {}
+    for uid, node in _models(manifest).items():
+        built = catalog["nodes"].get(uid)
+        assert built is not None, f"{uid} is not in catalog.json"
+        documented = {name.lower() for name, column in node["columns"].items() if column["description"].strip()}
+        columns = [name for name in built["columns"] if name.lower() not in documented]
+        if columns:
+            missing[node["name"]] = columns
+    return missing
+
+
+def test_every_models_columns_are_documented(manifest, catalog):
+    pending = {model for models in UNDOCUMENTED_PENDING.values() for model in models}
+    missing = _undocumented_columns(manifest, catalog)
+    new = {model: columns for model, columns in missing.items() if model not in pending}
+    assert not new, f"undocumented columns: {new}"
+    done = sorted(pending - set(missing))
+    assert not done, f"fully documented now, remove from UNDOCUMENTED_PENDING: {done}"
+
+
+def test_root_models_built_only_from_vars_say_why(manifest):
+    """A model that reads no other node (only vars) is a root; its YAML must say why in meta.root_reason."""
+    unexplained = [node["name"] for node in _models(manifest).values()
+                   if not node["depends_on"]["nodes"] and not str(node["config"]["meta"].get("root_reason", "")).strip()]
+    assert not unexplained, unexplained
+
+
+def _view_chains(manifest) -> list[list[str]]:
+    """The longest run of consecutive view models ending at each view (each a list of names)."""
+    models = _models(manifest)
+    views = {uid for uid, node in models.items() if node["config"]["materialized"] == "view"}
+    longest: dict[str, list[str]] = {}
+
+    def chain(uid: str) -> list[str]:
+        if uid not in longest:
+            parents = [chain(dep) for dep in models[uid]["depends_on"]["nodes"] if dep in views]
+            longest[uid] = max(parents, key=len, default=[]) + [models[uid]["name"]]
+        return longest[uid]
+
+    return [chain(uid) for uid in views]
+
+
+def test_no_chain_of_five_or_more_views(manifest):
+    too_long = [" -> ".join(c) for c in _view_chains(manifest) if len(c) >= 5]
+    assert not too_long, too_long
+
+
+def test_view_chain_rule_sees_a_long_chain():
+    """The rule itself: five views in a row are caught, a table breaks the chain."""
+    def node(name, mat, deps):
+        return {"resource_type": "model", "name": name, "config": {"materialized": mat},
+                "depends_on": {"nodes": [f"model.p.{d}" for d in deps]}}
+    names = ["a", "b", "c", "d", "e"]
+    nodes = {f"model.p.{n}": node(n, "view", names[i - 1:i]) for i, n in enumerate(names)}
+    assert max(len(c) for c in _view_chains({"nodes": nodes})) == 5
+    nodes["model.p.c"]["config"]["materialized"] = "table"
+    assert max(len(c) for c in _view_chains({"nodes": nodes})) == 2
+
+
+def test_every_source_declares_freshness_or_waives_it(manifest):
+    """Event tables declare freshness; a reference table says why not in meta.freshness_waived."""
+    silent = []
+    for source in manifest["sources"].values():
+        freshness = source.get("freshness") or {}
+        declared = any((freshness.get(level) or {}).get("count") for level in ("warn_after", "error_after"))
+        waived = str(source["meta"].get("freshness_waived", "")).strip()
+        if not declared and not waived:
+            silent.append(source["name"])
+    assert not silent, silent
+
+
+def test_every_consumer_reads_validated_models(manifest):
+    """Only the validation layer and the quality marts read stg_ or *_checked models (issue 13)."""
+    models = _models(manifest)
+    readers = {"intermediate/validation", "marts/quality"}
+    offenders = []
+    for node in models.values():
+        area = "/".join(node["original_file_path"].split("/")[1:3])
+        if _layer(node) == "staging" or area in readers:
+            continue
+        for dep in node["depends_on"]["nodes"]:
+            name = models[dep]["name"] if dep in models else ""
+            if name.startswith("stg_") or name.endswith("_checked"):
+                offenders.append(f"{node['name']} reads {name}")
+    assert not offenders, offenders
+
+
+def test_the_validity_filter_lives_once():
+    """`reject_reason is null` is written only in the valid_rows macro; every other model reads its output."""
+    from pathlib import Path
+
+    warehouse = Path(__file__).resolve().parents[2] / "warehouse"
+    homes = sorted(str(path.relative_to(warehouse)) for path in warehouse.rglob("*.sql")
+                   if re.search(r"reject_reason\s+is\s+null", path.read_text(), re.IGNORECASE))
+    assert homes == ["macros/validated_sources.sql"]

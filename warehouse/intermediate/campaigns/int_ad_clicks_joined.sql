@@ -2,7 +2,6 @@
 
 with clicks as (
     select * from {{ ref('int_ad_clicks_validated') }}
-    where reject_reason is null
 ),
 
 impressions as (

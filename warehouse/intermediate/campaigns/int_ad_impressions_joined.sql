@@ -5,25 +5,21 @@
 
 with impressions as (
     select * from {{ ref('int_ad_impressions_validated') }}
-    where reject_reason is null
 ),
 
 ads as (
     select ad_id, ad_group_id, launched_at
-    from {{ ref('stg_platform__ads') }}
-    where reject_reason is null
+    from {{ ref('int_ads_validated') }}
 ),
 
 ad_groups as (
     select ad_group_id, campaign_id
-    from {{ ref('stg_platform__ad_groups') }}
-    where reject_reason is null
+    from {{ ref('int_ad_groups_validated') }}
 ),
 
 campaigns as (
     select campaign_id, advertiser_id
-    from {{ ref('stg_platform__campaigns') }}
-    where reject_reason is null
+    from {{ ref('int_campaigns_validated') }}
 ),
 
 users as (

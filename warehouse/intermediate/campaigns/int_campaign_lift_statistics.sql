@@ -11,8 +11,7 @@ with users as (
 
 campaigns as (
     select campaign_id, advertiser_id, start_date, end_date
-    from {{ ref('stg_platform__campaigns') }}
-    where reject_reason is null
+    from {{ ref('int_campaigns_validated') }}
 ),
 
 spend as (

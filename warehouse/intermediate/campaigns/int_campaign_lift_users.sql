@@ -8,13 +8,11 @@
 with holdouts as (
     select campaign_id, user_id, study_group
     from {{ ref('int_campaign_holdouts_validated') }}
-    where reject_reason is null
 ),
 
 campaigns as (
     select campaign_id, advertiser_id, start_date, end_date
-    from {{ ref('stg_platform__campaigns') }}
-    where reject_reason is null
+    from {{ ref('int_campaigns_validated') }}
 ),
 
 conversions as (

@@ -12,8 +12,7 @@ with study as (
 
 campaigns as (
     select campaign_id, target_category
-    from {{ ref('stg_platform__campaigns') }}
-    where reject_reason is null
+    from {{ ref('int_campaigns_validated') }}
 ),
 
 users as (

@@ -6,7 +6,6 @@
 
 with conversions as (
     select * from {{ ref('int_conversions_validated') }}
-    where reject_reason is null
 ),
 
 clicks as (

@@ -9,19 +9,16 @@
 with assignments as (
     select experiment_id, user_id, variant_id, exposed_at
     from {{ ref('int_experiment_assignments_validated') }}
-    where reject_reason is null
 ),
 
 experiments as (
     select experiment_id, start_date, end_date
-    from {{ ref('stg_platform__experiments') }}
-    where reject_reason is null
+    from {{ ref('int_experiments_validated') }}
 ),
 
 users as (
     select user_id, signed_up_at, country_code, device_os
-    from {{ ref('stg_platform__users') }}
-    where reject_reason is null
+    from {{ ref('int_users_validated') }}
 ),
 
 in_window as (

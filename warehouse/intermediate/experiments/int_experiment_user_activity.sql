@@ -22,7 +22,6 @@ with views as (
         0 as conversions,
         cast(0 as decimal(18, 2)) as conversion_value
     from {{ ref('int_watch_events_validated') }}
-    where reject_reason is null
 ),
 
 impressions as (
@@ -40,7 +39,6 @@ impressions as (
         0 as conversions,
         cast(0 as decimal(18, 2)) as conversion_value
     from {{ ref('int_ad_impressions_validated') }}
-    where reject_reason is null
 ),
 
 clicks as (
@@ -58,7 +56,6 @@ clicks as (
         0 as conversions,
         cast(0 as decimal(18, 2)) as conversion_value
     from {{ ref('int_ad_clicks_validated') }}
-    where reject_reason is null
 ),
 
 conversions as (
@@ -76,7 +73,6 @@ conversions as (
         1 as conversions,
         conversion_value
     from {{ ref('int_conversions_validated') }}
-    where reject_reason is null
 ),
 
 final as (

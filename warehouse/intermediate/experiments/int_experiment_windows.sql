@@ -5,8 +5,7 @@
 
 with experiments as (
     select experiment_id, start_date, end_date
-    from {{ ref('stg_platform__experiments') }}
-    where reject_reason is null
+    from {{ ref('int_experiments_validated') }}
 ),
 
 data_end as (

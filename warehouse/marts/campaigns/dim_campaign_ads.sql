@@ -1,19 +1,19 @@
 {#- The ad hierarchy flattened for reports: ad -> ad group -> campaign -> advertiser, valid rows only. -#}
 
 with ads as (
-    select * from {{ ref('stg_platform__ads') }} where reject_reason is null
+    select * from {{ ref('int_ads_validated') }}
 ),
 
 ad_groups as (
-    select * from {{ ref('stg_platform__ad_groups') }} where reject_reason is null
+    select * from {{ ref('int_ad_groups_validated') }}
 ),
 
 campaigns as (
-    select * from {{ ref('stg_platform__campaigns') }} where reject_reason is null
+    select * from {{ ref('int_campaigns_validated') }}
 ),
 
 advertisers as (
-    select * from {{ ref('stg_platform__advertisers') }} where reject_reason is null
+    select * from {{ ref('int_advertisers_validated') }}
 ),
 
 final as (

@@ -10,8 +10,7 @@ statistics as (
 
 campaigns as (
     select campaign_id, campaign_name, objective, target_category, holdout_share
-    from {{ ref('stg_platform__campaigns') }}
-    where reject_reason is null
+    from {{ ref('int_campaigns_validated') }}
 ),
 
 final as (

@@ -14,13 +14,11 @@ impressions as (
 
 campaigns as (
     select campaign_id, campaign_name, objective, target_category, start_date, end_date, daily_budget
-    from {{ ref('stg_platform__campaigns') }}
-    where reject_reason is null
+    from {{ ref('int_campaigns_validated') }}
 ),
 
 advertisers as (
-    select advertiser_id, advertiser_name from {{ ref('stg_platform__advertisers') }}
-    where reject_reason is null
+    select advertiser_id, advertiser_name from {{ ref('int_advertisers_validated') }}
 ),
 
 reach as (

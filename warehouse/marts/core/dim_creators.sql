@@ -1,6 +1,5 @@
 with creators as (
-    select * from {{ ref('stg_platform__creators') }}
-    where reject_reason is null
+    select * from {{ ref('int_creators_validated') }}
 ),
 
 videos as (

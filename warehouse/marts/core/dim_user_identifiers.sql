@@ -1,8 +1,7 @@
 {#- Raw identifiers for audience matching. Sensitive: read only by the audience exporter, which
     normalises and hashes them per destination; never shown in a report. -#}
 with users as (
-    select * from {{ ref('stg_platform__users') }}
-    where reject_reason is null
+    select * from {{ ref('int_users_validated') }}
 ),
 
 final as (

@@ -1,8 +1,7 @@
 {%- set categories = var('categories') -%}
 
 with users as (
-    select * from {{ ref('stg_platform__users') }}
-    where reject_reason is null
+    select * from {{ ref('int_users_validated') }}
 ),
 
 events as (

@@ -1,6 +1,5 @@
 with videos as (
     select * from {{ ref('int_videos_validated') }}
-    where reject_reason is null
 ),
 
 totals as (

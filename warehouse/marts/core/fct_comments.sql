@@ -1,6 +1,5 @@
 with comments as (
     select * from {{ ref('int_comments_validated') }}
-    where reject_reason is null
 ),
 
 final as (

@@ -20,15 +20,13 @@
 
 with events as (
     select * from {{ ref('int_watch_events_validated') }}
-    where reject_reason is null
     {% if newest_loaded %}
-        and export_date > cast('{{ newest_loaded }}' as date)
+        where export_date > cast('{{ newest_loaded }}' as date)
     {% endif %}
 ),
 
 videos as (
     select video_id, creator_id, category, duration_seconds from {{ ref('int_videos_validated') }}
-    where reject_reason is null
 ),
 
 final as (

@@ -7,8 +7,7 @@
 
 with variants as (
     select experiment_id, variant_id, variant_name, is_control, traffic_weight
-    from {{ ref('stg_platform__experiment_variants') }}
-    where reject_reason is null
+    from {{ ref('int_experiment_variants_validated') }}
 ),
 
 exposures as (
@@ -22,7 +21,6 @@ windows as (
 assignments as (
     select experiment_id, variant_id, exposed_at
     from {{ ref('int_experiment_assignments_validated') }}
-    where reject_reason is null
 ),
 
 out_of_window as (

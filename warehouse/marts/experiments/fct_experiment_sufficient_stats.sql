@@ -32,8 +32,7 @@ caps as (
 
 variants as (
     select experiment_id, variant_id, variant_name, is_control, traffic_weight
-    from {{ ref('stg_platform__experiment_variants') }}
-    where reject_reason is null
+    from {{ ref('int_experiment_variants_validated') }}
 ),
 
 calendar_arms as (

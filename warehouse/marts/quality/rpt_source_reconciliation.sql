@@ -4,9 +4,8 @@ with
 {{ src.source }}_counts as (
     select
         '{{ src.source }}' as source_table,
-        count(*) as raw_rows,
-        count(*) filter (where reject_reason is null) as clean_rows
-    from {{ ref(src.model) }}
+        (select count(*) from {{ ref(src.model) }}) as raw_rows,
+        (select count(*) from {{ ref(src.validated) }}) as clean_rows
 ),
 {% endfor %}
 

@@ -17,11 +17,7 @@ daily as (
     select
         ad_id,
         comment_date as date_day,
-        count(*) as comments,
-        count(*) filter (where sentiment_label = 'positive') as positive_comments,
-        count(*) filter (where sentiment_label = 'neutral') as neutral_comments,
-        count(*) filter (where sentiment_label = 'negative') as negative_comments,
-        sum(cast(sentiment_score as decimal(18, 6))) as sentiment_score_sum
+        {{ sentiment_aggregates() }}
     from scores
     group by ad_id, comment_date
 ),

@@ -10,11 +10,7 @@ final as (
         date_day,
         creator_id,
         cast(count(distinct video_id) as bigint) as videos_commented,
-        cast(sum(comments) as bigint) as comments,
-        cast(sum(positive_comments) as bigint) as positive_comments,
-        cast(sum(neutral_comments) as bigint) as neutral_comments,
-        cast(sum(negative_comments) as bigint) as negative_comments,
-        sum(sentiment_score_sum) as sentiment_score_sum
+        {{ sentiment_rollup() }}
     from videos
     group by date_day, creator_id
 )

@@ -8,11 +8,7 @@ final as (
     select
         comment_date as date_day,
         case when ad_id is not null then 'ad' else 'video' end as commented_on,
-        count(*) as comments,
-        count(*) filter (where sentiment_label = 'positive') as positive_comments,
-        count(*) filter (where sentiment_label = 'neutral') as neutral_comments,
-        count(*) filter (where sentiment_label = 'negative') as negative_comments,
-        sum(cast(sentiment_score as decimal(18, 6))) as sentiment_score_sum
+        {{ sentiment_aggregates() }}
     from scores
     group by comment_date, case when ad_id is not null then 'ad' else 'video' end
 )

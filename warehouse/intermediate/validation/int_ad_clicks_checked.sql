@@ -1,0 +1,20 @@
+with clicks as (
+    select * from {{ ref('stg_platform__ad_clicks') }}
+),
+
+impressions as (
+    {{ valid_keys('int_ad_impressions_validated', ['impression_id']) }}
+),
+
+final as (
+    select
+        clicks.* exclude (reject_reason),
+        coalesce(
+            clicks.reject_reason,
+            case when impressions.impression_id is null then 'unknown_impression' end
+        ) as reject_reason
+    from clicks
+    left join impressions on clicks.impression_id = impressions.impression_id
+)
+
+select * from final

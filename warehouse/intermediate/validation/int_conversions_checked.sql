@@ -1,0 +1,28 @@
+with conversions as (
+    select * from {{ ref('stg_platform__conversions') }}
+),
+
+advertisers as (
+    {{ valid_keys('int_advertisers_validated', ['advertiser_id']) }}
+),
+
+users as (
+    {{ valid_keys('int_users_validated', ['user_id']) }}
+),
+
+final as (
+    select
+        conversions.* exclude (reject_reason),
+        coalesce(
+            conversions.reject_reason,
+            case
+                when advertisers.advertiser_id is null then 'unknown_advertiser'
+                when users.user_id is null then 'unknown_user'
+            end
+        ) as reject_reason
+    from conversions
+    left join advertisers on conversions.advertiser_id = advertisers.advertiser_id
+    left join users on conversions.user_id = users.user_id
+)
+
+select * from final

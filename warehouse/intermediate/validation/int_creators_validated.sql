@@ -1,0 +1,1 @@
+{{ valid_rows('stg_platform__creators') }}
