@@ -1,19 +1,16 @@
 """Ratio metrics as the warehouse defines them (mart rpt_metric_definitions, from the dbt var `metrics`).
 
 The app never writes a formula of its own: `ratio(name, parts)` applies the definition read from the
-serving snapshot to summed additive parts, so a page's totals row, a KPI tile and the warehouse's
-`metric_ratio` macro compute the same thing.
+serving snapshot to summed additive parts, and `Metric.sql()` returns the SQL the warehouse's macro
+`metric_ratio` rendered, so a page's totals row, a sort order and a mart compute the same thing.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from webreport.db import snapshot_identity
 from webreport.queries import common
-
-_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -26,6 +23,8 @@ class Metric:
     value_format: str
     description: str
     formula: str
+    sql_expression: str
+    summed_sql_expression: str
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -35,19 +34,14 @@ class Metric:
     def tooltip(self) -> str:
         return f"{self.label} = {self.formula}. {self.description}"
 
-    def sql(self, agg: str | None = None, qualifier: str = "") -> str:
-        """The same ratio as SQL over the part columns (the Python twin of the macro `metric_ratio`),
-        e.g. for sorting by a metric. Part names come from the warehouse and must be identifiers."""
-        def part(name: str) -> str:
-            if not _IDENTIFIER.fullmatch(name):
-                raise ValueError(f"metric {self.name}: part {name!r} is not a column name")
-            column = f"{qualifier}{name}"
-            return f"{agg}({column})" if agg else column
-
-        numerator = "(" + " + ".join(part(p) for p in self.numerator) + ")"
-        if self.multiplier != 1:
-            numerator += f" * {self.multiplier!r}"
-        return f"cast({numerator} as double) / nullif({part(self.denominator)}, 0)"
+    def sql(self, agg: str | None = None) -> str:
+        """The ratio as SQL over the part columns, as the macro `metric_ratio` rendered it in the
+        warehouse: per row (agg=None, e.g. for sorting) or over grouped rows (agg='sum')."""
+        if agg is None:
+            return self.sql_expression
+        if agg == "sum":
+            return self.summed_sql_expression
+        raise ValueError(f"metric {self.name}: agg must be None or 'sum', not {agg!r}")
 
     def compute(self, parts: dict) -> float | None:
         """multiplier × sum(numerator) / denominator from already summed parts; None when undefined."""
@@ -80,6 +74,7 @@ def _read_definitions() -> dict[str, Metric]:
             name=row["metric_name"], label=row["label"], numerator=tuple(row["numerator_parts"].split(",")),
             denominator=row["denominator_part"], multiplier=float(row["multiplier"]),
             value_format=row["value_format"], description=row["description"], formula=row["formula"],
+            sql_expression=row["sql_expression"], summed_sql_expression=row["summed_sql_expression"],
         )
         for row in common.metric_definitions()
     }

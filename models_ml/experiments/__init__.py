@@ -23,8 +23,9 @@ from models_ml.experiments.frequentist import (
     TwoSidedTTest,
 )
 from models_ml.experiments.holdout import HOLDOUT_INPUT_COLUMNS, HOLDOUT_OUTPUT_COLUMNS, holdout_lift
+from models_ml.experiments.planning import ExperimentPlan, control_statistic, plan_experiment
 from models_ml.experiments.power import minimum_detectable_effect, power, sample_size_per_variant
-from models_ml.experiments.srm import check_srm, srm_p_values
+from models_ml.experiments.srm import check_srm, srm_by_slice, srm_p_values
 from models_ml.experiments.statistics import (
     ProportionStatistic,
     RatioStatistic,
@@ -61,6 +62,10 @@ __all__ = [
     "EffectBayesianABTest",
     "check_srm",
     "srm_p_values",
+    "srm_by_slice",
+    "ExperimentPlan",
+    "plan_experiment",
+    "control_statistic",
     "adjust_p_values",
     "holm_bonferroni",
     "benjamini_hochberg",

@@ -11,11 +11,15 @@ arrays. No Python loop runs per row.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import pandas as pd
+from scipy import stats as sps
 
 from models_ml.experiments.bayesian import EffectBayesianABTest, EffectBayesianConfig, GaussianPrior
 from models_ml.experiments.corrections import CorrectionMethod, adjust_p_values
@@ -104,6 +108,14 @@ OUTPUT_COLUMNS = [
     "bayes_ci_upper",
     "bayes_error_message",
     "srm_p_value",
+    "sequential",
+    "is_significant",
+    "is_good_news",
+    "is_bad_news",
+    "minimum_detectable_effect",
+    "non_inferiority_margin",
+    "non_inferiority_p_value",
+    "is_non_inferior",
 ]
 MISSING_CONTROL_MESSAGE = "NO_CONTROL_VARIANT"
 METRIC_TYPES = ("binomial", "mean", "ratio")
@@ -125,14 +137,29 @@ class AnalysisConfig:
     cuped: bool = True
     # Prior on the relative effect for the Bayesian columns; flat unless proper=True.
     prior: GaussianPrior = field(default_factory=GaussianPrior)
-    # Metrics where lower is better: chance to win and risks are flipped.
+    # Metrics where lower is better: chance to win and risks are flipped, good news is a drop.
     inverse_metrics: frozenset[str] = frozenset()
+    # Experiments tested sequentially even when `sequential` is off (a per-experiment setting).
+    sequential_experiments: frozenset[str] = frozenset()
+    # Correction family of the segment rows (dimension != 'overall'): "experiment" = every segment of
+    # every dimension of one experiment x day together; "slice" = each segment alone (as gbstats).
+    segment_correction: Literal["experiment", "slice"] = "experiment"
+    # Non-inferiority margins (relative, > 0) by (experiment_id, metric_id), for guardrail metrics.
+    non_inferiority_margins: Mapping[tuple[str, str], float] = field(default_factory=dict)
+    # Power at which `minimum_detectable_effect` is reported.
+    power: float = 0.8
 
     def __post_init__(self) -> None:
-        if self.sequential and self.alternative != "two-sided":
+        if (self.sequential or self.sequential_experiments) and self.alternative != "two-sided":
             raise ValueError("sequential testing is two-sided only")
         if not 0 < self.alpha < 1:
             raise ValueError("alpha must be in (0, 1)")
+        if self.segment_correction not in ("experiment", "slice"):
+            raise ValueError("segment_correction must be 'experiment' or 'slice'")
+        if any(not margin > 0 for margin in self.non_inferiority_margins.values()):
+            raise ValueError("non-inferiority margins must be positive")
+        if not 0 < self.power < 1:
+            raise ValueError("power must be in (0, 1)")
 
 
 def _frequentist_test_class(config: AnalysisConfig) -> type[TTest]:
@@ -225,6 +252,7 @@ def _run_block(
         "absolute_ci_lower": absolute.ci_lower,
         "absolute_ci_upper": absolute.ci_upper,
         "p_value": rel.p_value,
+        "relative_stddev": rel.stddev,
         "p_value_absolute": absolute.p_value,
         "error_message": rel.error_message,
         "chance_to_win": bayes.chance_to_win,
@@ -306,22 +334,23 @@ def analyze(stats_df: pd.DataFrame, config: AnalysisConfig | None = None) -> pd.
     adjustable &= (metric_type != "ratio") | ratio_adjustable
 
     n_rows = len(paired)
+    sequential = np.full(n_rows, config.sequential) | paired["experiment_id"].isin(
+        list(config.sequential_experiments)).to_numpy()
     results: dict[str, np.ndarray] = {}
-    for kind in METRIC_TYPES:
-        for adjusted in (False, True):
-            rows = np.flatnonzero((metric_type == kind) & (adjustable == adjusted))
-            if rows.size == 0:
-                continue
-            block = _run_block(
-                {k: v[rows] for k, v in control_arrays.items()},
-                {k: v[rows] for k, v in variant_arrays.items()},
-                kind, adjusted, config,
-            )
-            for name, values in block.items():
-                if name not in results:
-                    dtype = object if name.endswith("error_message") else float
-                    results[name] = np.full(n_rows, None if dtype is object else np.nan, dtype=dtype)
-                results[name][rows] = values
+    for kind, adjusted, is_sequential in itertools.product(METRIC_TYPES, (False, True), (False, True)):
+        rows = np.flatnonzero((metric_type == kind) & (adjustable == adjusted) & (sequential == is_sequential))
+        if rows.size == 0:
+            continue
+        block = _run_block(
+            {k: v[rows] for k, v in control_arrays.items()},
+            {k: v[rows] for k, v in variant_arrays.items()},
+            kind, adjusted, dataclasses.replace(config, sequential=is_sequential),
+        )
+        for name, values in block.items():
+            if name not in results:
+                dtype = object if name.endswith("error_message") else float
+                results[name] = np.full(n_rows, None if dtype is object else np.nan, dtype=dtype)
+            results[name][rows] = values
 
     if results:
         # A variant without a control row cannot be tested; say so rather than drop it.
@@ -335,9 +364,11 @@ def analyze(stats_df: pd.DataFrame, config: AnalysisConfig | None = None) -> pd.
         )
         tested = np.equal(results["error_message"], None)
         adjusted_p = adjust_p_values(
-            np.where(tested, results["p_value"], np.nan), config.correction, paired["_slice"].to_numpy()
+            np.where(tested, results["p_value"], np.nan), config.correction, _families(paired, config)
         )
         results["p_value_adjusted"] = np.where(tested, adjusted_p, 1.0)
+        results.update(_decisions(paired, results, tested, inverse, config))
+    results.pop("relative_stddev", None)
 
     out = pd.DataFrame(
         {
@@ -346,11 +377,59 @@ def analyze(stats_df: pd.DataFrame, config: AnalysisConfig | None = None) -> pd.
             "baseline_users": control_arrays["n_users"],
             "variant_users": variant_arrays["n_users"],
             "cuped": adjustable,
+            "sequential": sequential,
             "srm_p_value": srm_by_slice[paired["_slice"].to_numpy()] if n_rows else np.empty(0),
             **results,
         }
     )
     for name in OUTPUT_COLUMNS:
         if name not in out.columns:  # an input without any variant row
-            out[name] = pd.Series(dtype=object if name.endswith("error_message") else float)
+            kind = object if name.endswith("error_message") else bool if name.startswith("is_") else float
+            out[name] = pd.Series(dtype=kind)
     return out[OUTPUT_COLUMNS]
+
+
+def _families(paired: pd.DataFrame, config: AnalysisConfig) -> np.ndarray:
+    """Correction family codes: each overall slice x day alone; the segment rows of one experiment x
+    day together (segment_correction='experiment') or each segment alone ('slice')."""
+    if config.segment_correction == "slice" or paired.empty:
+        return paired["_slice"].to_numpy()
+    segment = (paired["dimension_name"] != "overall").to_numpy()
+    keys = pd.DataFrame({
+        "experiment_id": paired["experiment_id"].to_numpy(),
+        "day_index": paired["day_index"].to_numpy(),
+        "dimension_name": np.where(segment, "(segments)", paired["dimension_name"].to_numpy()),
+        "dimension_value": np.where(segment, "(segments)", paired["dimension_value"].to_numpy()),
+    })
+    return keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy()
+
+
+def _decisions(paired: pd.DataFrame, results: dict[str, np.ndarray], tested: np.ndarray, inverse: np.ndarray,
+               config: AnalysisConfig) -> dict[str, np.ndarray]:
+    """The one significance rule (corrected p below alpha), read as good or bad news by the metric's
+    direction; the MDE at the current size; the non-inferiority test of metrics with a margin."""
+    lift = results["relative_lift"]
+    significant = tested & (results["p_value_adjusted"] < config.alpha)
+    better = np.where(inverse, lift < 0, lift > 0)
+    worse = np.where(inverse, lift > 0, lift < 0)
+    z_sum = float(sps.norm.isf(config.alpha / 2) + sps.norm.ppf(config.power))
+    se = results["relative_stddev"]
+    mde = np.where(tested & (se > 0), z_sum * se, np.nan)
+    keys = zip(paired["experiment_id"].to_numpy(), paired["metric_id"].to_numpy(), strict=True)
+    margin = np.array([config.non_inferiority_margins.get(key, np.nan) for key in keys], dtype=float)
+    has_margin = tested & np.isfinite(margin)
+    # H0: the metric is worse by the margin or more. Shown non-inferior when the CI's bad-side bound
+    # stays inside the margin (the CI of the row's own test, so sequential rows stay always-valid).
+    bad_bound = np.where(inverse, -results["relative_ci_upper"], results["relative_ci_lower"])
+    toward_good = np.where(inverse, -lift, lift)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ni_p = sps.norm.sf((toward_good + margin) / se)
+    return {
+        "is_significant": significant,
+        "is_good_news": significant & better,
+        "is_bad_news": significant & worse,
+        "minimum_detectable_effect": mde,
+        "non_inferiority_margin": np.where(has_margin, margin, np.nan),
+        "non_inferiority_p_value": np.where(has_margin, ni_p, np.nan),
+        "is_non_inferior": has_margin & (bad_bound > -margin),
+    }

@@ -228,7 +228,7 @@ def test_analyze_grain_and_columns():
 
 
 def test_analyze_adjusts_p_values_within_each_slice():
-    result = analyze(small_frame(), AnalysisConfig(correction="bh"))
+    result = analyze(small_frame(), AnalysisConfig(correction="bh", segment_correction="slice"))
     for _, family in result.groupby(["experiment_id", "dimension_value", "day_index"]):
         np.testing.assert_allclose(family["p_value_adjusted"], benjamini_hochberg(family["p_value"].to_numpy()))
     assert (result["p_value_adjusted"] >= result["p_value"]).all()

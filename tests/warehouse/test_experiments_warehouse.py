@@ -12,6 +12,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
+
+from reelmart.warehouse import PROJECT_DIR
 
 ALPHA = 0.05
 
@@ -27,14 +30,15 @@ def _df(con, sql: str) -> pd.DataFrame:
     return con.execute(sql).df()
 
 
-def test_results_table_has_the_documented_columns_and_types(con, tiny_warehouse):
+@pytest.mark.parametrize("model", ["fct_experiment_results", "fct_experiment_srm"])
+def test_python_marts_have_the_documented_columns_and_types(con, tiny_warehouse, model):
     """Stand-in for a contract, which dbt does not enforce on Python models."""
     manifest = json.loads((tiny_warehouse.dbt_target / "manifest.json").read_text())
-    node = manifest["nodes"]["model.reelmart.fct_experiment_results"]
+    node = manifest["nodes"][f"model.reelmart.{model}"]
     documented = [(name, column["data_type"].lower()) for name, column in node["columns"].items()]
     built = [(name, kind.lower()) for name, kind in
              con.execute("select column_name, data_type from information_schema.columns "
-                         "where table_name = 'fct_experiment_results' order by ordinal_position").fetchall()]
+                         "where table_name = ? order by ordinal_position", [model]).fetchall()]
     assert sorted(built) == sorted(documented)
 
 
@@ -154,6 +158,19 @@ def test_planted_null_is_not_significant_at_tiny_scale(con):
     assert (rows.loc[rows["is_primary"], "p_value"] > ALPHA).all(), rows
 
 
-def test_too_few_users_flag_follows_the_threshold(con):
+def test_health_flags_follow_their_vars(con):
+    """Each flag follows its one dbt var (read from dbt_project.yml, not repeated here)."""
+    project_vars = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
     health = _df(con, "select analysed_users, is_too_few_users from fct_experiment_health")
-    assert (health["is_too_few_users"] == (health["analysed_users"] < 100)).all()
+    minimum = project_vars["experiment_min_users_per_variant"]
+    assert (health["is_too_few_users"] == (health["analysed_users"] < minimum)).all()
+    experiments = _df(con, """
+        select e.*, s.srm_p_value as slice_p_value
+        from dim_experiments as e
+        inner join fct_experiment_srm as s
+            on e.experiment_id = s.experiment_id and s.day_index = e.last_day_index and s.dimension_name = 'overall'
+    """)
+    assert (experiments["srm_p_value"] == experiments["slice_p_value"]).all()
+    assert (experiments["has_srm"] == (experiments["srm_p_value"] < project_vars["experiment_srm_threshold"])).all()
+    assert (experiments["has_multiple_exposures"] == (
+        experiments["multiple_exposure_share"] > project_vars["experiment_multiple_exposure_threshold"])).all()

@@ -9,7 +9,7 @@ import math
 import duckdb
 import pytest
 
-from webreport.blueprints.experiments import SRM_THRESHOLD, decision_hint, health_badges
+from webreport.blueprints.experiments import decision_hint, health_badges
 
 EXPERIMENT = "exp_feed_ranking_v2"
 
@@ -23,15 +23,21 @@ def test_pages_need_login(client):
 
 
 def test_list_shows_every_experiment_with_health_and_hint(logged_in, tiny_warehouse):
+    """The list renders the warehouse's flags and decisions; it decides nothing itself."""
     page = logged_in.get("/experiments").get_data(as_text=True)
     data = logged_in.get("/api/experiments").json
     with duckdb.connect(str(tiny_warehouse.serving_db), read_only=True) as con:
-        ids = {row[0] for row in con.execute("select experiment_id from dim_experiments").fetchall()}
-    assert {row["experiment_id"] for row in data["experiments"]} == ids
+        flags = {row[0]: row[1:] for row in con.execute(
+            "select experiment_id, has_srm, has_multiple_exposures, is_too_few_users from dim_experiments").fetchall()}
+        decisions = dict(con.execute(
+            "select experiment_id, decision from rpt_experiment_decisions where analysis = 'cuped'").fetchall())
+    assert {row["experiment_id"] for row in data["experiments"]} == set(flags)
     for row in data["experiments"]:
         assert row["experiment_id"] in page and row["decision_text"]
         assert row["health"] == (", ".join(b["label"] for b in row["badges"]) or "OK")
-    assert data["srm_threshold"] == SRM_THRESHOLD
+        keys = {b["key"] for b in row["badges"]}
+        assert (("srm" in keys), ("multiple_exposures" in keys), ("too_few_users" in keys)) == flags[row["experiment_id"]]
+        assert row["decision"]["code"] == decisions[row["experiment_id"]]
 
 
 @pytest.mark.parametrize("url,status", [
@@ -125,17 +131,17 @@ def test_planning_uses_the_control_arm_variance(logged_in, tiny_warehouse):
     assert 'id="sample-size"' in page
 
 
-def _primary(lift: float, p_adjusted: float) -> dict:
-    return {"variant_name": "b", "metric_label": "Watch", "relative_lift": lift, "p_value_adjusted": p_adjusted,
-            "error_message": None}
-
-
-def test_decision_hint_rules():
-    healthy = {"srm_p_value": 0.4, "multiple_exposure_share": 0.005, "is_too_few_users": False, "status": "finished"}
-    assert decision_hint({**healthy, "srm_p_value": 1e-6}, [_primary(0.1, 0.001)], 0.05)["level"] == "bad"
-    assert "too few" in decision_hint({**healthy, "is_too_few_users": True}, [], 0.05)["text"]
-    assert decision_hint(healthy, [_primary(0.1, 0.001)], 0.05)["text"].startswith("Ship b")
-    assert decision_hint(healthy, [_primary(0.1, 0.001), _primary(-0.02, 0.01)], 0.05)["text"].startswith("Don't")
-    assert decision_hint(healthy, [_primary(0.1, 0.2)], 0.05)["text"].startswith("No detectable")
-    assert decision_hint({**healthy, "status": "running"}, [_primary(0.1, 0.2)], 0.05)["text"].startswith("Keep")
-    assert [b["key"] for b in health_badges({**healthy, "multiple_exposure_share": 0.02})] == ["multiple_exposures"]
+def test_decision_hint_words_every_warehouse_decision():
+    def hint(code, lift=None):
+        return decision_hint({"decision": code, "decision_variant_name": "b", "decision_metric_label": "Watch",
+                              "decision_relative_lift": lift})
+    assert hint("fix_assignment")["level"] == "bad"
+    assert "too few" in hint("keep_running_too_few_users")["text"]
+    assert hint("ship", 0.1)["text"] == "Ship b: Watch +10.0% (significant)."
+    assert hint("dont_ship", -0.02)["text"].startswith("Don't ship b: Watch -2.0%")
+    assert hint("no_effect")["text"].startswith("No detectable")
+    assert hint("keep_running")["text"].startswith("Keep")
+    assert decision_hint(None)["text"] == "No results yet."
+    healthy = {"has_srm": False, "has_multiple_exposures": False, "is_too_few_users": False}
+    assert [b["key"] for b in health_badges({**healthy, "has_multiple_exposures": True,
+                                             "multiple_exposure_share": 0.02})] == ["multiple_exposures"]

@@ -10,8 +10,40 @@
                'conversion_value', 'active_days_from_d7']) }}
 {%- endmacro %}
 
+{#-
+  The numerator parts, denominator part and multiplier of an experiment metric. A ratio names the
+  report metric it is (`metric: ctr`) and takes its formula from var `metrics`, the one definition
+  of every ratio; a binomial or mean metric names its one activity part (`numerator: views`).
+-#}
+{% macro experiment_metric_formula(metric) -%}
+    {%- if metric.get('metric') -%}
+        {%- set definition = metric_definition(metric['metric']) -%}
+        {{- return({'numerator': definition['numerator'], 'denominator': definition['denominator'],
+                    'multiplier': definition['multiplier']}) -}}
+    {%- endif -%}
+    {%- if metric['metric_type'] == 'ratio' -%}
+        {{- exceptions.raise_compiler_error("experiment metric '" ~ metric['metric_id']
+            ~ "' is a ratio: name its definition in var metrics with `metric:`") -}}
+    {%- endif -%}
+    {{- return({'numerator': [metric['numerator']], 'denominator': none, 'multiplier': 1}) -}}
+{%- endmacro %}
+
+{#- The per-user numerator: one part as is, several parts summed with NULL as 0, times the multiplier. -#}
+{% macro experiment_metric_numerator(metric, prefix) -%}
+    {%- set formula = experiment_metric_formula(metric) -%}
+    {%- set parts = [] -%}
+    {%- for part in formula['numerator'] -%}{%- do parts.append(prefix ~ part) -%}{%- endfor -%}
+    {%- if parts | length == 1 -%}
+        {%- set expression = parts[0] -%}
+    {%- else -%}
+        {%- set expression = '(coalesce(' ~ (parts | join(', 0) + coalesce(')) ~ ', 0))' -%}
+    {%- endif -%}
+    {%- if formula['multiplier'] != 1 %}{% set expression = expression ~ ' * ' ~ formula['multiplier'] %}{% endif -%}
+    {{ expression }}
+{%- endmacro %}
+
 {% macro experiment_metric_main(metric, prefix) -%}
-    {%- set part = prefix ~ metric['numerator'] -%}
+    {%- set part = experiment_metric_numerator(metric, prefix) -%}
     {%- if metric['metric_type'] == 'binomial' -%}
         cast(case when coalesce({{ part }}, 0) > 0 then 1 else 0 end as double)
     {%- else -%}
@@ -22,7 +54,7 @@
 {#- NULL unless the metric is a ratio. -#}
 {% macro experiment_metric_denominator(metric, prefix) -%}
     {%- if metric['metric_type'] == 'ratio' -%}
-        cast(coalesce({{ prefix ~ metric['denominator'] }}, 0) as double)
+        cast(coalesce({{ prefix ~ experiment_metric_formula(metric)['denominator'] }}, 0) as double)
     {%- else -%}
         cast(null as double)
     {%- endif -%}

@@ -2,8 +2,9 @@
 variant, lift with CI, p-values or chance to win, CUPED toggle, cumulative lift, segments, health),
 CSV/JSON of every number, and a planning page (sample size, MDE, duration from historical variance).
 
-Statistics come from fct_experiment_results (models_ml.experiments, run in the warehouse); this
-module only chooses rows and turns them into pages. Planning calls models_ml.experiments.power.
+Statistics come from fct_experiment_results (models_ml.experiments, run in the warehouse), health
+flags from dim_experiments and the decision from rpt_experiment_decisions; this module only
+chooses rows and turns them into pages. Planning calls models_ml.experiments.plan_experiment.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import timedelta
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
+from models_ml.experiments import plan_experiment
 from webreport import charts, params
 from webreport.pages import render_page, url_with
 from webreport.queries import experiments as q
@@ -21,25 +23,23 @@ from webreport.tables import Column, Table, csv_response
 
 bp = Blueprint("experiments", __name__)
 NAV = ("Experiments", "experiments.index")
-MARTS = ("dim_experiments", "fct_experiment_results", "fct_experiment_health", "dim_experiment_metrics")
-SRM_THRESHOLD = 0.001  # GrowthBook's default: below it the traffic split is called broken
-MULTIPLE_EXPOSURE_THRESHOLD = 0.01  # share of exposed users seen in more than one arm
+MARTS = ("dim_experiments", "rpt_experiment_decisions", "fct_experiment_results", "dim_experiment_metric_roles",
+         "fct_experiment_health", "dim_experiment_metrics")
 _EXPERIMENT_ID = re.compile(r"[A-Za-z0-9_\-]{1,100}")
 VIEWS = ("frequentist", "bayesian")
 
 
-# ---- decisions and badges (pure functions, tested directly) ------------------------------------
+# ---- health and decision: decided in the warehouse (dim_experiments, rpt_experiment_decisions) ---
 
 def health_badges(experiment: dict) -> list[dict]:
-    """Problems that make the results untrustworthy or premature: SRM, multiple exposures, too few users."""
+    """Badges for the health flags dim_experiments decided (SRM, multiple exposures, too few users)."""
     badges = []
-    srm = experiment.get("srm_p_value")
-    if srm is not None and srm < SRM_THRESHOLD:
+    if experiment.get("has_srm"):
         badges.append({"key": "srm", "label": "SRM", "level": "bad",
-                       "title": f"Sample ratio mismatch: p = {srm:.2g} < {SRM_THRESHOLD}. Users per arm do not "
-                                "match the configured weights; do not trust any metric."})
-    share = experiment.get("multiple_exposure_share") or 0.0
-    if share > MULTIPLE_EXPOSURE_THRESHOLD:
+                       "title": f"Sample ratio mismatch: p = {experiment['srm_p_value']:.2g}. Users per arm do "
+                                "not match the configured weights; do not trust any metric."})
+    if experiment.get("has_multiple_exposures"):
+        share = experiment.get("multiple_exposure_share") or 0.0
         badges.append({"key": "multiple_exposures", "label": "Multiple exposures", "level": "warn",
                        "title": f"{share:.1%} of exposed users saw more than one arm (excluded from the analysis)."})
     if experiment.get("is_too_few_users"):
@@ -48,27 +48,141 @@ def health_badges(experiment: dict) -> list[dict]:
     return badges
 
 
-def decision_hint(experiment: dict, primary: list[dict], alpha: float) -> dict:
-    """A one-line recommendation from the health badges and the primary metrics' adjusted p-values."""
-    badges = {badge["key"] for badge in health_badges(experiment)}
-    if "srm" in badges:
-        return {"level": "bad", "text": "Fix the assignment first: sample ratio mismatch."}
-    if "too_few_users" in badges:
-        return {"level": "warn", "text": "Keep running: too few users to decide."}
-    tested = [r for r in primary if r.get("error_message") is None]
-    losers = [r for r in tested if r["p_value_adjusted"] < alpha and r["relative_lift"] < 0]
-    winners = [r for r in tested if r["p_value_adjusted"] < alpha and r["relative_lift"] > 0]
-    if losers:
-        worst = min(losers, key=lambda r: r["relative_lift"])
-        return {"level": "bad", "text": f"Don't ship {worst['variant_name']}: {worst['metric_label']} "
-                                        f"{worst['relative_lift']:+.1%} (significant)."}
-    if winners:
-        best = max(winners, key=lambda r: r["relative_lift"])
-        return {"level": "good", "text": f"Ship {best['variant_name']}: {best['metric_label']} "
-                                         f"{best['relative_lift']:+.1%} (significant)."}
-    if experiment.get("status") != "finished":
-        return {"level": "neutral", "text": "Keep running: no significant difference on the primary metrics yet."}
-    return {"level": "neutral", "text": "No detectable effect on the primary metrics."}
+_DECISION_LEVELS = {"fix_assignment": "bad", "keep_running_too_few_users": "warn", "dont_ship_guardrail": "bad",
+                    "dont_ship": "bad", "ship": "good", "keep_running": "neutral", "no_effect": "neutral"}
+
+
+def decision_hint(decision: dict | None) -> dict:
+    """The warehouse's decision (a row of rpt_experiment_decisions) in words."""
+    code = (decision or {}).get("decision")
+    if code is None:
+        return {"level": "neutral", "text": "No results yet.", "code": None}
+    lift = decision.get("decision_relative_lift")
+    subject = (f"{decision.get('decision_variant_name')}: {decision.get('decision_metric_label')} "
+               f"{format_lift(lift)} (significant)." if lift is not None else "")
+    text = {
+        "fix_assignment": "Fix the assignment first: sample ratio mismatch.",
+        "keep_running_too_few_users": "Keep running: too few users to decide.",
+        "dont_ship_guardrail": f"Don't ship {decision.get('decision_variant_name')}: guardrail "
+                               f"{decision.get('decision_metric_label')} {format_lift(lift)} (significantly worse).",
+        "dont_ship": f"Don't ship {subject}",
+        "ship": f"Ship {subject}",
+        "keep_running": "Keep running: no significant difference on the goal metrics yet.",
+        "no_effect": "No detectable effect on the goal metrics.",
+    }[code]
+    if code == "dont_ship_guardrail" and decision.get("goal_won_but_blocked"):
+        text += " A goal metric improved, but a guardrail breach stops the ship."
+    unproven = decision.get("guardrails_not_shown_non_inferior") or 0
+    if code == "ship" and unproven:
+        text += f" Check the guardrails: {unproven} not yet shown non-inferior."
+    return {"level": _DECISION_LEVELS[code], "text": text, "code": code}
+
+
+# ---- formats: units, signed lifts, percentage points, p-values ----------------------------------
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_lift(value, digits: int = 1) -> str:
+    """A relative lift as a signed percentage; never "-0.0%"."""
+    if _missing(value):
+        return "–"
+    text = f"{float(value) * 100:+.{digits}f}%"
+    return f"{0:.{digits}f}%" if float(text[1:-1]) == 0 else text
+
+
+def format_p(value) -> str:
+    if _missing(value):
+        return "–"
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def format_metric_value(value, unit: str) -> str:
+    """A per-user value in the metric's unit: rate as %, currency in CNY, seconds, counts."""
+    if _missing(value):
+        return "–"
+    value = float(value)
+    if unit == "rate":
+        return f"{value * 100:.1f}%"
+    if unit == "currency":
+        return f"¥{value:,.2f}"
+    if unit == "seconds":
+        return f"{value:,.0f} s"
+    return f"{value:,.2f}"
+
+
+def format_difference(value, unit: str) -> str:
+    """An absolute difference: percentage points for rates, ¥ for money."""
+    if _missing(value):
+        return "–"
+    value = float(value)
+    if unit == "rate":
+        text = f"{value * 100:+.2f} pp"
+    elif unit == "currency":
+        text = f"{'+' if value >= 0 else '-'}¥{abs(value):,.2f}"
+    elif unit == "seconds":
+        text = f"{value:+,.1f} s"
+    else:
+        text = f"{value:+,.2f}"
+    return text.replace("-0.00 ", "0.00 ").replace("+0.00 ", "0.00 ")
+
+
+def format_interval(lower, upper) -> str:
+    """The relative CI; a bound below -100% (impossible for a non-negative metric) shows as -100%."""
+    if _missing(lower) or _missing(upper):
+        return "–"
+    return f"[{format_lift(max(lower, -1.0))}, {format_lift(upper)}]"
+
+
+def _news(row: dict) -> str:
+    """good / bad / none / untested: colour by whether the move is good news for this metric."""
+    if row.get("error_message"):
+        return "untested"
+    if row.get("is_good_news"):
+        return "good"
+    if row.get("is_bad_news"):
+        return "bad"
+    return "none"
+
+
+_VERDICTS = {"good": "Better", "bad": "Worse", "none": "Not significant", "untested": "Not tested"}
+
+
+def _present(row: dict) -> dict:
+    """Display strings of one result row (the raw numbers stay for CSV and JSON)."""
+    unit = row.get("unit") or "count"
+    news = _news(row)
+    guardrail = None
+    if row.get("role") == "guardrail":
+        margin = row.get("non_inferiority_margin")
+        if news == "bad":
+            guardrail = "Breached"
+        elif _missing(margin):
+            guardrail = "No margin set"
+        elif row.get("is_non_inferior"):
+            guardrail = f"Non-inferior (margin {margin:.0%})"
+        else:
+            guardrail = f"Not shown (margin {margin:.0%})"
+    return {
+        **row,
+        "news": news,
+        "verdict": _VERDICTS[news],
+        "baseline_text": format_metric_value(row.get("baseline_value"), unit),
+        "variant_text": format_metric_value(row.get("variant_value"), unit),
+        "lift_text": format_lift(row.get("relative_lift")),
+        "ci_text": format_interval(row.get("relative_ci_lower"), row.get("relative_ci_upper")),
+        "difference_text": format_difference(row.get("absolute_lift"), unit),
+        "p_text": format_p(row.get("p_value_adjusted")),
+        "p_raw_text": format_p(row.get("p_value")),
+        "chance_text": format_lift(row.get("chance_to_win")).lstrip("+") if not _missing(row.get("chance_to_win"))
+        else "–",
+        "risk_variant_text": format_lift(row.get("risk_variant"), 2).lstrip("+"),
+        "bayes_lift_text": format_lift(row.get("bayes_relative_lift")),
+        "bayes_ci_text": format_interval(row.get("bayes_ci_lower"), row.get("bayes_ci_upper")),
+        "guardrail_text": guardrail,
+        "mde_text": format_lift(row.get("minimum_detectable_effect")).lstrip("+"),
+    }
 
 
 # ---- parameters ---------------------------------------------------------------------------------
@@ -96,102 +210,142 @@ def _analysis() -> str:
 
 def _list_rows() -> list[dict]:
     rows = q.experiments()
-    primary = q.primary_results("cuped")
     for row in rows:
-        own = [r for r in primary if r["experiment_id"] == row["experiment_id"]]
-        alpha = own[0]["alpha"] if own else 0.05
         row["badges"] = health_badges(row)
         row["health"] = ", ".join(b["label"] for b in row["badges"]) or "OK"
-        row["decision"] = decision_hint(row, own, alpha)
+        row["decision"] = decision_hint(row)
         row["decision_text"] = row["decision"]["text"]
+        row["goal"] = _present({
+            "unit": "rate", "relative_lift": row.get("goal_relative_lift"),
+            "relative_ci_lower": row.get("goal_ci_lower"), "relative_ci_upper": row.get("goal_ci_upper"),
+            "is_good_news": row.get("goal_is_good_news"), "is_bad_news": row.get("goal_is_bad_news"),
+            "chance_to_win": row.get("goal_chance_to_win"),
+            "minimum_detectable_effect": row.get("goal_minimum_detectable_effect"),
+            "error_message": None if row.get("goal_metric_id") else "no goal result",
+        })
     return rows
+
+
+_LIST_COLUMNS = [
+    Column("experiment_id", "Experiment id"),
+    Column("experiment_name", "Experiment"),
+    Column("status", "Status"),
+    Column("days_running", "Days running", "int"),
+    Column("analysed_users", "Users analysed", "int"),
+    Column("goal_metric_label", "Goal metric"),
+    Column("goal_variant_name", "Variant"),
+    Column("goal_relative_lift", "Lift", "percent"),
+    Column("goal_ci_lower", "CI low", "percent"),
+    Column("goal_ci_upper", "CI high", "percent"),
+    Column("goal_chance_to_win", "Chance to win", "percent"),
+    Column("power_status", "Power"),
+    Column("goal_minimum_detectable_effect", "Detectable lift now", "percent"),
+    Column("target_lift", "Target lift", "percent"),
+    Column("srm_p_value", "SRM p-value", "ratio"),
+    Column("multiple_exposure_users", "Multiple exposures", "int"),
+    Column("health", "Health"),
+    Column("decision_text", "Decision hint"),
+]
 
 
 @bp.get("/experiments")
 def index():
     rows = _list_rows()
-    table = Table(
-        id="experiments",
-        columns=[
-            Column("experiment_name", "Experiment",
-                   link=lambda r: url_for("experiments.detail", experiment_id=r["experiment_id"])),
-            Column("status", "Status"),
-            Column("start_date", "Start", "date"),
-            Column("end_date", "End", "date"),
-            Column("variants", "Arms", "int"),
-            Column("analysed_users", "Users analysed", "int", tooltip="First exposed in the window, one arm only."),
-            Column("multiple_exposure_users", "Multiple exposures", "int",
-                   tooltip="Users seen in more than one arm: excluded and counted."),
-            Column("srm_p_value", "SRM p-value", "ratio", tooltip=f"Flagged below {SRM_THRESHOLD}."),
-            Column("health", "Health"),
-            Column("decision_text", "Decision hint"),
-        ],
-        rows=rows, row_key="experiment_id",
-    )
     if params.format_arg() == "csv":
-        return csv_response(table, "experiments.csv")
-    return render_page("experiments/index.html", marts=MARTS, table=table, rows=rows,
-                       csv_url=url_with(format="csv"))
+        return csv_response(Table(id="experiments", columns=_LIST_COLUMNS, rows=rows), "experiments.csv")
+    return render_page("experiments/index.html", marts=MARTS, rows=rows, csv_url=url_with(format="csv"))
 
 
 @bp.get("/api/experiments")
 def api_index():
     rows = _list_rows()
-    return jsonify({"experiments": rows, "srm_threshold": SRM_THRESHOLD})
+    for row in rows:
+        row.pop("goal")
+    return jsonify({"experiments": rows})
 
 
 # ---- one experiment -----------------------------------------------------------------------------
 
-def _results_table(rows: list[dict], view: str, table_id: str = "results", by_segment: bool = False) -> Table:
-    columns = [Column("metric_label", "Metric"), Column("variant_name", "Variant")]
-    if by_segment:
-        columns.append(Column("dimension_value", "Segment"))
-    columns += [
-        Column("baseline_users", "Control users", "int"),
-        Column("variant_users", "Variant users", "int"),
-        Column("baseline_value", "Control", "ratio", tooltip="Per user (ratio metrics: sum / sum), unadjusted."),
-        Column("variant_value", "Variant", "ratio"),
-        Column("relative_lift", "Lift", "percent", tooltip="(variant - control) / control."),
-        Column("relative_ci_lower", "CI low", "percent"),
-        Column("relative_ci_upper", "CI high", "percent"),
-    ]
-    if view == "bayesian":
-        columns += [
-            Column("chance_to_win", "Chance to win", "percent"),
-            Column("risk_variant", "Risk (ship)", "percent", tooltip="Expected relative loss if the variant ships."),
-            Column("risk_control", "Risk (keep)", "percent", tooltip="Expected relative loss of keeping the control."),
-        ]
-    else:
-        columns += [
-            Column("p_value_adjusted", "p (adjusted)", "ratio",
-                   tooltip="Corrected over metrics x variants of this experiment (see correction)."),
-            Column("p_value", "p (raw)", "ratio"),
-        ]
-    columns += [Column("cuped", "CUPED", "bool"), Column("error_message", "Note")]
-    return Table(id=table_id, columns=columns, rows=rows)
+_NEWS_COLOURS = {"better": "#2e9b6a", "worse": "#d1244f", "not significant": "#8a94a6", "not tested": "#c9ced6"}
+_NEWS_LEGEND = {"good": "better", "bad": "worse", "none": "not significant", "untested": "not tested"}
 
 
-def _lift_chart(rows: list[dict], view: str, title: str) -> dict:
+def _lift_chart(rows: list[dict], view: str, title: str, label_key: str = "metric_label") -> dict:
+    """Lift and interval per row, coloured by good or bad news under the corrected rule; the scale
+    fits this section's rows alone, a bound below -100% is drawn at -100%."""
     lower, upper = ("bayes_ci_lower", "bayes_ci_upper") if view == "bayesian" else ("relative_ci_lower",
                                                                                      "relative_ci_upper")
     estimate = "bayes_relative_lift" if view == "bayesian" else "relative_lift"
-    labelled = [{**r, "label": f"{r['metric_label']} · {r['variant_name']}"} for r in rows]
-    return charts.interval_chart(labelled, "label", estimate, lower, upper, title=title, value_title="Lift")
+    labelled = [{**r, "label": f"{r[label_key]} · {r['variant_name']}",
+                 lower: None if _missing(r.get(lower)) else max(r[lower], -1.0)} for r in rows]
+    spec = charts.interval_chart(labelled, "label", estimate, lower, upper, title=title,
+                                 value_title="Relative lift (variant vs control)")
+    for value, row in zip(spec["data"]["values"], labelled, strict=True):
+        value["news"] = _NEWS_LEGEND[row["news"]]
+    color = {"field": "news", "type": "nominal", "title": None, "legend": {"orient": "top"},
+             "scale": {"domain": list(_NEWS_COLOURS), "range": list(_NEWS_COLOURS.values())}}
+    for layer in spec["layer"][:2]:
+        layer["encoding"]["color"] = color
+    return spec
 
 
-def _timeseries_chart(rows: list[dict], metric_label: str) -> dict:
-    by_day: dict = {}
-    for row in rows:
-        day = by_day.setdefault(row["date_day"], {"date_day": row["date_day"]})
-        day[f"lift__{row['variant_name']}"] = row["relative_lift"]
-        day[f"low__{row['variant_name']}"] = row["relative_ci_lower"]
-        day[f"high__{row['variant_name']}"] = row["relative_ci_upper"]
-    series = {}
-    for name in dict.fromkeys(r["variant_name"] for r in rows):
-        series.update({f"lift__{name}": f"{name} lift", f"low__{name}": f"{name} CI low",
-                       f"high__{name}": f"{name} CI high"})
-    return charts.time_series(list(by_day.values()), "date_day", series, value_format="percent",
-                              title=f"Cumulative lift of {metric_label} by day (watch for novelty effects)")
+def _timeseries_chart(rows: list[dict], metric_label: str, sequential: bool) -> dict:
+    """Cumulative lift per variant by day with its interval as a band (one colour per variant)."""
+    values = [{"date_day": r["date_day"].isoformat() if hasattr(r["date_day"], "isoformat") else r["date_day"],
+               "variant": r["variant_name"], "lift": r["relative_lift"],
+               "low": None if _missing(r["relative_ci_lower"]) else max(r["relative_ci_lower"], -1.0),
+               "high": r["relative_ci_upper"]} for r in rows if not r.get("error_message")]
+    kind = "always-valid (sequential) intervals" if sequential else "fixed-horizon intervals: valid at the planned end only"
+    x = {"field": "date_day", "type": "temporal", "title": "Day", "axis": {"format": "%b %d"}}
+    color = {"field": "variant", "type": "nominal", "title": "Variant", "scale": {"scheme": "tableau10"},
+             "legend": {"orient": "top"}}
+    return {
+        "$schema": charts.SCHEMA, "width": "container", "height": 240, "padding": 10,
+        "autosize": {"type": "fit", "contains": "padding"},
+        "title": {"text": f"Cumulative lift of {metric_label} by day ({kind})", "anchor": "start", "fontSize": 13},
+        "config": {"view": {"stroke": None}, "font": "Noto Sans CJK SC, Noto Sans, sans-serif"},
+        "data": {"values": values},
+        "layer": [
+            {"mark": {"type": "area", "opacity": 0.18},
+             "encoding": {"x": x, "y": {"field": "low", "type": "quantitative"}, "y2": {"field": "high"},
+                          "color": color}},
+            {"mark": {"type": "line", "point": True, "tooltip": True},
+             "encoding": {"x": x, "color": color,
+                          "y": {"field": "lift", "type": "quantitative", "title": "Cumulative relative lift",
+                                "axis": {"format": ".0%"}},
+                          "tooltip": [{"field": "date_day", "type": "temporal", "title": "day"},
+                                      {"field": "variant", "type": "nominal"},
+                                      {"field": "lift", "type": "quantitative", "format": ".1%"},
+                                      {"field": "low", "type": "quantitative", "format": ".1%", "title": "CI low"},
+                                      {"field": "high", "type": "quantitative", "format": ".1%",
+                                       "title": "CI high"}]}},
+            {"data": {"values": [{"zero": 0}]}, "mark": {"type": "rule", "strokeDash": [4, 3], "color": "#1d2330"},
+             "encoding": {"y": {"field": "zero", "type": "quantitative"}}},
+        ],
+    }
+
+
+_ROLE_TITLES = {"goal": "Goal metrics", "guardrail": "Guardrails", "secondary": "Secondary metrics"}
+_ROLE_NOTES = {
+    "goal": "The metrics this experiment is meant to move; they decide ship or don't ship.",
+    "guardrail": "Must not get worse: a significant move the wrong way stops a ship. With a margin, the "
+                 "non-inferiority test asks whether the interval rules out a drop larger than the margin.",
+    "secondary": "Shown for understanding; they decide nothing.",
+}
+
+
+def _sections(rows: list[dict], view: str) -> list[dict]:
+    sections = []
+    for role in ("goal", "guardrail", "secondary"):
+        own = [r for r in rows if r["role"] == role]
+        if own:
+            sections.append({"role": role, "title": _ROLE_TITLES[role], "note": _ROLE_NOTES[role], "rows": own,
+                             "chart": _lift_chart(own, view, f"{_ROLE_TITLES[role]}: lift with interval")})
+    return sections
+
+
+def _csv_table(rows: list[dict]) -> Table:
+    return Table(id="results", columns=[Column(c, c) for c in q.RESULT_COLUMNS], rows=rows)
 
 
 @bp.get("/experiments/<experiment_id>")
@@ -204,14 +358,16 @@ def detail(experiment_id: str):
     dimension = params.choice_arg("dimension", [d for d in q.DIMENSIONS if d != "overall"], "country")
     rows = q.results(experiment["experiment_id"], analysis)
     if params.format_arg() == "csv":
-        return csv_response(_results_table(rows, view), f"{experiment['experiment_id']}-{analysis}.csv")
-    primary = [r for r in rows if any(m["metric_id"] == r["metric_id"] and m["is_primary"] for m in definitions)]
+        return csv_response(_csv_table(rows), f"{experiment['experiment_id']}-{analysis}.csv")
     alpha = rows[0]["alpha"] if rows else 0.05
+    correction = rows[0]["correction"] if rows else "holm"
     experiment["badges"] = health_badges(experiment)
-    decision = decision_hint(experiment, primary, alpha)
+    experiment["srm_text"] = format_p(experiment.get("srm_p_value"))
+    decision = decision_hint(q.decision(experiment["experiment_id"], analysis))
     metric_label = next(m["label"] for m in definitions if m["metric_id"] == metric_id)
-    segment_rows = q.results(experiment["experiment_id"], analysis, dimension, metric_id)
-    health_rows = q.health(experiment["experiment_id"])
+    presented = [_present(r) for r in rows]
+    segment_rows = [_present(r) for r in q.results(experiment["experiment_id"], analysis, dimension, metric_id)]
+    segment_family = q.segment_family_size(experiment["experiment_id"], analysis)
     health_table = Table(id="health", columns=[
         Column("variant_name", "Arm"),
         Column("traffic_weight", "Weight", "ratio"),
@@ -224,17 +380,17 @@ def detail(experiment_id: str):
         Column("srm_chi_square_contribution", "Chi-square part", "ratio"),
         Column("out_of_window_exposures", "Exposures outside dates", "int"),
         Column("is_too_few_users", "Too few users", "bool"),
-    ], rows=health_rows)
+    ], rows=q.health(experiment["experiment_id"]))
     return render_page(
         "experiments/detail.html", marts=MARTS, experiment=experiment, decision=decision, analysis=analysis,
         view=view, metric_id=metric_id, metric_label=metric_label, dimension=dimension, definitions=definitions,
-        table=_results_table(rows, view), lift_chart=_lift_chart(rows, view, f"Lift with {1 - alpha:.0%} interval"),
+        sections=_sections(presented, view), alpha=alpha, correction=correction, interval=f"{1 - alpha:.0%}",
         timeseries_chart=_timeseries_chart(q.lift_over_time(experiment["experiment_id"], analysis, metric_id),
-                                           metric_label),
-        segment_table=_results_table(segment_rows, view, "segments", by_segment=True),
-        segment_chart=_lift_chart([{**r, "metric_label": r["dimension_value"]} for r in segment_rows], view,
-                                  f"{metric_label} by {dimension}"),
-        health_table=health_table, srm_threshold=SRM_THRESHOLD, dimensions=[d for d in q.DIMENSIONS if d != "overall"],
+                                           metric_label, bool(experiment.get("is_sequential"))),
+        segment_rows=segment_rows, segment_family=segment_family,
+        segment_chart=_lift_chart(segment_rows, view, f"{metric_label} by {dimension} (exploratory)",
+                                  label_key="dimension_value") if segment_rows else None,
+        health_table=health_table, dimensions=[d for d in q.DIMENSIONS if d != "overall"],
         csv_url=url_with(format="csv"),
         json_url=url_for("experiments.api_detail", experiment_id=experiment["experiment_id"], analysis=analysis),
     )
@@ -259,8 +415,7 @@ def api_results_csv(experiment_id: str):
     analysis = _analysis()
     dimension = params.choice_arg("dimension", q.DIMENSIONS, "overall")
     rows = q.results(experiment["experiment_id"], analysis, dimension)
-    table = Table(id="results", columns=[Column(c, c) for c in q.RESULT_COLUMNS], rows=rows)
-    return csv_response(table, f"{experiment['experiment_id']}-{analysis}-{dimension}.csv")
+    return csv_response(_csv_table(rows), f"{experiment['experiment_id']}-{analysis}-{dimension}.csv")
 
 
 @bp.get("/api/experiments/<experiment_id>/timeseries")
@@ -288,42 +443,6 @@ def _float_arg(name: str, default: float, minimum: float, maximum: float) -> flo
     return value
 
 
-def plan(stats: dict, metric_type: str, effect: float, alpha: float, power: float, arms: int) -> dict:
-    """Baseline, per-user variance, sample size, MDE and duration from a control arm's statistics."""
-    import numpy as np
-
-    from models_ml.experiments import (
-        ProportionStatistic,
-        RatioStatistic,
-        SampleMeanStatistic,
-        minimum_detectable_effect,
-        sample_size_per_variant,
-    )
-
-    n = float(stats["n_users"])
-    if metric_type == "binomial":
-        stat = ProportionStatistic(n=n, sum=stats["main_sum"])
-    else:
-        stat = SampleMeanStatistic(n=n, sum=stats["main_sum"], sum_squares=stats["main_sum_squares"])
-    if metric_type == "ratio":
-        stat = RatioStatistic(
-            n=n, m_statistic=stat,
-            d_statistic=SampleMeanStatistic(n=n, sum=stats["denominator_sum"],
-                                            sum_squares=stats["denominator_sum_squares"]),
-            m_d_sum_of_products=stats["main_denominator_sum_product"])
-    mean, variance = float(np.asarray(stat.mean)), float(np.asarray(stat.variance))
-    per_variant = float(sample_size_per_variant(effect, mean, variance, power=power, alpha=alpha))
-    observed_n = n  # users the control arm had: what one more run of the same length would give
-    mde = float(minimum_detectable_effect(mean, variance, observed_n, power=power, alpha=alpha))
-    days_observed = int(stats["last_day_index"]) + 1
-    users_per_day = float(stats["experiment_users"]) / days_observed if days_observed else 0.0
-    total = per_variant * arms if math.isfinite(per_variant) else math.nan
-    days = math.ceil(total / users_per_day) if users_per_day and math.isfinite(total) else None
-    return {"baseline_mean": mean, "baseline_stddev": math.sqrt(max(variance, 0.0)), "history_users": n,
-            "sample_size_per_variant": per_variant, "total_users": total, "users_per_day": users_per_day,
-            "days_needed": days, "mde_at_history_size": mde, "days_observed": days_observed}
-
-
 @bp.get("/experiments/planning")
 def planning():
     definitions = q.metric_definitions()
@@ -336,7 +455,7 @@ def planning():
     arms = params.int_arg("arms", 2, 2, 10)
     metric = next(m for m in definitions if m["metric_id"] == metric_id)
     stats = q.control_statistics(source, metric_id) if source else None
-    result = plan(stats, metric["metric_type"], effect, alpha, power, arms) if stats else None
+    result = plan_experiment(stats, metric["metric_type"], effect, alpha, power, arms).as_dict() if stats else None
     inputs = {"metric": metric_id, "source": source, "effect": effect, "alpha": alpha, "power": power, "arms": arms}
     if request.args.get("format") == "json":
         return jsonify({"inputs": inputs, "metric": metric, "plan": result})

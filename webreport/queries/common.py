@@ -24,7 +24,7 @@ def platform_date_bounds() -> tuple[date, date] | None:
 def metric_definitions() -> list[dict]:
     return fetch_all(
         "select metric_name, label, numerator_parts, denominator_part, multiplier, value_format, description, "
-        "formula from rpt_metric_definitions order by display_order"
+        "formula, sql_expression, summed_sql_expression from rpt_metric_definitions order by display_order"
     )
 
 

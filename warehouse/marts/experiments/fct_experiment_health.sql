@@ -1,7 +1,7 @@
 {#-
   Health inputs per arm: who was exposed, who was excluded for seeing more than one variant, who
   was analysed, and the sample-ratio inputs (analysed users against the configured weight). The
-  SRM p-value itself is computed by the statistics engine (fct_experiment_results.srm_p_value);
+  SRM p-value itself is computed by the statistics engine (fct_experiment_srm.srm_p_value);
   the Pearson chi-square contribution of the arm is here so the mismatch is visible in SQL.
 -#}
 

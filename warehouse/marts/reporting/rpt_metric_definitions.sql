@@ -1,4 +1,6 @@
-{#- The project var `metrics` as a table, so the report site reads the same definitions the SQL uses. -#}
+{#- The project var `metrics` as a table, so the report site reads the same definitions the SQL uses,
+    down to the SQL itself: sql_expression is what the macro `metric_ratio` renders, the app's only SQL
+    for a ratio (webreport.metrics.Metric.sql). -#}
 
 with definitions as (
     select * from (
@@ -12,11 +14,13 @@ with definitions as (
             cast({{ metric['multiplier'] }} as double),
             '{{ (metric['format']) | string | replace("'", "''") }}',
             '{{ (metric['description']) | string | replace("'", "''") }}',
+            '{{ metric_ratio(metric['name']) | string | trim | replace("'", "''") }}',
+            '{{ metric_ratio(metric['name'], agg='sum') | string | trim | replace("'", "''") }}',
             {{ loop.index }}
         ){{ "," if not loop.last }}
         {% endfor %}
     ) as metrics (metric_name, label, numerator_parts, denominator_part, multiplier, value_format, description,
-                  display_order)
+                  sql_expression, summed_sql_expression, display_order)
 ),
 
 final as (
@@ -34,6 +38,8 @@ final as (
             else numerator_parts
         end
         || ' / ' || denominator_part as formula,
+        sql_expression,
+        summed_sql_expression,
         cast(display_order as integer) as display_order
     from definitions
 )
