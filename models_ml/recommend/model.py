@@ -28,7 +28,7 @@ from threadpoolctl import threadpool_limits
 
 from .weights import positive_mask
 
-RANKINGS = ("ltr", "als", "knn", "popular")
+RANKINGS = ("auto", "ltr", "blend", "als", "knn", "ease", "popular")
 FEATURES = (
     "als_score", "als_rank", "knn_score", "popularity", "age_days", "profile_affinity",
     "history_affinity", "creator_affinity", "mean_sentiment", "completion_rate", "user_activity", "is_new_item",
@@ -87,13 +87,20 @@ class _History:
     pool: np.ndarray | None = None  # items ALS may propose (sorted); None = all
     als: AlternatingLeastSquares | None = None
     knn: ItemItemRecommender | None = None
+    ease_items: np.ndarray | None = None  # the items EASE models (sorted)
+    ease_weights: np.ndarray | None = None  # ease_items x ease_items, zero diagonal
 
 
 class Recommender:
     """Top-k videos per user; scikit-learn style (hyper-parameters here, learned state ends in ``_``).
 
-    ``ranking``: ``"ltr"`` (ALS candidates + new-video content candidates, LambdaRank re-ranking; the
-    full model), or a baseline: ``"als"`` (ALS order), ``"knn"`` (item-kNN order), ``"popular"``.
+    ``ranking``: ``"auto"`` (the default: tune every mode below on a validation window cut from the
+    training interactions and serve the best, `select_recommender`; the choice is ``selection_``, the
+    served model ``selected_``), ``"ltr"`` (ALS candidates + new-video content candidates, LambdaRank re-ranking; the
+    full model), or a candidate generator alone: ``"als"`` (ALS order), ``"knn"`` (item-kNN order),
+    ``"ease"`` (EASE, a closed-form item-item model over the ``ease_max_items`` most watched videos,
+    L2 penalty ``ease_l2`` times the mean item count), ``"blend"`` (reciprocal-rank fusion of the ALS,
+    EASE and item-kNN lists with ``blend_weights``), ``"popular"``.
     ``use_sentiment=False`` drops the item comment-sentiment feature (the interaction weights are the
     caller's: see `interaction_weight`). ``num_threads=0`` uses every core; results do not depend on it.
 
@@ -108,7 +115,7 @@ class Recommender:
 
     def __init__(
         self,
-        ranking: str = "ltr",
+        ranking: str = "auto",
         factors: int = 16,
         regularization: float = 1.0,
         alpha: float = 10.0,
@@ -116,6 +123,11 @@ class Recommender:
         refit_iterations: int = 4,
         knn: str = "cosine",
         knn_neighbours: int = 50,
+        ease_l2: float = 1.0,
+        ease_max_items: int = 4_000,
+        blend_weights: tuple[float, float, float] = (1.0, 1.0, 1.0),
+        blend_depth: int = 100,
+        blend_offset: float = 60.0,
         n_candidates: int = 50,
         candidate_pool: int = 2_000,
         pool_days: float = 14.0,
@@ -130,6 +142,8 @@ class Recommender:
         num_leaves: int = 15,
         freshness_days: float = 3.0,
         batch_size: int = 20_000,
+        selection_grids: str = "full",
+        selection_max_users: int = 20_000,
         num_threads: int = 0,
         random_state: int = 0,
     ) -> None:
@@ -141,6 +155,11 @@ class Recommender:
         self.refit_iterations = refit_iterations
         self.knn = knn
         self.knn_neighbours = knn_neighbours
+        self.ease_l2 = ease_l2
+        self.ease_max_items = ease_max_items
+        self.blend_weights = blend_weights
+        self.blend_depth = blend_depth
+        self.blend_offset = blend_offset
         self.n_candidates = n_candidates
         self.candidate_pool = candidate_pool
         self.pool_days = pool_days
@@ -155,6 +174,8 @@ class Recommender:
         self.num_leaves = num_leaves
         self.freshness_days = freshness_days
         self.batch_size = batch_size
+        self.selection_grids = selection_grids
+        self.selection_max_users = selection_max_users
         self.num_threads = num_threads
         self.random_state = random_state
 
@@ -175,6 +196,8 @@ class Recommender:
         missing = {"user_id", "item_id", "weight", "ts"} - set(interactions.columns)
         if missing:
             raise ValueError(f"interactions lacks columns {sorted(missing)}")
+        if self.ranking == "auto":
+            return self._fit_selected(interactions, item_features, user_features)
         item_features = item_features if item_features is not None else pd.DataFrame({"item_id": []})
         user_features = user_features if user_features is not None else pd.DataFrame({"user_id": []})
 
@@ -196,6 +219,22 @@ class Recommender:
             self.history_ = self._history(interactions)
             self._fit_candidates(self.history_)
         self._set_segment_popularity(interactions)
+        return self
+
+    def _fit_selected(self, interactions, item_features, user_features) -> Recommender:
+        from .selection import DEFAULT_GRIDS, SMALL_GRIDS, select_recommender
+
+        if self.selection_grids not in ("full", "small"):
+            raise ValueError(f"selection_grids must be 'full' or 'small', got {self.selection_grids!r}")
+        base = {name: value for name, value in self.get_params().items() if name != "ranking"}
+        params, self.selection_ = select_recommender(
+            interactions, item_features, user_features,
+            grids=DEFAULT_GRIDS if self.selection_grids == "full" else SMALL_GRIDS,
+            base_params=base, validation_fraction=self.validation_fraction,
+            max_users=self.selection_max_users, random_state=self.random_state,
+        )  # fmt: skip
+        self.selected_params_ = params
+        self.selected_ = Recommender(**params).fit(interactions, item_features, user_features)
         return self
 
     def _set_static_features(self, item_features: pd.DataFrame, user_features: pd.DataFrame) -> None:
@@ -304,7 +343,7 @@ class Recommender:
         return np.sort(order[:size])
 
     def _fit_candidates(self, history: _History, warm_start: AlternatingLeastSquares | None = None) -> None:
-        if self.ranking in ("ltr", "als"):
+        if self.ranking in ("ltr", "als", "blend"):
             with _single_threaded_blas():  # the constructor warns about the BLAS pool
                 als = AlternatingLeastSquares(
                     factors=self.factors,
@@ -322,7 +361,7 @@ class Recommender:
             with _single_threaded_blas():
                 als.fit(history.matrix, show_progress=False)
             history.als = als
-        if self.ranking == "knn" or (self.ranking == "ltr" and self.knn_feature):
+        if self.ranking in ("knn", "blend") or (self.ranking == "ltr" and self.knn_feature):
             if self.knn == "bm25":
                 knn = BM25Recommender(K=self.knn_neighbours, num_threads=self.num_threads)
             else:
@@ -331,6 +370,10 @@ class Recommender:
                 warnings.simplefilter("ignore", ParameterWarning)
                 knn.fit(history.matrix, show_progress=False)
             history.knn = knn
+        if self.ranking in ("ease", "blend"):
+            history.ease_items, history.ease_weights = _fit_ease(
+                history.matrix, history.item_count, self.ease_l2, self.ease_max_items
+            )
 
     def _fit_ranker(self, stage: _History, later: pd.DataFrame) -> lgb.LGBMRanker | None:
         positives = later[positive_mask(later)]
@@ -490,6 +533,8 @@ class Recommender:
         Viewers without interactions get what is popular in their segment (region x age band) or
         overall; ``rank`` starts at 1; ``score`` is comparable within one user's list only.
         """
+        if self.ranking == "auto":
+            return self.selected_.recommend(user_ids, k=k, exclude_seen=exclude_seen)
         user_ids = pd.Index(pd.unique(pd.Series(list(user_ids), dtype=object)))
         index = self.user_index_.get_indexer(user_ids)
         history = self.history_
@@ -538,6 +583,12 @@ class Recommender:
                 users, history.matrix[users], N=min(k, n_items), filter_already_liked_items=exclude_seen
             )
             return self._frame(user_ids, ids, scores, "similar to videos you watched")
+        if self.ranking == "ease":
+            ids, scores = _ease_top_n(history, history.matrix[users], min(k, n_items), exclude_seen)
+            return self._frame(user_ids, ids, scores, "similar to videos you watched")
+        if self.ranking == "blend":
+            ids, scores = self._blend_top_n(history, users, min(k, n_items), exclude_seen)
+            return self._frame(user_ids, ids, scores, "similar to videos you watched")
         if self.ranking == "popular":
             return self._recommend_popular(user_ids, users, k, exclude_seen)
         rows, items, features = self._candidates(history, users, exclude_seen)
@@ -557,6 +608,46 @@ class Recommender:
                 "reason": self._reasons(items, features),
             }
         )
+
+    def _blend_top_n(
+        self, history: _History, users: np.ndarray, n: int, exclude_seen: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Reciprocal-rank fusion of the ALS, EASE and item-kNN lists: sum of ``w / (blend_offset + rank)``
+        over each list's top ``blend_depth``; an item missing from a list gets nothing from it."""
+        n_items = len(self.item_index_)
+        matrix = history.matrix[users]
+        depth = max(n, min(int(self.blend_depth), n_items))
+        w_als, w_ease, w_knn = (float(w) for w in self.blend_weights)
+        lists = []
+        if w_als > 0:
+            als_depth = min(depth, len(history.pool)) if history.pool is not None else depth
+            lists.append((w_als, _als_top_n(history, users, matrix, als_depth, exclude_seen)))
+        if w_ease > 0:
+            lists.append((w_ease, _ease_top_n(history, matrix, depth, exclude_seen)[0]))
+        if w_knn > 0:
+            ids, knn_scores = history.knn.recommend(users, matrix, N=depth, filter_already_liked_items=exclude_seen)
+            lists.append((w_knn, np.where(np.isfinite(knn_scores), ids, -1)))
+        rows, items, scores = [], [], []
+        for weight, ids in lists:
+            rank = np.broadcast_to(np.arange(1, ids.shape[1] + 1), ids.shape)
+            keep = ids >= 0
+            rows.append(np.broadcast_to(np.arange(len(users))[:, None], ids.shape)[keep])
+            items.append(ids[keep])
+            scores.append(weight / (self.blend_offset + rank[keep]))
+        rows, items, scores = np.concatenate(rows), np.concatenate(items), np.concatenate(scores)
+        keys, inverse = np.unique(rows.astype(np.int64) * n_items + items, return_inverse=True)
+        total = np.bincount(inverse, weights=scores, minlength=len(keys))
+        key_rows = keys // n_items
+        order = np.lexsort((keys % n_items, -total, key_rows))  # best first per user; ties: lower index
+        key_rows, key_items, total = key_rows[order], (keys % n_items)[order], total[order]
+        starts = np.searchsorted(key_rows, np.arange(len(users)))
+        position = np.arange(len(key_rows)) - starts[key_rows]
+        top = position < n
+        out = np.full((len(users), n), -1, dtype=np.int64)
+        out_scores = np.full((len(users), n), -np.inf)
+        out[key_rows[top], position[top]] = key_items[top]
+        out_scores[key_rows[top], position[top]] = total[top]
+        return out, out_scores
 
     def _reasons(self, items: np.ndarray, features: np.ndarray) -> np.ndarray:
         """A short, human reason per recommendation from its strongest signal."""
@@ -703,6 +794,65 @@ def _als_top_n(
         top_scores = np.take_along_axis(top_scores, order, axis=1)
         out[start:stop] = np.where(np.isneginf(top_scores), -1, pool[top])
     return out
+
+
+def _fit_ease(
+    matrix: sp.csr_matrix, item_count: np.ndarray, l2: float, max_items: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """EASE (Steck, 2019) on the binarised matrix: B = I - P / diag(P), P = (X'X + lambda I)^-1, diag(B) = 0.
+
+    Only the ``max_items`` most watched items are modelled (a dense items x items inverse);
+    ``lambda = l2 * mean(diag(X'X))`` so that one setting carries over between data sizes.
+    """
+    watched = np.flatnonzero(item_count > 0)
+    if len(watched) > max_items:
+        order = np.lexsort((watched, -item_count[watched]))
+        watched = np.sort(watched[order[:max_items]])
+    x = matrix[:, watched].astype(bool).astype(np.float64)
+    gram = (x.T @ x).toarray()
+    diagonal = np.diag(gram).copy()
+    penalty = max(float(l2) * float(diagonal.mean()) if len(diagonal) else 1.0, 1e-6)
+    gram[np.diag_indices_from(gram)] += penalty
+    precision = np.linalg.inv(gram)
+    weights = precision / -np.diag(precision)
+    weights[np.diag_indices_from(weights)] = 0.0
+    return watched, weights.astype(np.float32)
+
+
+def _ease_top_n(
+    history: _History, matrix: sp.csr_matrix, n: int, exclude_seen: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each user's ``n`` best EASE items and scores, best first; -1 / -inf where fewer remain."""
+    items, weights = history.ease_items, history.ease_weights
+    n_out = min(n, len(items))
+    out = np.full((matrix.shape[0], n), -1, dtype=np.int64)
+    out_scores = np.full((matrix.shape[0], n), -np.inf)
+    if n_out == 0:
+        return out, out_scores
+    x = matrix[:, items].astype(bool).astype(np.float32).tocsr()
+    chunk = max(1, 4_000_000 // len(items))
+    for start in range(0, x.shape[0], chunk):
+        stop = min(start + chunk, x.shape[0])
+        scores = np.asarray(x[start:stop] @ weights)
+        if exclude_seen:
+            seen = x[start:stop]
+            row = np.repeat(np.arange(stop - start), np.diff(seen.indptr))
+            scores[row, seen.indices] = -np.inf
+        top, top_scores = _top_columns(scores, n_out)
+        out[start:stop, :n_out] = np.where(np.isneginf(top_scores), -1, items[top])
+        out_scores[start:stop, :n_out] = top_scores
+    return out, out_scores
+
+
+def _top_columns(scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Column indices and values of each row's ``n`` largest scores, best first."""
+    if n < scores.shape[1]:
+        top = np.argpartition(-scores, n - 1, axis=1)[:, :n]
+    else:
+        top = np.tile(np.arange(scores.shape[1]), (scores.shape[0], 1))
+    top_scores = np.take_along_axis(scores, top, axis=1)
+    order = np.argsort(-top_scores, axis=1, kind="stable")
+    return np.take_along_axis(top, order, axis=1), np.take_along_axis(top_scores, order, axis=1)
 
 
 def _lookup(keys: np.ndarray, values: np.ndarray, queries: np.ndarray) -> np.ndarray:

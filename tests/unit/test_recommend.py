@@ -10,7 +10,9 @@ from models_ml.recommend import Recommender, interaction_weight, positive_mask
 from models_ml.recommend.synthetic import CATEGORIES, make_interactions
 
 COLUMNS = ["user_id", "item_id", "score", "rank", "reason"]
-SMALL = {"n_estimators": 30, "factors": 16, "iterations": 6, "refit_iterations": 2, "num_threads": 2}
+SMALL = {
+    "ranking": "ltr", "n_estimators": 30, "factors": 16, "iterations": 6, "refit_iterations": 2, "num_threads": 2,
+}
 
 
 @pytest.fixture(scope="module")
@@ -102,11 +104,12 @@ def test_output_columns_and_ranks(fitted, data):
     assert set(recs["user_id"]) == set(users)
 
 
-@pytest.mark.parametrize("ranking", ["ltr", "als", "knn", "popular"])
+@pytest.mark.parametrize("ranking", ["ltr", "als", "knn", "ease", "blend", "popular"])
 def test_seen_items_are_excluded(data, ranking, fitted):
     interactions, items, users = data
     model = (
-        fitted if ranking == "ltr" else Recommender(ranking=ranking, **SMALL).fit(interactions, items, users)
+        fitted if ranking == "ltr"
+        else Recommender(**{**SMALL, "ranking": ranking}).fit(interactions, items, users)
     )
     wanted = interactions["user_id"].unique()[:100]
     recs = model.recommend(wanted, k=10)
