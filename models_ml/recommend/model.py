@@ -107,10 +107,9 @@ class Recommender:
     Speed knobs of the full model: ALS proposes candidates only from the ``candidate_pool`` videos
     with the most views in the last ``pool_days`` days (0 = the whole catalogue; brand-new videos
     still arrive as content candidates), and the item-kNN score is a ranker feature only with
-    ``knn_feature=True`` (it cost about a third of the top-k time for well under 1% of the gain).
-    Item-kNN similarity is cosine by default; ``knn="bm25"`` favours rarely watched videos, which on a
-    sparse 44k-video catalogue (the 1M-user simulator) picked neighbours that had co-occurred once:
-    NDCG@10 0.0002 against 0.048 for cosine (0.181 vs 0.224 in the 20k evaluation, docs/recommendation.md).
+    ``knn_feature=True`` (its cost and gain: docs/recommendation.md, "Speed changes").
+    Item-kNN similarity is cosine by default; ``knn="bm25"`` favours rarely watched videos, which picked
+    neighbours that had co-occurred once on a sparse catalogue (docs/recommendation.md).
     """
 
     def __init__(
@@ -250,6 +249,8 @@ class Recommender:
         self.item_published_ = (
             to_seconds(items["published_ts"]) if "published_ts" in items else np.full(n_items, np.nan)
         )
+        self.item_title_ = _names(items, "title", "video ", self.item_index_, quote=True)
+        self.item_creator_name_ = _names(items, "creator_name", "", None, quote=False)
         self.item_stats_ = {
             column: items[column].to_numpy(dtype=float) if column in items else np.full(n_items, np.nan)
             for column in ("mean_sentiment", "completion_rate")
@@ -278,7 +279,7 @@ class Recommender:
         matrix.sum_duplicates()
         ts = to_seconds(frame["ts"])
         last = np.full(n_users, np.nan)
-        if len(ts):  # latest event per user: a grouped max (np.maximum.at is ~10x slower)
+        if len(ts):  # latest event per user: a grouped max (np.maximum.at is much slower)
             latest = pd.Series(ts).groupby(users, sort=False).max()
             last[latest.index.to_numpy()] = latest.to_numpy()
 
@@ -409,7 +410,7 @@ class Recommender:
             lambdarank_truncation_level=20,
             deterministic=True,
             force_row_wise=True,
-            n_jobs=1,  # measured on 2 cores: LightGBM's OpenMP team beside implicit's threads was 6x slower
+            n_jobs=1,  # LightGBM's OpenMP team beside implicit's threads thrashes (docs/recommendation.md)
             random_state=self.random_state,
             verbose=-1,
         )
@@ -577,18 +578,18 @@ class Recommender:
                 ids, scores = history.als.recommend(
                     users, history.matrix[users], N=min(k, n_items), filter_already_liked_items=exclude_seen
                 )
-            return self._frame(user_ids, ids, scores, "similar viewers liked it")
+            return self._frame(user_ids, ids, scores, users)
         if self.ranking == "knn":
             ids, scores = history.knn.recommend(
                 users, history.matrix[users], N=min(k, n_items), filter_already_liked_items=exclude_seen
             )
-            return self._frame(user_ids, ids, scores, "similar to videos you watched")
+            return self._frame(user_ids, ids, scores, users)
         if self.ranking == "ease":
             ids, scores = _ease_top_n(history, history.matrix[users], min(k, n_items), exclude_seen)
-            return self._frame(user_ids, ids, scores, "similar to videos you watched")
+            return self._frame(user_ids, ids, scores, users)
         if self.ranking == "blend":
             ids, scores = self._blend_top_n(history, users, min(k, n_items), exclude_seen)
-            return self._frame(user_ids, ids, scores, "similar to videos you watched")
+            return self._frame(user_ids, ids, scores, users)
         if self.ranking == "popular":
             return self._recommend_popular(user_ids, users, k, exclude_seen)
         rows, items, features = self._candidates(history, users, exclude_seen)
@@ -605,7 +606,7 @@ class Recommender:
                 "item_id": self.item_index_.take(items),
                 "score": score.astype(float),
                 "rank": rank.astype(np.int64),
-                "reason": self._reasons(items, features),
+                "reason": self._explain(history, users[rows], items),
             }
         )
 
@@ -649,26 +650,86 @@ class Recommender:
         out_scores[key_rows[top], position[top]] = total[top]
         return out, out_scores
 
-    def _reasons(self, items: np.ndarray, features: np.ndarray) -> np.ndarray:
-        """A short, human reason per recommendation from its strongest signal."""
-        names = self._feature_names()
-        col = {name: features[:, names.index(name)] for name in names}
-        category = np.asarray(list(self.categories_) + ["videos"], dtype=object)[self.item_category_[items]]
-        interest = np.fmax(col["profile_affinity"], col["history_affinity"])
-        knn = col.get("knn_score", np.zeros(len(items)))
-        conditions = [
-            col["is_new_item"] > 0,
-            col["creator_affinity"] >= 0.2,
-            interest >= 0.3,
-            knn > 0,
+    def _explain(self, history: _History, users: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """One sentence per (user index, item index) pair from what the data says about both.
+
+        In order of strength: a new video in a category the viewer watches; a creator who makes a fifth
+        or more of what the viewer watches; the watched video most similar to it (EASE weight, else ALS
+        factor cosine, else item-kNN similarity), named by its title; else how many viewers watched it.
+        Percentages are the viewer's share of watch weight. Strings are built by array lookups, not
+        per-row formatting, so 1M viewers x 10 rows stay cheap.
+        """
+        n = len(items)
+        if n == 0:
+            return np.empty(0, dtype=object)
+        category = self.item_category_[items]
+        has_cat = category >= 0
+        names = np.asarray([*map(str, self.categories_), ""], dtype=object)
+        cat_name = names[category]
+        cat_share = np.zeros(n, dtype=np.float32)
+        cat_share[has_cat] = history.category_share[users[has_cat], category[has_cat]]
+        creator = self.item_creator_[items]
+        creator_share = np.where(
+            creator >= 0,
+            _lookup(history.creator_keys, history.creator_share, users.astype(np.int64) * self.n_creators_ + creator),
+            0.0,
+        )
+        viewers = history.item_count[items]
+        anchor = self._anchors(history, users, items)
+        percent = _PERCENT
+        cat_pct = percent[np.clip(np.rint(cat_share * 100), 0, 100).astype(np.int64)]
+        creator_pct = percent[np.clip(np.rint(creator_share * 100), 0, 100).astype(np.int64)]
+        views = _counts_text(viewers)
+        taste = np.where(cat_share >= 0.05, "; " + cat_name + " is " + cat_pct + " of what you watch", "")
+        age_text = _age_text(self._age_days(history, users) - self.item_published_[items] / _DAY)
+        title = self.item_title_[np.maximum(anchor, 0)]
+        creator_name = self.item_creator_name_[items]
+        sentences = [
+            (viewers == 0) & has_cat,
+            creator_share >= 0.2,
+            anchor >= 0,
         ]
         choices = [
-            "new in " + category + ", which you like",
-            np.full(len(items), "more from a creator you watch", dtype=object),
-            "matches your interest in " + category,
-            np.full(len(items), "similar to videos you watched", dtype=object),
+            "New in " + cat_name + age_text + taste + ".",
+            "By " + np.where(creator_name == "", "a creator", creator_name) + ", who makes " + creator_pct
+            + " of what you watch; " + views + " have watched this one.",
+            "Because you watched " + title + taste + ".",
         ]
-        return np.select(conditions, choices, default="similar viewers liked it")
+        fallback = views + " have watched it" + taste + "."
+        return np.select(sentences, choices, default=fallback).astype(object)
+
+    def _anchors(self, history: _History, users: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """Per pair, the index of the viewer's watched item most similar to the recommended one (-1: none)."""
+        matrix = history.matrix[users]
+        lengths = np.diff(matrix.indptr)
+        pair = np.repeat(np.arange(len(items)), lengths)
+        watched = matrix.indices.astype(np.int64)
+        target = items[pair]
+        if history.ease_weights is not None:
+            position = np.full(len(self.item_index_), -1, dtype=np.int64)
+            position[history.ease_items] = np.arange(len(history.ease_items))
+            a, b = position[watched], position[target]
+            ok = (a >= 0) & (b >= 0)
+            similarity = np.zeros(len(pair), dtype=np.float32)
+            similarity[ok] = history.ease_weights[a[ok], b[ok]]
+        elif history.als is not None:
+            factors = np.asarray(history.als.item_factors)
+            norms = np.maximum(np.linalg.norm(factors, axis=1), 1e-9)
+            similarity = np.einsum("ij,ij->i", factors[watched], factors[target]) / (norms[watched] * norms[target])
+        elif history.knn is not None:
+            sim = history.knn.similarity.tocsr()
+            sim_rows = np.repeat(np.arange(sim.shape[0]), np.diff(sim.indptr)).astype(np.int64)
+            keys = sim_rows * sim.shape[1] + sim.indices
+            similarity = _lookup(np.sort(keys), sim.data[np.argsort(keys)], watched * sim.shape[1] + target)
+        else:
+            return np.full(len(items), -1, dtype=np.int64)
+        anchor = np.full(len(items), -1, dtype=np.int64)
+        positive = similarity > 0
+        if positive.any():
+            order = np.lexsort((-similarity[positive], pair[positive]))
+            first = np.unique(pair[positive][order], return_index=True)
+            anchor[first[0]] = watched[positive][order][first[1]]
+        return anchor
 
     def _recommend_popular(
         self, user_ids: pd.Index, users: np.ndarray, k: int, exclude_seen: bool
@@ -685,7 +746,7 @@ class Recommender:
             grid = np.take_along_axis(grid, np.argsort(grid < 0, axis=1, kind="stable"), axis=1)
         grid = grid[:, :k]
         scores = np.where(grid >= 0, np.log1p(count[np.maximum(grid, 0)]), -np.inf)
-        return self._frame(user_ids, grid, scores, "popular right now")
+        return self._frame(user_ids, grid, scores, users)
 
     def _recommend_cold(self, user_ids: pd.Index, users: np.ndarray, k: int) -> pd.DataFrame:
         frames = []
@@ -694,22 +755,32 @@ class Recommender:
             mask = segment == s
             items = self.segment_popular_.get(int(s), self.popular_items_) if s >= 0 else self.popular_items_
             if s >= 0 and int(s) in self.segment_popular_:
-                reason = f"popular with viewers like you ({self.segments_[s]})"
+                reason = f"Among the most watched by viewers in your segment ({self.segments_[s]})"
             else:
-                reason = "popular right now"
+                reason = "Among the most watched on the platform"
             if len(items) < k:  # pad a thin segment with the overall list
                 items = np.concatenate([items, self.popular_items_[~np.isin(self.popular_items_, items)]])
             items = items[:k]
             grid = np.tile(items, (int(mask.sum()), 1))
             scores = np.tile(np.log1p(self.history_.item_count[items]).astype(float), (int(mask.sum()), 1))
-            frames.append(self._frame(user_ids[mask], grid, scores, reason))
+            views = _counts_text(self.history_.item_count[items])
+            reasons = np.tile(reason + ": " + views + " watched it.", int(mask.sum()))
+            frames.append(self._frame(user_ids[mask], grid, scores, None, reasons=reasons))
         return pd.concat(frames, ignore_index=True)
 
-    def _frame(self, user_ids: pd.Index, ids: np.ndarray, scores: np.ndarray, reason: str) -> pd.DataFrame:
+    def _frame(
+        self, user_ids: pd.Index, ids: np.ndarray, scores: np.ndarray, users=None, reasons=None
+    ) -> pd.DataFrame:
+        """Rows of a users x k grid of item indices (-1 = none), each row `_explain`-ed for the viewer
+        indices ``users`` unless ``reasons`` (one per grid cell) are given."""
         rows = np.repeat(np.arange(len(user_ids)), ids.shape[1])
         rank = np.tile(np.arange(1, ids.shape[1] + 1), len(user_ids))
         ids, scores = ids.ravel(), np.asarray(scores, dtype=float).ravel()
         keep = ids >= 0
+        if reasons is None:
+            reason = self._explain(self.history_, users[rows[keep]], ids[keep].astype(np.int64))
+        else:
+            reason = np.asarray(reasons, dtype=object)[keep]
         return pd.DataFrame(
             {
                 "user_id": user_ids.take(rows[keep]),
@@ -758,7 +829,7 @@ class Recommender:
 
 @contextmanager
 def _single_threaded_blas():
-    """implicit parallelises over users itself; a BLAS thread pool inside each of its threads thrashes (3-5x slower)."""
+    """implicit parallelises over users itself; a BLAS thread pool inside each of its threads thrashes."""
     with threadpool_limits(1, "blas"), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="OpenBLAS is configured", category=RuntimeWarning)
         yield
@@ -769,7 +840,7 @@ def _als_top_n(
 ) -> np.ndarray:
     """Each user's ``n`` best pool items by ALS score, best first; -1 where fewer remain after ``exclude_seen``.
 
-    Same lists as implicit's ``recommend(..., items=pool)`` up to ties, in a fifth of its time (1M users):
+    Same lists as implicit's ``recommend(..., items=pool)`` up to ties, faster (docs/recommendation.md):
     implicit slices the seen-matrix one user row at a time in Python, here one matrix product and
     one mask per chunk of users. Chunks keep the score matrix near 4M cells (16 MB).
     """
@@ -794,6 +865,44 @@ def _als_top_n(
         top_scores = np.take_along_axis(top_scores, order, axis=1)
         out[start:stop] = np.where(np.isneginf(top_scores), -1, pool[top])
     return out
+
+
+_PERCENT = np.asarray([f"{p}%" for p in range(101)], dtype=object)
+
+
+def _counts_text(counts: np.ndarray) -> np.ndarray:
+    """"1 viewer" / "1,234 viewers" per count, formatted once per distinct count."""
+    values, inverse = np.unique(counts, return_inverse=True)
+    texts = np.asarray([f"{v:,} viewer" + ("" if v == 1 else "s") for v in values.tolist()], dtype=object)
+    return texts[inverse]
+
+
+def _age_text(days: np.ndarray) -> np.ndarray:
+    """", published 3 days ago" per age in days at the viewer's last visit (after it: "since your last
+    visit"; NaN: ""), formatted once per distinct day."""
+    whole = np.where(np.isnan(days), -2, np.where(days >= 0, np.floor(np.nan_to_num(days)), -1)).astype(np.int64)
+    values, inverse = np.unique(whole, return_inverse=True)
+    texts = np.asarray(
+        ["" if v == -2 else ", published since your last visit" if v == -1 else ", published today" if v == 0
+         else ", published yesterday" if v == 1 else f", published {v} days ago" for v in values.tolist()],
+        dtype=object,
+    )  # fmt: skip
+    return texts[inverse]
+
+
+def _names(items: pd.DataFrame, column: str, prefix: str, ids: pd.Index | None, quote: bool) -> np.ndarray:
+    """Display names per item index from an optional ``item_features`` column, quoted titles; the
+    fallback is ``prefix + id`` (``ids`` given) or empty."""
+    if ids is not None:
+        fallback = pd.Series([f"{prefix}{i}" for i in ids], index=items.index, dtype=object)
+    else:
+        fallback = pd.Series("", index=items.index, dtype=object)
+    if column in items:
+        given = items[column].astype("string")
+        given = given.where(given.str.strip().str.len() > 0)
+        named = ("\u201c" + given + "\u201d") if quote else given
+        fallback = named.astype(object).where(given.notna(), fallback)
+    return fallback.to_numpy(dtype=object)
 
 
 def _fit_ease(

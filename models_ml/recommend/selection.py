@@ -29,6 +29,11 @@ DEFAULT_GRIDS = {
     "blend": {"blend_weights": [(1.0, 1.0, 1.0), (1.0, 1.0, 0.5), (1.0, 2.0, 1.0), (2.0, 1.0, 1.0)]},
     "ltr": {},
 }
+#: How each family is named in tables and on the report.
+FAMILY_LABELS = {
+    "popular": "most-popular", "knn": "item-kNN", "als": "ALS", "ease": "EASE", "blend": "rank blend",
+    "ltr": "LambdaRank re-ranker",
+}  # fmt: skip
 #: A smaller grid for large platforms (the warehouse uses it above `selection_max_users` viewers).
 SMALL_GRIDS = {
     "popular": {},
@@ -92,7 +97,7 @@ def select_recommender(
         best[family] = {name: value for name, value in best[family].items() if name != "_ndcg"}
     table = pd.DataFrame(rows)
     table["best_of_family"] = False
-    for family, group in table.groupby("family", sort=False):
+    for _, group in table.groupby("family", sort=False):
         table.loc[group["ndcg"].idxmax(), "best_of_family"] = True
     # Exact ties go to the family listed first: the cheaper, simpler one.
     finalists = table[table["best_of_family"]]
@@ -139,3 +144,67 @@ def _sample_population(interactions: pd.DataFrame, max_users: int | None, random
     rng = np.random.default_rng(random_state)
     kept = users[np.sort(rng.choice(len(users), max_users, replace=False))]
     return interactions[interactions["user_id"].isin(kept)].reset_index(drop=True)
+
+
+def selection_rows(
+    interactions: pd.DataFrame,
+    item_features: pd.DataFrame | None = None,
+    user_features: pd.DataFrame | None = None,
+    base_params: dict | None = None,
+    k: int = 10,
+    grids: str = "small",
+    max_users: int | None = 20_000,
+) -> list[tuple[str, str, float, dict]]:
+    """`select_recommender` as long rows ``(model_name, metric, value, details)`` for fct_model_evaluations.
+
+    One ``recommender_candidate_<family>`` per family (its best setting): validation precision,
+    recall, NDCG and MAP at k, users, NDCG gain over the blend, and ``served`` (1 for the winner).
+    ``details`` holds the settings (``params``, what the served model is refitted with), the grid
+    tried and the rule. No rows without interactions.
+    """
+    if grids not in ("full", "small"):
+        raise ValueError(f"grids must be 'full' or 'small', got {grids!r}")
+    if len(interactions) == 0:
+        return []
+    base = dict(base_params or {})
+    _, table = select_recommender(
+        interactions, item_features, user_features, grids=DEFAULT_GRIDS if grids == "full" else SMALL_GRIDS,
+        base_params=base, k=k, max_users=max_users, random_state=int(base.get("random_state", 0)),
+    )  # fmt: skip
+    served = table.loc[table["chosen"], "family"].iloc[0]
+    rows = []
+    for family, group in table.groupby("family", sort=False):
+        best = group[group["best_of_family"]].iloc[0]
+        details = {
+            "label": FAMILY_LABELS[family], "family": family, "params": _plain(best["params"]),
+            "served": family == served, "served_family": served, "k": k, "grids": grids,
+            "gain_se": None if pd.isna(best["gain_over_preferred"]) else round(float(best["gain_se"]), 6),
+            "grid": [{"params": _plain(r["params"]), "ndcg": round(float(r["ndcg"]), 6)}
+                     for r in group.to_dict("records")],
+            "validation": "each viewer's latest 20% of training interactions",
+            "rule": "highest validation NDCG; the rank blend stays unless beaten by more than 2 paired SE",
+        }  # fmt: skip
+        values = {
+            f"validation_precision_at_{k}": best["precision"], f"validation_recall_at_{k}": best["recall"],
+            f"validation_ndcg_at_{k}": best["ndcg"], f"validation_map_at_{k}": best["map"],
+            "validation_users": best["users"], f"validation_ndcg_at_{k}_gain_over_blend": best["gain_over_preferred"],
+            "served": 1.0 if family == served else 0.0,
+        }  # fmt: skip
+        for metric, value in values.items():
+            rows.append((f"recommender_candidate_{family}", metric, None if pd.isna(value) else float(value),
+                         details))
+    return rows
+
+
+def served_params(details: dict) -> dict:
+    """The `Recommender` settings of a served row's ``details`` (as written by `selection_rows`)."""
+    params = dict(details["params"])
+    if "blend_weights" in params:
+        params["blend_weights"] = tuple(float(w) for w in params["blend_weights"])
+    return {**params, "ranking": details["family"]}
+
+
+def _plain(params: dict) -> dict:
+    """Settings as JSON values (tuples become lists, numpy scalars Python numbers)."""
+    return {name: list(value) if isinstance(value, tuple) else (value.item() if hasattr(value, "item") else value)
+            for name, value in params.items()}

@@ -43,7 +43,7 @@ from models_ml.recommend.inputs import (
     item_features_from_videos,
     user_features_from_profiles,
 )
-from models_ml.recommend.selection import DEFAULT_GRIDS, select_recommender
+from models_ml.recommend.selection import FAMILY_LABELS
 from models_ml.recommend.synthetic import make_interactions
 from reelmart.bench.table import measure, print_table
 
@@ -51,7 +51,10 @@ MODELS = {
     "most-popular": {"ranking": "popular"},
     "item-kNN": {"ranking": "knn"},
     "ALS": {"ranking": "als"},
+    "EASE": {"ranking": "ease"},
+    "rank blend": {"ranking": "blend"},
     "full model": {"ranking": "ltr"},
+    "default": {"ranking": "auto", "selection_grids": "small"},
 }
 COLUMNS = [
     "data", "users", "items", "interactions", "model", "fit_s", "top10_all_s", "total_s", "cpu_s", "peak_mb",
@@ -199,10 +202,6 @@ REAL_COLUMNS = [
     "data", "model", "tuned", "NDCG@10", "ndcg_95ci", "diff_vs_default", "diff_95ci", "seed_mean", "seed_sd",
     "seed_range", "R@10", "P@10", "coverage", "fit_s", "users",
 ]  # fmt: skip
-FAMILY_LABELS = {
-    "popular": "most-popular", "knn": "item-kNN", "als": "ALS", "ease": "EASE", "blend": "rank blend",
-    "ltr": "LambdaRank re-ranker",
-}
 
 
 def movielens_100k() -> pd.DataFrame:

@@ -36,7 +36,7 @@ def test_table_has_every_family_and_setting_with_validation_metrics(selection):
                                                         "ltr": 1}
     assert table["ndcg"].between(0, 1).all() and table["users"].nunique() == 1 and table["users"].iloc[0] > 100
     assert table["chosen"].sum() == 1 and table.groupby("family")["best_of_family"].sum().eq(1).all()
-    for family, group in table.groupby("family"):
+    for _, group in table.groupby("family"):
         assert group.loc[group["best_of_family"], "ndcg"].iloc[0] == group["ndcg"].max()
     # the blend is built on the tuned members; the re-ranker on the tuned ALS
     best = table[table["best_of_family"]].set_index("family")["params"]
