@@ -142,7 +142,8 @@ def evaluate_models(
     num_threads: int = 0,
     max_train_users: int | None = None,
 ) -> pd.DataFrame:
-    """Compare most-popular, item-kNN, ALS alone, the full model and both without the sentiment term.
+    """Compare most-popular, item-kNN, ALS alone, EASE, the rank blend, the full model (the LambdaRank
+    re-ranker) and the last two without the sentiment term, each with its package defaults (ALS tuned).
 
     One row per model: ``model, precision, recall, ndcg, map, coverage, users, fit_seconds,
     ndcg_gain_of_full, gain_se`` (metrics @k on the temporal test split; ``users`` = users with at
@@ -171,6 +172,8 @@ def evaluate_models(
         ("most-popular", Recommender(ranking="popular", **common), train),
         ("item-kNN", Recommender(ranking="knn", **common), train),
         ("ALS", Recommender(ranking="als", **common), train),
+        ("EASE", Recommender(ranking="ease", **common), train),
+        ("rank blend", Recommender(ranking="blend", **common), train),
         ("full model", Recommender(ranking="ltr", **common), train),
     ]
     if set(SIGNAL_COLUMNS) <= set(interactions.columns):

@@ -21,7 +21,7 @@ USER_FEATURE_PREFIX = "affinity_"
 
 
 # What interactions_from_aggregates reads of int_user_video_interactions_aggregated. Load only these: the
-# table also carries video and profile columns for people reading it, and 10M rows of those took 17 s.
+# table also carries video and profile columns for people reading it, slow to load at 10M rows.
 AGGREGATE_COLUMNS = (
     "user_id", "video_id", "last_interaction_at", "max_completion_ratio", "is_liked_any", "is_shared_any",
     "is_followed_any", "mean_comment_sentiment",
@@ -65,6 +65,8 @@ def item_features_from_videos(videos: pd.DataFrame) -> pd.DataFrame:
             "item_id": videos["video_id"].to_numpy(),
             "category": videos["category"].to_numpy(),
             "creator_id": videos["creator_id"].to_numpy(),
+            **({"title": videos["title"].to_numpy()} if "title" in videos else {}),
+            **({"creator_name": videos["creator_handle"].to_numpy()} if "creator_handle" in videos else {}),
             "published_ts": pd.to_datetime(videos["published_at"]).to_numpy(),
             "duration_s": videos["duration_seconds"].astype(float).to_numpy(),
             "mean_sentiment": videos["mean_sentiment"].astype(float).to_numpy(),

@@ -28,7 +28,7 @@ from threadpoolctl import threadpool_limits
 
 from .weights import positive_mask
 
-RANKINGS = ("ltr", "als", "knn", "popular")
+RANKINGS = ("auto", "ltr", "blend", "als", "knn", "ease", "popular")
 FEATURES = (
     "als_score", "als_rank", "knn_score", "popularity", "age_days", "profile_affinity",
     "history_affinity", "creator_affinity", "mean_sentiment", "completion_rate", "user_activity", "is_new_item",
@@ -87,28 +87,34 @@ class _History:
     pool: np.ndarray | None = None  # items ALS may propose (sorted); None = all
     als: AlternatingLeastSquares | None = None
     knn: ItemItemRecommender | None = None
+    ease_items: np.ndarray | None = None  # the items EASE models (sorted)
+    ease_weights: np.ndarray | None = None  # ease_items x ease_items, zero diagonal
 
 
 class Recommender:
     """Top-k videos per user; scikit-learn style (hyper-parameters here, learned state ends in ``_``).
 
-    ``ranking``: ``"ltr"`` (ALS candidates + new-video content candidates, LambdaRank re-ranking; the
-    full model), or a baseline: ``"als"`` (ALS order), ``"knn"`` (item-kNN order), ``"popular"``.
+    ``ranking``: ``"auto"`` (the default: tune every mode below on a validation window cut from the
+    training interactions and serve the best, `select_recommender`; the choice is ``selection_``, the
+    served model ``selected_``), ``"ltr"`` (ALS candidates + new-video content candidates, LambdaRank re-ranking; the
+    full model), or a candidate generator alone: ``"als"`` (ALS order), ``"knn"`` (item-kNN order),
+    ``"ease"`` (EASE, a closed-form item-item model over the ``ease_max_items`` most watched videos,
+    L2 penalty ``ease_l2`` times the mean item count), ``"blend"`` (reciprocal-rank fusion of the ALS,
+    EASE and item-kNN lists with ``blend_weights``), ``"popular"``.
     ``use_sentiment=False`` drops the item comment-sentiment feature (the interaction weights are the
     caller's: see `interaction_weight`). ``num_threads=0`` uses every core; results do not depend on it.
 
     Speed knobs of the full model: ALS proposes candidates only from the ``candidate_pool`` videos
     with the most views in the last ``pool_days`` days (0 = the whole catalogue; brand-new videos
     still arrive as content candidates), and the item-kNN score is a ranker feature only with
-    ``knn_feature=True`` (it cost about a third of the top-k time for well under 1% of the gain).
-    Item-kNN similarity is cosine by default; ``knn="bm25"`` favours rarely watched videos, which on a
-    sparse 44k-video catalogue (the 1M-user simulator) picked neighbours that had co-occurred once:
-    NDCG@10 0.0002 against 0.048 for cosine (0.181 vs 0.224 in the 20k evaluation, docs/recommendation.md).
+    ``knn_feature=True`` (its cost and gain: docs/recommendation.md, "Speed changes").
+    Item-kNN similarity is cosine by default; ``knn="bm25"`` favours rarely watched videos, which picked
+    neighbours that had co-occurred once on a sparse catalogue (docs/recommendation.md).
     """
 
     def __init__(
         self,
-        ranking: str = "ltr",
+        ranking: str = "auto",
         factors: int = 16,
         regularization: float = 1.0,
         alpha: float = 10.0,
@@ -116,6 +122,11 @@ class Recommender:
         refit_iterations: int = 4,
         knn: str = "cosine",
         knn_neighbours: int = 50,
+        ease_l2: float = 1.0,
+        ease_max_items: int = 4_000,
+        blend_weights: tuple[float, float, float] = (1.0, 1.0, 1.0),
+        blend_depth: int = 100,
+        blend_offset: float = 60.0,
         n_candidates: int = 50,
         candidate_pool: int = 2_000,
         pool_days: float = 14.0,
@@ -130,6 +141,8 @@ class Recommender:
         num_leaves: int = 15,
         freshness_days: float = 3.0,
         batch_size: int = 20_000,
+        selection_grids: str = "full",
+        selection_max_users: int = 20_000,
         num_threads: int = 0,
         random_state: int = 0,
     ) -> None:
@@ -141,6 +154,11 @@ class Recommender:
         self.refit_iterations = refit_iterations
         self.knn = knn
         self.knn_neighbours = knn_neighbours
+        self.ease_l2 = ease_l2
+        self.ease_max_items = ease_max_items
+        self.blend_weights = blend_weights
+        self.blend_depth = blend_depth
+        self.blend_offset = blend_offset
         self.n_candidates = n_candidates
         self.candidate_pool = candidate_pool
         self.pool_days = pool_days
@@ -155,6 +173,8 @@ class Recommender:
         self.num_leaves = num_leaves
         self.freshness_days = freshness_days
         self.batch_size = batch_size
+        self.selection_grids = selection_grids
+        self.selection_max_users = selection_max_users
         self.num_threads = num_threads
         self.random_state = random_state
 
@@ -175,6 +195,8 @@ class Recommender:
         missing = {"user_id", "item_id", "weight", "ts"} - set(interactions.columns)
         if missing:
             raise ValueError(f"interactions lacks columns {sorted(missing)}")
+        if self.ranking == "auto":
+            return self._fit_selected(interactions, item_features, user_features)
         item_features = item_features if item_features is not None else pd.DataFrame({"item_id": []})
         user_features = user_features if user_features is not None else pd.DataFrame({"user_id": []})
 
@@ -198,6 +220,22 @@ class Recommender:
         self._set_segment_popularity(interactions)
         return self
 
+    def _fit_selected(self, interactions, item_features, user_features) -> Recommender:
+        from .selection import DEFAULT_GRIDS, SMALL_GRIDS, select_recommender
+
+        if self.selection_grids not in ("full", "small"):
+            raise ValueError(f"selection_grids must be 'full' or 'small', got {self.selection_grids!r}")
+        base = {name: value for name, value in self.get_params().items() if name != "ranking"}
+        params, self.selection_ = select_recommender(
+            interactions, item_features, user_features,
+            grids=DEFAULT_GRIDS if self.selection_grids == "full" else SMALL_GRIDS,
+            base_params=base, validation_fraction=self.validation_fraction,
+            max_users=self.selection_max_users, random_state=self.random_state,
+        )  # fmt: skip
+        self.selected_params_ = params
+        self.selected_ = Recommender(**params).fit(interactions, item_features, user_features)
+        return self
+
     def _set_static_features(self, item_features: pd.DataFrame, user_features: pd.DataFrame) -> None:
         n_users, n_items = len(self.user_index_), len(self.item_index_)
         items = item_features.set_index("item_id").reindex(self.item_index_)
@@ -211,6 +249,8 @@ class Recommender:
         self.item_published_ = (
             to_seconds(items["published_ts"]) if "published_ts" in items else np.full(n_items, np.nan)
         )
+        self.item_title_ = _names(items, "title", "video ", self.item_index_, quote=True)
+        self.item_creator_name_ = _names(items, "creator_name", "", None, quote=False)
         self.item_stats_ = {
             column: items[column].to_numpy(dtype=float) if column in items else np.full(n_items, np.nan)
             for column in ("mean_sentiment", "completion_rate")
@@ -239,7 +279,7 @@ class Recommender:
         matrix.sum_duplicates()
         ts = to_seconds(frame["ts"])
         last = np.full(n_users, np.nan)
-        if len(ts):  # latest event per user: a grouped max (np.maximum.at is ~10x slower)
+        if len(ts):  # latest event per user: a grouped max (np.maximum.at is much slower)
             latest = pd.Series(ts).groupby(users, sort=False).max()
             last[latest.index.to_numpy()] = latest.to_numpy()
 
@@ -304,7 +344,7 @@ class Recommender:
         return np.sort(order[:size])
 
     def _fit_candidates(self, history: _History, warm_start: AlternatingLeastSquares | None = None) -> None:
-        if self.ranking in ("ltr", "als"):
+        if self.ranking in ("ltr", "als", "blend"):
             with _single_threaded_blas():  # the constructor warns about the BLAS pool
                 als = AlternatingLeastSquares(
                     factors=self.factors,
@@ -322,7 +362,7 @@ class Recommender:
             with _single_threaded_blas():
                 als.fit(history.matrix, show_progress=False)
             history.als = als
-        if self.ranking == "knn" or (self.ranking == "ltr" and self.knn_feature):
+        if self.ranking in ("knn", "blend") or (self.ranking == "ltr" and self.knn_feature):
             if self.knn == "bm25":
                 knn = BM25Recommender(K=self.knn_neighbours, num_threads=self.num_threads)
             else:
@@ -331,6 +371,10 @@ class Recommender:
                 warnings.simplefilter("ignore", ParameterWarning)
                 knn.fit(history.matrix, show_progress=False)
             history.knn = knn
+        if self.ranking in ("ease", "blend"):
+            history.ease_items, history.ease_weights = _fit_ease(
+                history.matrix, history.item_count, self.ease_l2, self.ease_max_items
+            )
 
     def _fit_ranker(self, stage: _History, later: pd.DataFrame) -> lgb.LGBMRanker | None:
         positives = later[positive_mask(later)]
@@ -366,7 +410,7 @@ class Recommender:
             lambdarank_truncation_level=20,
             deterministic=True,
             force_row_wise=True,
-            n_jobs=1,  # measured on 2 cores: LightGBM's OpenMP team beside implicit's threads was 6x slower
+            n_jobs=1,  # LightGBM's OpenMP team beside implicit's threads thrashes (docs/recommendation.md)
             random_state=self.random_state,
             verbose=-1,
         )
@@ -490,6 +534,8 @@ class Recommender:
         Viewers without interactions get what is popular in their segment (region x age band) or
         overall; ``rank`` starts at 1; ``score`` is comparable within one user's list only.
         """
+        if self.ranking == "auto":
+            return self.selected_.recommend(user_ids, k=k, exclude_seen=exclude_seen)
         user_ids = pd.Index(pd.unique(pd.Series(list(user_ids), dtype=object)))
         index = self.user_index_.get_indexer(user_ids)
         history = self.history_
@@ -532,12 +578,18 @@ class Recommender:
                 ids, scores = history.als.recommend(
                     users, history.matrix[users], N=min(k, n_items), filter_already_liked_items=exclude_seen
                 )
-            return self._frame(user_ids, ids, scores, "similar viewers liked it")
+            return self._frame(user_ids, ids, scores, users)
         if self.ranking == "knn":
             ids, scores = history.knn.recommend(
                 users, history.matrix[users], N=min(k, n_items), filter_already_liked_items=exclude_seen
             )
-            return self._frame(user_ids, ids, scores, "similar to videos you watched")
+            return self._frame(user_ids, ids, scores, users)
+        if self.ranking == "ease":
+            ids, scores = _ease_top_n(history, history.matrix[users], min(k, n_items), exclude_seen)
+            return self._frame(user_ids, ids, scores, users)
+        if self.ranking == "blend":
+            ids, scores = self._blend_top_n(history, users, min(k, n_items), exclude_seen)
+            return self._frame(user_ids, ids, scores, users)
         if self.ranking == "popular":
             return self._recommend_popular(user_ids, users, k, exclude_seen)
         rows, items, features = self._candidates(history, users, exclude_seen)
@@ -554,30 +606,130 @@ class Recommender:
                 "item_id": self.item_index_.take(items),
                 "score": score.astype(float),
                 "rank": rank.astype(np.int64),
-                "reason": self._reasons(items, features),
+                "reason": self._explain(history, users[rows], items),
             }
         )
 
-    def _reasons(self, items: np.ndarray, features: np.ndarray) -> np.ndarray:
-        """A short, human reason per recommendation from its strongest signal."""
-        names = self._feature_names()
-        col = {name: features[:, names.index(name)] for name in names}
-        category = np.asarray(list(self.categories_) + ["videos"], dtype=object)[self.item_category_[items]]
-        interest = np.fmax(col["profile_affinity"], col["history_affinity"])
-        knn = col.get("knn_score", np.zeros(len(items)))
-        conditions = [
-            col["is_new_item"] > 0,
-            col["creator_affinity"] >= 0.2,
-            interest >= 0.3,
-            knn > 0,
+    def _blend_top_n(
+        self, history: _History, users: np.ndarray, n: int, exclude_seen: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Reciprocal-rank fusion of the ALS, EASE and item-kNN lists: sum of ``w / (blend_offset + rank)``
+        over each list's top ``blend_depth``; an item missing from a list gets nothing from it."""
+        n_items = len(self.item_index_)
+        matrix = history.matrix[users]
+        depth = max(n, min(int(self.blend_depth), n_items))
+        w_als, w_ease, w_knn = (float(w) for w in self.blend_weights)
+        lists = []
+        if w_als > 0:
+            als_depth = min(depth, len(history.pool)) if history.pool is not None else depth
+            lists.append((w_als, _als_top_n(history, users, matrix, als_depth, exclude_seen)))
+        if w_ease > 0:
+            lists.append((w_ease, _ease_top_n(history, matrix, depth, exclude_seen)[0]))
+        if w_knn > 0:
+            ids, knn_scores = history.knn.recommend(users, matrix, N=depth, filter_already_liked_items=exclude_seen)
+            lists.append((w_knn, np.where(np.isfinite(knn_scores), ids, -1)))
+        rows, items, scores = [], [], []
+        for weight, ids in lists:
+            rank = np.broadcast_to(np.arange(1, ids.shape[1] + 1), ids.shape)
+            keep = ids >= 0
+            rows.append(np.broadcast_to(np.arange(len(users))[:, None], ids.shape)[keep])
+            items.append(ids[keep])
+            scores.append(weight / (self.blend_offset + rank[keep]))
+        rows, items, scores = np.concatenate(rows), np.concatenate(items), np.concatenate(scores)
+        keys, inverse = np.unique(rows.astype(np.int64) * n_items + items, return_inverse=True)
+        total = np.bincount(inverse, weights=scores, minlength=len(keys))
+        key_rows = keys // n_items
+        order = np.lexsort((keys % n_items, -total, key_rows))  # best first per user; ties: lower index
+        key_rows, key_items, total = key_rows[order], (keys % n_items)[order], total[order]
+        starts = np.searchsorted(key_rows, np.arange(len(users)))
+        position = np.arange(len(key_rows)) - starts[key_rows]
+        top = position < n
+        out = np.full((len(users), n), -1, dtype=np.int64)
+        out_scores = np.full((len(users), n), -np.inf)
+        out[key_rows[top], position[top]] = key_items[top]
+        out_scores[key_rows[top], position[top]] = total[top]
+        return out, out_scores
+
+    def _explain(self, history: _History, users: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """One sentence per (user index, item index) pair from what the data says about both.
+
+        In order of strength: a new video in a category the viewer watches; a creator who makes a fifth
+        or more of what the viewer watches; the watched video most similar to it (EASE weight, else ALS
+        factor cosine, else item-kNN similarity), named by its title; else how many viewers watched it.
+        Percentages are the viewer's share of watch weight. Strings are built by array lookups, not
+        per-row formatting, so 1M viewers x 10 rows stay cheap.
+        """
+        n = len(items)
+        if n == 0:
+            return np.empty(0, dtype=object)
+        category = self.item_category_[items]
+        has_cat = category >= 0
+        names = np.asarray([*map(str, self.categories_), ""], dtype=object)
+        cat_name = names[category]
+        cat_share = np.zeros(n, dtype=np.float32)
+        cat_share[has_cat] = history.category_share[users[has_cat], category[has_cat]]
+        creator = self.item_creator_[items]
+        creator_share = np.where(
+            creator >= 0,
+            _lookup(history.creator_keys, history.creator_share, users.astype(np.int64) * self.n_creators_ + creator),
+            0.0,
+        )
+        viewers = history.item_count[items]
+        anchor = self._anchors(history, users, items)
+        percent = _PERCENT
+        cat_pct = percent[np.clip(np.rint(cat_share * 100), 0, 100).astype(np.int64)]
+        creator_pct = percent[np.clip(np.rint(creator_share * 100), 0, 100).astype(np.int64)]
+        views = _counts_text(viewers)
+        taste = np.where(cat_share >= 0.05, "; " + cat_name + " is " + cat_pct + " of what you watch", "")
+        age_text = _age_text(self._age_days(history, users) - self.item_published_[items] / _DAY)
+        title = self.item_title_[np.maximum(anchor, 0)]
+        creator_name = self.item_creator_name_[items]
+        sentences = [
+            (viewers == 0) & has_cat,
+            creator_share >= 0.2,
+            anchor >= 0,
         ]
         choices = [
-            "new in " + category + ", which you like",
-            np.full(len(items), "more from a creator you watch", dtype=object),
-            "matches your interest in " + category,
-            np.full(len(items), "similar to videos you watched", dtype=object),
+            "New in " + cat_name + age_text + taste + ".",
+            "By " + np.where(creator_name == "", "a creator", creator_name) + ", who makes " + creator_pct
+            + " of what you watch; " + views + " have watched this one.",
+            "Because you watched " + title + taste + ".",
         ]
-        return np.select(conditions, choices, default="similar viewers liked it")
+        fallback = views + " have watched it" + taste + "."
+        return np.select(sentences, choices, default=fallback).astype(object)
+
+    def _anchors(self, history: _History, users: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """Per pair, the index of the viewer's watched item most similar to the recommended one (-1: none)."""
+        matrix = history.matrix[users]
+        lengths = np.diff(matrix.indptr)
+        pair = np.repeat(np.arange(len(items)), lengths)
+        watched = matrix.indices.astype(np.int64)
+        target = items[pair]
+        if history.ease_weights is not None:
+            position = np.full(len(self.item_index_), -1, dtype=np.int64)
+            position[history.ease_items] = np.arange(len(history.ease_items))
+            a, b = position[watched], position[target]
+            ok = (a >= 0) & (b >= 0)
+            similarity = np.zeros(len(pair), dtype=np.float32)
+            similarity[ok] = history.ease_weights[a[ok], b[ok]]
+        elif history.als is not None:
+            factors = np.asarray(history.als.item_factors)
+            norms = np.maximum(np.linalg.norm(factors, axis=1), 1e-9)
+            similarity = np.einsum("ij,ij->i", factors[watched], factors[target]) / (norms[watched] * norms[target])
+        elif history.knn is not None:
+            sim = history.knn.similarity.tocsr()
+            sim_rows = np.repeat(np.arange(sim.shape[0]), np.diff(sim.indptr)).astype(np.int64)
+            keys = sim_rows * sim.shape[1] + sim.indices
+            similarity = _lookup(np.sort(keys), sim.data[np.argsort(keys)], watched * sim.shape[1] + target)
+        else:
+            return np.full(len(items), -1, dtype=np.int64)
+        anchor = np.full(len(items), -1, dtype=np.int64)
+        positive = similarity > 0
+        if positive.any():
+            order = np.lexsort((-similarity[positive], pair[positive]))
+            first = np.unique(pair[positive][order], return_index=True)
+            anchor[first[0]] = watched[positive][order][first[1]]
+        return anchor
 
     def _recommend_popular(
         self, user_ids: pd.Index, users: np.ndarray, k: int, exclude_seen: bool
@@ -594,7 +746,7 @@ class Recommender:
             grid = np.take_along_axis(grid, np.argsort(grid < 0, axis=1, kind="stable"), axis=1)
         grid = grid[:, :k]
         scores = np.where(grid >= 0, np.log1p(count[np.maximum(grid, 0)]), -np.inf)
-        return self._frame(user_ids, grid, scores, "popular right now")
+        return self._frame(user_ids, grid, scores, users)
 
     def _recommend_cold(self, user_ids: pd.Index, users: np.ndarray, k: int) -> pd.DataFrame:
         frames = []
@@ -603,22 +755,32 @@ class Recommender:
             mask = segment == s
             items = self.segment_popular_.get(int(s), self.popular_items_) if s >= 0 else self.popular_items_
             if s >= 0 and int(s) in self.segment_popular_:
-                reason = f"popular with viewers like you ({self.segments_[s]})"
+                reason = f"Among the most watched by viewers in your segment ({self.segments_[s]})"
             else:
-                reason = "popular right now"
+                reason = "Among the most watched on the platform"
             if len(items) < k:  # pad a thin segment with the overall list
                 items = np.concatenate([items, self.popular_items_[~np.isin(self.popular_items_, items)]])
             items = items[:k]
             grid = np.tile(items, (int(mask.sum()), 1))
             scores = np.tile(np.log1p(self.history_.item_count[items]).astype(float), (int(mask.sum()), 1))
-            frames.append(self._frame(user_ids[mask], grid, scores, reason))
+            views = _counts_text(self.history_.item_count[items])
+            reasons = np.tile(reason + ": " + views + " watched it.", int(mask.sum()))
+            frames.append(self._frame(user_ids[mask], grid, scores, None, reasons=reasons))
         return pd.concat(frames, ignore_index=True)
 
-    def _frame(self, user_ids: pd.Index, ids: np.ndarray, scores: np.ndarray, reason: str) -> pd.DataFrame:
+    def _frame(
+        self, user_ids: pd.Index, ids: np.ndarray, scores: np.ndarray, users=None, reasons=None
+    ) -> pd.DataFrame:
+        """Rows of a users x k grid of item indices (-1 = none), each row `_explain`-ed for the viewer
+        indices ``users`` unless ``reasons`` (one per grid cell) are given."""
         rows = np.repeat(np.arange(len(user_ids)), ids.shape[1])
         rank = np.tile(np.arange(1, ids.shape[1] + 1), len(user_ids))
         ids, scores = ids.ravel(), np.asarray(scores, dtype=float).ravel()
         keep = ids >= 0
+        if reasons is None:
+            reason = self._explain(self.history_, users[rows[keep]], ids[keep].astype(np.int64))
+        else:
+            reason = np.asarray(reasons, dtype=object)[keep]
         return pd.DataFrame(
             {
                 "user_id": user_ids.take(rows[keep]),
@@ -667,7 +829,7 @@ class Recommender:
 
 @contextmanager
 def _single_threaded_blas():
-    """implicit parallelises over users itself; a BLAS thread pool inside each of its threads thrashes (3-5x slower)."""
+    """implicit parallelises over users itself; a BLAS thread pool inside each of its threads thrashes."""
     with threadpool_limits(1, "blas"), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="OpenBLAS is configured", category=RuntimeWarning)
         yield
@@ -678,7 +840,7 @@ def _als_top_n(
 ) -> np.ndarray:
     """Each user's ``n`` best pool items by ALS score, best first; -1 where fewer remain after ``exclude_seen``.
 
-    Same lists as implicit's ``recommend(..., items=pool)`` up to ties, in a fifth of its time (1M users):
+    Same lists as implicit's ``recommend(..., items=pool)`` up to ties, faster (docs/recommendation.md):
     implicit slices the seen-matrix one user row at a time in Python, here one matrix product and
     one mask per chunk of users. Chunks keep the score matrix near 4M cells (16 MB).
     """
@@ -703,6 +865,103 @@ def _als_top_n(
         top_scores = np.take_along_axis(top_scores, order, axis=1)
         out[start:stop] = np.where(np.isneginf(top_scores), -1, pool[top])
     return out
+
+
+_PERCENT = np.asarray([f"{p}%" for p in range(101)], dtype=object)
+
+
+def _counts_text(counts: np.ndarray) -> np.ndarray:
+    """"1 viewer" / "1,234 viewers" per count, formatted once per distinct count."""
+    values, inverse = np.unique(counts, return_inverse=True)
+    texts = np.asarray([f"{v:,} viewer" + ("" if v == 1 else "s") for v in values.tolist()], dtype=object)
+    return texts[inverse]
+
+
+def _age_text(days: np.ndarray) -> np.ndarray:
+    """", published 3 days ago" per age in days at the viewer's last visit (after it: "since your last
+    visit"; NaN: ""), formatted once per distinct day."""
+    whole = np.where(np.isnan(days), -2, np.where(days >= 0, np.floor(np.nan_to_num(days)), -1)).astype(np.int64)
+    values, inverse = np.unique(whole, return_inverse=True)
+    texts = np.asarray(
+        ["" if v == -2 else ", published since your last visit" if v == -1 else ", published today" if v == 0
+         else ", published yesterday" if v == 1 else f", published {v} days ago" for v in values.tolist()],
+        dtype=object,
+    )  # fmt: skip
+    return texts[inverse]
+
+
+def _names(items: pd.DataFrame, column: str, prefix: str, ids: pd.Index | None, quote: bool) -> np.ndarray:
+    """Display names per item index from an optional ``item_features`` column, quoted titles; the
+    fallback is ``prefix + id`` (``ids`` given) or empty."""
+    if ids is not None:
+        fallback = pd.Series([f"{prefix}{i}" for i in ids], index=items.index, dtype=object)
+    else:
+        fallback = pd.Series("", index=items.index, dtype=object)
+    if column in items:
+        given = items[column].astype("string")
+        given = given.where(given.str.strip().str.len() > 0)
+        named = ("\u201c" + given + "\u201d") if quote else given
+        fallback = named.astype(object).where(given.notna(), fallback)
+    return fallback.to_numpy(dtype=object)
+
+
+def _fit_ease(
+    matrix: sp.csr_matrix, item_count: np.ndarray, l2: float, max_items: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """EASE (Steck, 2019) on the binarised matrix: B = I - P / diag(P), P = (X'X + lambda I)^-1, diag(B) = 0.
+
+    Only the ``max_items`` most watched items are modelled (a dense items x items inverse);
+    ``lambda = l2 * mean(diag(X'X))`` so that one setting carries over between data sizes.
+    """
+    watched = np.flatnonzero(item_count > 0)
+    if len(watched) > max_items:
+        order = np.lexsort((watched, -item_count[watched]))
+        watched = np.sort(watched[order[:max_items]])
+    x = matrix[:, watched].astype(bool).astype(np.float64)
+    gram = (x.T @ x).toarray()
+    diagonal = np.diag(gram).copy()
+    penalty = max(float(l2) * float(diagonal.mean()) if len(diagonal) else 1.0, 1e-6)
+    gram[np.diag_indices_from(gram)] += penalty
+    precision = np.linalg.inv(gram)
+    weights = precision / -np.diag(precision)
+    weights[np.diag_indices_from(weights)] = 0.0
+    return watched, weights.astype(np.float32)
+
+
+def _ease_top_n(
+    history: _History, matrix: sp.csr_matrix, n: int, exclude_seen: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each user's ``n`` best EASE items and scores, best first; -1 / -inf where fewer remain."""
+    items, weights = history.ease_items, history.ease_weights
+    n_out = min(n, len(items))
+    out = np.full((matrix.shape[0], n), -1, dtype=np.int64)
+    out_scores = np.full((matrix.shape[0], n), -np.inf)
+    if n_out == 0:
+        return out, out_scores
+    x = matrix[:, items].astype(bool).astype(np.float32).tocsr()
+    chunk = max(1, 4_000_000 // len(items))
+    for start in range(0, x.shape[0], chunk):
+        stop = min(start + chunk, x.shape[0])
+        scores = np.asarray(x[start:stop] @ weights)
+        if exclude_seen:
+            seen = x[start:stop]
+            row = np.repeat(np.arange(stop - start), np.diff(seen.indptr))
+            scores[row, seen.indices] = -np.inf
+        top, top_scores = _top_columns(scores, n_out)
+        out[start:stop, :n_out] = np.where(np.isneginf(top_scores), -1, items[top])
+        out_scores[start:stop, :n_out] = top_scores
+    return out, out_scores
+
+
+def _top_columns(scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Column indices and values of each row's ``n`` largest scores, best first."""
+    if n < scores.shape[1]:
+        top = np.argpartition(-scores, n - 1, axis=1)[:, :n]
+    else:
+        top = np.tile(np.arange(scores.shape[1]), (scores.shape[0], 1))
+    top_scores = np.take_along_axis(scores, top, axis=1)
+    order = np.argsort(-top_scores, axis=1, kind="stable")
+    return np.take_along_axis(top, order, axis=1), np.take_along_axis(top_scores, order, axis=1)
 
 
 def _lookup(keys: np.ndarray, values: np.ndarray, queries: np.ndarray) -> np.ndarray:

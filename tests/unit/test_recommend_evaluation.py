@@ -118,6 +118,8 @@ def test_evaluate_models_compares_the_models(comparison):
         "most-popular",
         "item-kNN",
         "ALS",
+        "EASE",
+        "rank blend",
         "full model",
         "full model, no sentiment",
         "ALS, no sentiment",

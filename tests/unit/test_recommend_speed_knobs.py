@@ -13,7 +13,7 @@ from models_ml.recommend import Recommender
 from models_ml.recommend.model import _als_top_n, _single_threaded_blas
 from models_ml.recommend.synthetic import make_interactions
 
-SMALL = {"n_estimators": 20, "factors": 8, "iterations": 4, "refit_iterations": 1, "random_state": 5}
+SMALL = {"ranking": "ltr", "n_estimators": 20, "factors": 8, "iterations": 4, "refit_iterations": 1, "random_state": 5}
 
 
 @pytest.fixture(scope="module")

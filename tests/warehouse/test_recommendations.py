@@ -12,8 +12,9 @@ import yaml
 from tests.conftest import project_dir
 
 K = 10
-MODELS = {"recommender_most_popular", "recommender_item_knn", "recommender_als", "recommender_full",
-          "recommender_full_no_sentiment", "recommender_als_no_sentiment"}
+MODELS = {"recommender_most_popular", "recommender_item_knn", "recommender_als", "recommender_ease",
+          "recommender_blend", "recommender_full", "recommender_full_no_sentiment", "recommender_als_no_sentiment"}
+FAMILIES = ("popular", "knn", "als", "ease", "blend", "ltr")
 
 
 def _query(paths, sql: str, params: list | None = None) -> list[tuple]:
@@ -99,7 +100,7 @@ def test_interactions_one_row_per_user_and_video_with_every_view(tiny_warehouse)
 def test_evaluation_rows_in_model_evaluations(tiny_warehouse):
     rows = _query(tiny_warehouse, """
         select model_name, metric, value, model_version, evaluated_at, details from fct_model_evaluations
-        where model_name like 'recommender%'
+        where model_name like 'recommender%' and model_name not like 'recommender_candidate_%'
     """)
     assert {row[0] for row in rows} == MODELS
     metrics = {(row[0], row[1]): row[2] for row in rows}
@@ -124,3 +125,32 @@ def test_python_mart_types_match_its_documented_columns(tiny_warehouse):
     built = dict(_query(tiny_warehouse, "select column_name, data_type from information_schema.columns "
                                         "where table_name = 'fct_recommendations' order by ordinal_position"))
     assert built == expected
+
+
+def test_the_served_family_is_the_validation_winner(tiny_warehouse):
+    """int_recommender_selected records every candidate's validation score; fct_recommendations serves
+    the one marked served, which is the leader unless the blend is within two paired standard errors."""
+    import json
+
+    rows = _query(tiny_warehouse, """
+        select model_name, metric, value, details from fct_model_evaluations
+        where model_name like 'recommender_candidate_%'
+    """)
+    values = {(row[0], row[1]): row[2] for row in rows}
+    details = {row[0]: json.loads(row[3]) for row in rows}
+    assert set(details) == {f"recommender_candidate_{family}" for family in FAMILIES}
+    served = [name for name in details if values[(name, "served")] == 1.0]
+    assert len(served) == 1 and all(values[(name, "served")] in (0.0, 1.0) for name in details)
+    ndcg = {name: values[(name, f"validation_ndcg_at_{K}")] for name in details}
+    leader = max(ndcg, key=ndcg.get)
+    if served[0] != leader:
+        assert served[0] == "recommender_candidate_blend"
+        gain = values[(leader, f"validation_ndcg_at_{K}_gain_over_blend")]
+        assert gain <= 2 * details[leader]["gain_se"] + 1e-12
+    assert all(d["served_family"] == details[served[0]]["family"] for d in details.values())
+    # fct_recommendations was fitted with the served family's settings: its model_version hashes them
+    from models_ml.recommend.selection import served_params
+
+    assert served_params(details[served[0]])["ranking"] == details[served[0]]["family"]
+    (reasons,), = _query(tiny_warehouse, "select count(distinct reason) from fct_recommendations")
+    assert reasons > 20  # sentences from the data, not a handful of templates

@@ -37,6 +37,44 @@ def _evaluation_table(rows: list[dict]) -> Table:
     )
 
 
+def _selection_table(rows: list[dict]) -> Table:
+    k = next((row["k"] for row in rows if row.get("k")), 10)
+    return Table(
+        id="rec-selection",
+        columns=[
+            Column("label", "Candidate"),
+            Column("served_text", "Served"),
+            Column("ndcg_at_k", f"Validation NDCG@{k}", "percent",
+                   tooltip="On each viewer's latest 20% of the training interactions, best setting of the grid."),
+            Column("recall_at_k", f"Validation R@{k}", "percent"),
+            Column("gain_over_blend", "vs rank blend", "percent",
+                   tooltip="This candidate's NDCG minus the rank blend's, paired over the same viewers."),
+            Column("gain_se", "± SE", "percent", tooltip="Paired standard error of that difference."),
+            Column("settings", "Chosen settings"),
+            Column("grid_size", "Settings tried", "int"),
+            Column("users", "Viewers", "int"),
+        ],
+        rows=rows, row_key="family",
+    )
+
+
+def _served_sentence(rows: list[dict]) -> str | None:
+    """One sentence on what is served and why, from the selection rows."""
+    served = next((row for row in rows if row["served"]), None)
+    if served is None:
+        return None
+    others = [row for row in rows if not row["served"] and row["ndcg_at_k"] is not None]
+    runner = max(others, key=lambda row: row["ndcg_at_k"], default=None)
+    text = (f"Serving the {served['label']}: validation NDCG {served['ndcg_at_k']:.2%} on "
+            f"{served['users']:,} viewers")
+    if runner is None:
+        return text + "."
+    if runner["ndcg_at_k"] > served["ndcg_at_k"]:
+        return (text + f"; the {runner['label']} scored {runner['ndcg_at_k']:.2%}, a lead within two standard "
+                       "errors of the blend, so the steadier blend stays.")
+    return text + f", ahead of the {runner['label']} ({runner['ndcg_at_k']:.2%}), the best of the rest."
+
+
 def _sentiment_rows(rows: list[dict]) -> list[dict]:
     """With vs without the comment-sentiment term, for the full model and for ALS alone."""
     by_name = {row["model_name"]: row for row in rows}
@@ -54,6 +92,9 @@ def _sentiment_rows(rows: list[dict]) -> list[dict]:
 def index():
     rows = queries.evaluation()
     table = _evaluation_table(rows)
+    candidates = queries.selection()
+    for row in candidates:
+        row["served_text"] = "served" if row["served"] else ""
     if params.format_arg() == "csv":
         return csv_response(table, "recommender-evaluation.csv")
     k = next((row["k"] for row in rows if row.get("k")), 10)
@@ -73,7 +114,8 @@ def index():
                     rows=queries.reason_counts(), row_key="reason", with_totals=True)
     return render_page("recommendations/index.html", marts=MARTS, table=table, sentiment=sentiment, reasons=reasons,
                        ndcg_chart=ndcg, coverage_chart=coverage, summary=queries.summary(),
-                       sample_users=queries.sample_users(), csv_url=url_with(format="csv"), k=k)
+                       sample_users=queries.sample_users(), csv_url=url_with(format="csv"), k=k,
+                       selection=_selection_table(candidates), served_sentence=_served_sentence(candidates))
 
 
 @bp.get("/recommendations/user")
@@ -87,7 +129,9 @@ def lookup():
 @bp.get("/api/recommendations/evaluation")
 def api_evaluation():
     rows = queries.evaluation()
-    return jsonify({"models": rows, "sentiment": _sentiment_rows(rows)})
+    candidates = queries.selection()
+    return jsonify({"models": rows, "sentiment": _sentiment_rows(rows), "selection": candidates,
+                    "served": next((row["family"] for row in candidates if row["served"]), None)})
 
 
 def _preview(user_id: str) -> dict:

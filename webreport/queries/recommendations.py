@@ -13,6 +13,8 @@ MODELS = {
     "recommender_item_knn": "Item-kNN",
     "recommender_als": "ALS alone",
     "recommender_als_no_sentiment": "ALS, no sentiment",
+    "recommender_ease": "EASE",
+    "recommender_blend": "Rank blend",
     "recommender_full": "Full model",
     "recommender_full_no_sentiment": "Full model, no sentiment",
 }
@@ -28,6 +30,7 @@ def evaluation() -> list[dict]:
             select model_name, model_version, metric, value, evaluated_at, details
             from fct_model_evaluations
             where model_name like 'recommender\\_%' escape '\\'
+                and model_name not like 'recommender\\_candidate\\_%' escape '\\'
         ),
         pivoted as (
             select
@@ -58,6 +61,48 @@ def evaluation() -> list[dict]:
         details = json.loads(row.pop("details") or "{}")
         row["label"] = MODELS.get(row["model_name"], details.get("label", row["model_name"]))
         row["gain_se"] = details.get("ndcg_gain_se")
+    return rows
+
+
+def selection() -> list[dict]:
+    """The served-model choice (int_recommender_selected): one row per candidate family, in the order they
+    were tuned, with its validation metrics, its NDCG gain over the rank blend, the settings and whether
+    it is served."""
+    if not relation_exists("fct_model_evaluations"):
+        return []
+    rows = fetch_all(
+        """
+        with candidates as (
+            select model_name, metric, value, details
+            from fct_model_evaluations
+            where model_name like 'recommender\\_candidate\\_%' escape '\\'
+        )
+        select
+            model_name,
+            any_value(details) as details,
+            max(try_cast(regexp_extract(metric, '^validation_ndcg_at_([0-9]+)$', 1) as integer)) as k,
+            max(value) filter (where regexp_full_match(metric, 'validation_ndcg_at_[0-9]+')) as ndcg_at_k,
+            max(value) filter (where regexp_full_match(metric, 'validation_recall_at_[0-9]+')) as recall_at_k,
+            max(value) filter (where regexp_full_match(metric, 'validation_ndcg_at_[0-9]+_gain_over_blend'))
+                as gain_over_blend,
+            cast(max(value) filter (where metric = 'validation_users') as bigint) as users,
+            max(value) filter (where metric = 'served') = 1 as served
+        from candidates
+        group by model_name
+        """
+    )
+    order = ["popular", "knn", "als", "ease", "blend", "ltr"]
+    for row in rows:
+        details = json.loads(row.pop("details") or "{}")
+        row["family"] = details.get("family", row["model_name"])
+        row["label"] = details.get("label", row["family"])
+        row["gain_se"] = details.get("gain_se")
+        row["settings"] = ", ".join(
+            f"{name} {value}" for name, value in sorted(details.get("params", {}).items())
+            if name not in ("random_state", "num_threads")
+        ) or "none"
+        row["grid_size"] = len(details.get("grid", []))
+    rows.sort(key=lambda r: order.index(r["family"]) if r["family"] in order else len(order))
     return rows
 
 
@@ -127,14 +172,20 @@ def summary() -> dict:
 
 
 def reason_counts() -> list[dict]:
-    """How often each reason is given, reasons naming a category folded into one line."""
+    """How often each kind of reason is given: the sentences name videos, creators and shares, so they are
+    folded by their opening (docs/recommendation.md, "Reasons")."""
     return fetch_all(
         """
         select
             case
-                when reason like 'matches your interest in %' then 'matches your interest in <category>'
-                when reason like 'new in %' then 'new in <category>, which you like'
-                when reason like 'popular with viewers like you%' then 'popular with viewers like you'
+                when reason like 'New in %' then 'New in <category>, published <when>'
+                when reason like 'By %' then 'By <creator>, who makes <share> of what you watch'
+                when reason like 'Because you watched %' then 'Because you watched <a similar video>'
+                when reason like 'Among the most watched by viewers in your segment%'
+                    then 'Among the most watched in your segment (new viewer)'
+                when reason like 'Among the most watched on the platform%'
+                    then 'Among the most watched on the platform (new viewer)'
+                when reason like '% have watched it%' then '<n> viewers have watched it'
                 else reason
             end as reason,
             count(*) as recommendations

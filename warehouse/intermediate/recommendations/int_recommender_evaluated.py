@@ -3,8 +3,8 @@
 Grain: one row per model x metric. Per user, the latest 20% of their user x video interactions (by
 last view) is the test set; ALS hyper-parameters are chosen on a validation window cut from the
 training part, and the full model trains its ranker on that window too, so test data informs no
-choice. Above `max_train_users` viewers the comparison runs on a random sample of that many. Models: most-popular, item-kNN, ALS alone, the full model, and the full model and ALS
-without the comment-sentiment term. Profile affinities are left out of the user features: dim_users
+choice. Above `max_train_users` viewers the comparison runs on a random sample of that many. Models: most-popular, item-kNN, ALS alone, EASE, the rank blend, the full model (LambdaRank re-ranker),
+and the full model and ALS without the comment-sentiment term. Profile affinities are left out of the user features: dim_users
 computes them over the whole window, test period included. Switched off (var
 recommendation_evaluation.enabled = false) the model is empty, with the same columns.
 """
@@ -16,6 +16,8 @@ MODEL_NAMES = {
     "most-popular": "recommender_most_popular",
     "item-kNN": "recommender_item_knn",
     "ALS": "recommender_als",
+    "EASE": "recommender_ease",
+    "rank blend": "recommender_blend",
     "full model": "recommender_full",
     "full model, no sentiment": "recommender_full_no_sentiment",
     "ALS, no sentiment": "recommender_als_no_sentiment",

@@ -1,12 +1,16 @@
 {#-
-  Content features of every valid video for the recommender: what it is (category, creator,
-  publication time, duration) and how viewers took it (views, completed views, comment sentiment).
+  Content features of every valid video for the recommender: what it is (category, creator, title and
+  creator handle for the reasons it gives, publication time, duration) and how viewers took it (views, completed views, comment sentiment).
   The additive parts stay next to the two ratios the model reads, so a report can recompute them.
   Videos nobody watched yet are kept: they are the cold-start items the content candidates reach.
 -#}
 
 with videos as (
     select * from {{ ref('dim_videos') }}
+),
+
+creators as (
+    select * from {{ ref('dim_creators') }}
 ),
 
 comment_sentiment as (
@@ -24,6 +28,8 @@ final as (
         videos.video_id,
         videos.category,
         videos.creator_id,
+        videos.title,
+        creators.handle as creator_handle,
         videos.published_at,
         cast(videos.duration_seconds as double) as duration_seconds,
         videos.views,
@@ -35,6 +41,7 @@ final as (
         {{ completion_rate('videos.completed_views', 'videos.views') }} as completion_rate
     from videos
     left join comment_sentiment on videos.video_id = comment_sentiment.video_id
+    left join creators on videos.creator_id = creators.creator_id
 )
 
 select * from final

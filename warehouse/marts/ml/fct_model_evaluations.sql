@@ -13,6 +13,11 @@ recommender as (
     from {{ ref('int_recommender_evaluated') }}
 ),
 
+recommender_selection as (
+    select model_name, model_version, metric, value, evaluated_at, details
+    from {{ ref('int_recommender_selected') }}
+),
+
 comment_sentiment as (
     select model_name, model_version, metric, value, evaluated_at, details
     from {{ ref('int_sentiment_model_evaluated') }}
@@ -24,6 +29,8 @@ evaluations as (
     select * from comment_sentiment
     union all
     select * from recommender
+    union all
+    select * from recommender_selection
 ),
 
 final as (

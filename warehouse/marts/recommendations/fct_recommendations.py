@@ -1,9 +1,10 @@
 """Top-K videos per active user (thin wrapper over models_ml.recommend; see docs/recommendation.md).
 
-Fits the full model (implicit ALS candidates re-ranked by LightGBM LambdaRank) on every user x video
-interaction and recommends `recommendation_k` unseen videos to each user active in the last
-`recommendation_active_days` days of data. model_version hashes the hyper-parameters, the input
-data and the model's code, so the same data, settings and code always produce the same table.
+Serves the candidate that int_recommender_selected chose on the validation window (its settings are
+in the served row's details): fitted on every user x video interaction, it recommends
+`recommendation_k` unseen videos to each user active in the last `recommendation_active_days` days of
+data. model_version hashes the hyper-parameters, the input data and the model's code, so the same
+data, settings and code always produce the same table.
 """
 
 SELECT_TYPED = """
@@ -23,6 +24,8 @@ def model(dbt, session):
     params = dbt.config.get("recommendation_params")
     threads = dbt.config.get("recommendation_threads")
 
+    import json
+
     import pandas as pd
 
     from models_ml.recommend import Recommender
@@ -33,6 +36,7 @@ def model(dbt, session):
         model_version,
         user_features_from_profiles,
     )
+    from models_ml.recommend.selection import served_params
 
     aggregates = dbt.ref("int_user_video_interactions_aggregated").project(", ".join(AGGREGATE_COLUMNS)).df()
     videos = dbt.ref("int_video_features_summarised").df()
@@ -40,7 +44,9 @@ def model(dbt, session):
     interactions = interactions_from_aggregates(aggregates)
     items = item_features_from_videos(videos)
     profiles = user_features_from_profiles(users)
-    settings = {**dict(params or {}), "ranking": "ltr", "num_threads": int(threads or 0)}
+    served = dbt.ref("int_recommender_selected").filter("metric = 'served' and value = 1").project("details").df()
+    choice = served_params(json.loads(served["details"].iloc[0])) if len(served) else {"ranking": "ltr"}
+    settings = {**dict(params or {}), **choice, "num_threads": int(threads or 0)}
     version = model_version({**settings, "k": int(k)}, interactions, items, profiles)
 
     active = users.loc[users["is_active"].astype(bool), "user_id"].tolist()

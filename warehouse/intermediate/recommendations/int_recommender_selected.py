@@ -1,0 +1,50 @@
+"""Which recommender fct_recommendations serves (thin wrapper over models_ml.recommend.select_recommender).
+
+Grain: one row per candidate family x metric. Each family (most-popular, item-kNN, ALS, EASE, the
+rank blend, the LambdaRank re-ranker) is tuned on a validation window cut from the platform's own
+interactions (each viewer's latest 20%); the winner is served. Profile affinities are left out here:
+dim_users computes them over the whole window, validation period included. Unioned into
+fct_model_evaluations; fct_recommendations reads the served family's settings from details.
+"""
+
+import json
+
+COLUMNS = ["model_name", "model_version", "metric", "value", "evaluated_at", "details"]
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    selection = dbt.config.get("recommendation_selection")
+    params = dbt.config.get("recommendation_params")
+    threads = dbt.config.get("recommendation_threads")
+    k = dbt.config.get("recommendation_k")
+
+    import pandas as pd
+
+    from models_ml.recommend.inputs import (
+        AGGREGATE_COLUMNS,
+        interactions_from_aggregates,
+        item_features_from_videos,
+        model_version,
+        user_features_from_profiles,
+    )
+    from models_ml.recommend.selection import selection_rows
+
+    settings = dict(selection or {})
+    aggregates = dbt.ref("int_user_video_interactions_aggregated").project(", ".join(AGGREGATE_COLUMNS))
+    interactions = interactions_from_aggregates(aggregates.df())
+    items = item_features_from_videos(dbt.ref("int_video_features_summarised").df())
+    users = dbt.ref("int_recommendation_users_selected").order("user_id").df()
+    profiles = user_features_from_profiles(users, with_affinity=False)
+    base = {**dict(params or {}), "num_threads": int(threads or 0)}
+    rows = selection_rows(
+        interactions, items, profiles, base_params=base, k=int(k),
+        grids=str(settings.get("grids", "small")), max_users=settings.get("max_users"),
+    )  # fmt: skip
+    version = model_version({"selection": settings, **base, "k": int(k)}, interactions, items)
+    evaluated_at = pd.Timestamp(users["as_of_date"].max()) + pd.Timedelta(days=1) if len(users) else None
+    frame = pd.DataFrame(rows, columns=["model_name", "metric", "value", "details"])
+    frame["model_version"] = version
+    frame["evaluated_at"] = evaluated_at
+    frame["details"] = frame["details"].map(lambda d: json.dumps(d, sort_keys=True, default=str))
+    return frame[COLUMNS]
