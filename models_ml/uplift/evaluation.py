@@ -23,7 +23,8 @@ import pandas as pd
 from models_ml.uplift import campaign as _campaign
 from models_ml.uplift.metrics import qini_auc_score, uplift_at_k, uplift_auc_score
 
-__all__ = ["METRICS", "REFERENCES", "REFERENCE_LABELS", "compare_learners", "evaluate", "evaluate_campaigns"]
+__all__ = ["METRICS", "REFERENCES", "REFERENCE_LABELS", "compare_learners", "evaluate", "evaluate_campaigns",
+           "setup_rmse", "summarise_setups"]
 
 BOOTSTRAP_REPLICATES = 100
 REFERENCES = ["random", "response", "ceiling", "oracle"]
@@ -71,7 +72,11 @@ EVALUATION_COLUMNS = ["model_name", "model_version", "metric", "value", "evaluat
 
 
 def evaluate_campaigns(scored: pd.DataFrame, evaluated_at) -> pd.DataFrame:
-    """One row per campaign model x metric (int_campaign_uplift_evaluated); unfitted models get NULLs and why."""
+    """One row per campaign model x metric (int_campaign_uplift_evaluated); unfitted models get NULLs and why.
+
+    The served model gets the held-out metrics. When the learner was selected, every candidate's
+    model_version also gets its validation R-loss and ``selected`` (1 for the served one, 0 otherwise).
+    """
     rows = []
     for (campaign_id, name, version, status), group in scored.groupby(
         ["campaign_id", "model_name", "model_version", "fit_status"], sort=True
@@ -84,6 +89,17 @@ def evaluate_campaigns(scored: pd.DataFrame, evaluated_at) -> pd.DataFrame:
                 "model_name": name, "model_version": version, "metric": metric, "value": value,
                 "evaluated_at": evaluated_at, "details": json.dumps({"campaign_id": campaign_id, **details}),
             })
+        selection = json.loads(group["selection"].iloc[0]) if "selection" in group else {}
+        for learner, candidate in selection.items():
+            loss = candidate["validation_r_loss"]
+            details = {"campaign_id": campaign_id, "learner": learner, "split": "validation part of the training split",
+                       "selected": candidate["selected"], **({"note": candidate["note"]} if "note" in candidate else {})}
+            for metric, value in (("validation_r_loss", loss if loss == loss else None),
+                                  ("selected", 1.0 if candidate["selected"] else 0.0)):
+                rows.append({
+                    "model_name": name, "model_version": candidate["model_version"], "metric": metric,
+                    "value": value, "evaluated_at": evaluated_at, "details": json.dumps(details),
+                })
     return pd.DataFrame(rows, columns=EVALUATION_COLUMNS)
 
 
@@ -96,10 +112,11 @@ def _fit_and_score(scorer, learner: str, settings: dict, train: pd.DataFrame, te
         return rng.random(len(test)), 0.0, 0.0
     if learner in ("response", "ceiling"):
         return _reference_scores(scorer, learner, settings, train, test), 0.0, 0.0
-    model = scorer.LEARNERS[learner](**scorer.learner_params(learner, settings, len(train)))
+    model = scorer.make_model(learner, settings, len(train))
     started = time.perf_counter()
     try:
-        model.fit(scorer.feature_frame(train), train["is_treatment"].astype(int), train["has_converted"].astype(int))
+        model.fit(scorer.feature_frame(train), train["is_treatment"].to_numpy(dtype=int),
+                  train["has_converted"].to_numpy(dtype=int))
     except ValueError:
         return None, 0.0, 0.0
     fitted = time.perf_counter()
@@ -191,7 +208,7 @@ def compare_learners(features: pd.DataFrame, truth: pd.DataFrame, learners: list
             return float(np.mean([metric(c["y"], c["scores"][name], c["t"], c["true"]) for c in campaigns]))
 
         rows.append({
-            "learner": REFERENCE_LABELS.get(name, f"{name.upper()}-learner"),
+            "learner": REFERENCE_LABELS.get(name, "selected by R-loss" if name == "auto" else f"{name.upper()}-learner"),
             "campaigns": len(campaigns), "users": sum(c["users"] for c in campaigns),
             "fit s": None if name in REFERENCES else timing[name][0],
             "score s": None if name in REFERENCES else timing[name][1],
@@ -208,3 +225,67 @@ def compare_learners(features: pd.DataFrame, truth: pd.DataFrame, learners: list
     return rows
 
 
+
+
+def _t_interval(values: np.ndarray, level: float = 0.90) -> tuple[float, float]:
+    """Two-sided t interval of the mean over replications (a single value gives a zero-width interval)."""
+    from scipy import stats
+
+    values = np.asarray(values, dtype=float)
+    if len(values) < 2:
+        return float(values.mean()), float(values.mean())
+    half = stats.t.ppf(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
+    return float(values.mean() - half), float(values.mean() + half)
+
+
+def setup_rmse(learners: dict, setup: str, setup_index: int, *, n: int = 1000, d: int = 6, sigma: float = 1.0,
+               n_test: int = 5000, replications: int = 5, seed: int = 0) -> tuple[dict, dict]:
+    """Per learner, the CATE RMSE of each replication of one Nie & Wager setup, and the total fit seconds.
+
+    ``learners`` maps a name to ``factory(random_state) -> unfitted estimator``. Replication r draws a
+    training set of ``n`` users and a test set of ``n_test`` users (seeded by seed, setup_index and r)
+    and fits every learner on the same training set; RMSE is against the true effect of the test users,
+    which no learner sees (each tunes itself on its training data only).
+    """
+    from models_ml.uplift.synthetic import make_nie_wager_data
+
+    rmse = {name: np.zeros(replications) for name in learners}
+    seconds = dict.fromkeys(learners, 0.0)
+    for r in range(replications):
+        train = make_nie_wager_data(setup, n, d, sigma, random_state=[seed, setup_index, r, 0])
+        test = make_nie_wager_data(setup, n_test, d, sigma, random_state=[seed, setup_index, r, 1])
+        for name, factory in learners.items():
+            started = time.perf_counter()
+            model = factory(r).fit(train.X, train.treatment, train.y)
+            seconds[name] += time.perf_counter() - started
+            rmse[name][r] = np.sqrt(np.mean((model.predict(test.X) - test.true_cate) ** 2))
+    return rmse, seconds
+
+
+def summarise_setups(results: dict[str, tuple[dict, dict]], reference: str) -> list[dict]:
+    """Rows per setup and learner from ``setup_rmse`` results (setup -> (rmse, seconds)), against ``reference``.
+
+    Mean RMSE with a 90% t interval over replications; the mean ratio to the reference's RMSE on the
+    same draws with its interval; then one row per learner averaging the ratio over the setups
+    (replication r of every setup paired).
+    """
+    setups = list(results)
+    names = list(results[setups[0]][0])
+    if reference not in names:
+        raise ValueError(f"reference {reference!r} is not among the learners {names}")
+    rows = []
+    for setup, (rmse, seconds) in results.items():
+        for name in names:
+            ratio = rmse[name] / rmse[reference]
+            rows.append({"setup": setup, "learner": name, "CATE RMSE": float(rmse[name].mean()),
+                         "RMSE 90% CI": "[{:.3f}, {:.3f}]".format(*_t_interval(rmse[name])),
+                         "vs reference": float(ratio.mean()),
+                         "ratio 90% CI": "" if name == reference else "[{:.3f}, {:.3f}]".format(*_t_interval(ratio)),
+                         "fit s": seconds[name] / len(rmse[name])})
+    for name in names:
+        ratios = np.mean([results[s][0][name] / results[s][0][reference] for s in setups], axis=0)
+        rows.append({"setup": "mean of " + "".join(setups), "learner": name,
+                     "CATE RMSE": float(np.mean([results[s][0][name].mean() for s in setups])),
+                     "vs reference": float(ratios.mean()),
+                     "ratio 90% CI": "" if name == reference else "[{:.3f}, {:.3f}]".format(*_t_interval(ratios))})
+    return rows
