@@ -1,6 +1,6 @@
 """Per-user uplift (CATE) for campaigns with a randomised holdout: meta-learners, metrics, synthetic data."""
 
-from models_ml.uplift.learners import SLearner, TLearner, XLearner
+from models_ml.uplift.learners import DRLearner, RLearner, SLearner, TLearner, XLearner
 from models_ml.uplift.metrics import (
     perfect_qini_curve,
     perfect_uplift_curve,
@@ -13,14 +13,26 @@ from models_ml.uplift.metrics import (
     uplift_by_decile,
     uplift_curve,
 )
-from models_ml.uplift.synthetic import FEATURES, UpliftData, make_uplift_data
+from models_ml.uplift.synthetic import (
+    FEATURES,
+    NIE_WAGER_SETUPS,
+    SemiSyntheticData,
+    UpliftData,
+    make_nie_wager_data,
+    make_uplift_data,
+)
 
 __all__ = [
+    "DRLearner",
     "FEATURES",
+    "NIE_WAGER_SETUPS",
+    "RLearner",
+    "SemiSyntheticData",
     "SLearner",
     "TLearner",
     "UpliftData",
     "XLearner",
+    "make_nie_wager_data",
     "make_uplift_data",
     "perfect_qini_curve",
     "perfect_uplift_curve",

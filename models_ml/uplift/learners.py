@@ -28,10 +28,14 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
+from scipy.optimize import nnls
 from sklearn.base import BaseEstimator
+from sklearn.model_selection import StratifiedKFold
 from sklearn.utils import check_random_state
 
-__all__ = ["SLearner", "TLearner", "XLearner"]
+from models_ml.uplift.tuning import tune_lgbm
+
+__all__ = ["DRLearner", "RLearner", "SLearner", "TLearner", "XLearner"]
 
 _OUTCOMES = ("auto", "binary", "continuous")
 
@@ -118,6 +122,7 @@ class _MetaLearner(BaseEstimator):
         max_bin: int = 255,
         lgbm_params: dict[str, Any] | None = None,
         outcome: str = "auto",
+        tuning: int | None = None,
         n_jobs: int | None = None,
         random_state: int | np.random.RandomState | None = None,
     ) -> None:
@@ -131,6 +136,7 @@ class _MetaLearner(BaseEstimator):
         self.max_bin = max_bin
         self.lgbm_params = lgbm_params
         self.outcome = outcome
+        self.tuning = tuning
         self.n_jobs = n_jobs
         self.random_state = random_state
 
@@ -167,7 +173,21 @@ class _MetaLearner(BaseEstimator):
                 f"y is constant ({y[0]:g}) among {arm} rows: a conversion model cannot be fitted; "
                 "pool more data or use outcome='continuous'"
             )
-        return self._outcome_model().fit(X, y, categorical_feature=categorical or "auto")
+        if not self.tuning:
+            return self._outcome_model().fit(X, y, categorical_feature=categorical or "auto")
+        kind = "classifier" if self.outcome_type_ == "binary" else "regressor"
+        params = self._tuned(kind, X, y, categorical)
+        model_class = lgb.LGBMClassifier if kind == "classifier" else lgb.LGBMRegressor
+        return model_class(**params).fit(X, y, categorical_feature=categorical or "auto")
+
+    def _tuned(self, kind: str, X: np.ndarray, y: np.ndarray, categorical: list[int],
+               overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+        """LightGBM settings with leaves, smallest leaf and rounds chosen by ``tuning``-fold CV on (X, y)."""
+        if not isinstance(self.tuning, numbers.Integral) or self.tuning < 2:
+            raise ValueError(f"tuning must be None or a number of folds >= 2, got {self.tuning!r}")
+        base = {**self._lgbm_kwargs(), **(overrides or {})}
+        return tune_lgbm(kind, base, X, y, categorical=categorical, folds=self.tuning,
+                         random_state=0 if self._seed is None else int(self._seed))
 
     def _predict_outcome(self, model: lgb.LGBMModel, X: np.ndarray) -> np.ndarray:
         if self.outcome_type_ == "binary":
@@ -316,6 +336,7 @@ class XLearner(_MetaLearner):
         max_bin: int = 255,
         lgbm_params: dict[str, Any] | None = None,
         outcome: str = "auto",
+        tuning: int | None = None,
         n_jobs: int | None = None,
         random_state: int | np.random.RandomState | None = None,
     ) -> None:
@@ -330,38 +351,30 @@ class XLearner(_MetaLearner):
             max_bin=max_bin,
             lgbm_params=lgbm_params,
             outcome=outcome,
+            tuning=tuning,
             n_jobs=n_jobs,
             random_state=random_state,
         )
         self.propensity = propensity
         self.effect_params = effect_params
 
-    def _effect_model(self) -> lgb.LGBMRegressor:
-        return lgb.LGBMRegressor(**{**self._lgbm_kwargs(), **(self.effect_params or {})})
+    def _fit_effect_model(self, X: np.ndarray, target: np.ndarray, categorical: list[int]) -> lgb.LGBMRegressor:
+        params = {**self._lgbm_kwargs(), **(self.effect_params or {})}
+        if self.tuning:
+            params = self._tuned("regressor", X, target, categorical, self.effect_params)
+        return lgb.LGBMRegressor(**params).fit(X, target, categorical_feature=categorical or "auto")
 
     def _fit(self, X: np.ndarray, t: np.ndarray, y: np.ndarray, categorical: list[int]) -> None:
         propensity = self.propensity
-        if isinstance(propensity, str):
-            if propensity not in ("observed", "model"):
-                raise ValueError(
-                    f"propensity must be 'observed', 'model' or a float in (0, 1), got {propensity!r}"
-                )
-        elif not (isinstance(propensity, numbers.Real) and 0.0 < propensity < 1.0):
-            raise ValueError(
-                f"propensity must be 'observed', 'model' or a float in (0, 1), got {propensity!r}"
-            )
+        _check_propensity(propensity)
         treated = t == 1
         self.model_control_ = self._fit_outcome(X[~treated], y[~treated], categorical, "control")
         self.model_treated_ = self._fit_outcome(X[treated], y[treated], categorical, "treated")
         imputed_treated = y[treated] - self._predict_outcome(self.model_control_, X[treated])
         imputed_control = self._predict_outcome(self.model_treated_, X[~treated]) - y[~treated]
         features = categorical or "auto"
-        self.effect_treated_ = self._effect_model().fit(
-            X[treated], imputed_treated, categorical_feature=features
-        )
-        self.effect_control_ = self._effect_model().fit(
-            X[~treated], imputed_control, categorical_feature=features
-        )
+        self.effect_treated_ = self._fit_effect_model(X[treated], imputed_treated, categorical)
+        self.effect_control_ = self._fit_effect_model(X[~treated], imputed_control, categorical)
         if propensity == "model":
             self.propensity_model_ = lgb.LGBMClassifier(**self._lgbm_kwargs()).fit(
                 X, t, categorical_feature=features
@@ -377,3 +390,233 @@ class XLearner(_MetaLearner):
         else:
             e = self.propensity_
         return e * self.effect_control_.predict(X) + (1.0 - e) * self.effect_treated_.predict(X)
+
+
+def _check_propensity(propensity: float | str) -> None:
+    if isinstance(propensity, str):
+        if propensity not in ("observed", "model"):
+            raise ValueError(f"propensity must be 'observed', 'model' or a float in (0, 1), got {propensity!r}")
+    elif not (isinstance(propensity, numbers.Real) and 0.0 < propensity < 1.0):
+        raise ValueError(f"propensity must be 'observed', 'model' or a float in (0, 1), got {propensity!r}")
+
+
+class _CrossFittedLearner(_MetaLearner):
+    """Shared by the R- and DR-learner: cross-fitted nuisance models, a propensity, one effect model.
+
+    Every user's nuisance predictions (outcome, per-arm outcomes, propensity) come from models fitted
+    on the other ``n_folds - 1`` folds, so the effect model never learns from a prediction that saw its
+    own outcome (Chernozhukov et al. 2018's cross-fitting).
+    """
+
+    def __init__(
+        self,
+        *,
+        propensity: float | str = "observed",
+        n_folds: int = 5,
+        propensity_clip: float = 0.05,
+        effect_params: dict[str, Any] | None = None,
+        n_estimators: int = 200,
+        learning_rate: float = 0.05,
+        num_leaves: int = 31,
+        min_child_samples: int = 100,
+        reg_lambda: float = 1.0,
+        subsample: float = 1.0,
+        colsample_bytree: float = 1.0,
+        max_bin: int = 255,
+        lgbm_params: dict[str, Any] | None = None,
+        outcome: str = "auto",
+        tuning: int | None = None,
+        n_jobs: int | None = None,
+        random_state: int | np.random.RandomState | None = None,
+    ) -> None:
+        super().__init__(
+            n_estimators=n_estimators,
+            learning_rate=learning_rate,
+            num_leaves=num_leaves,
+            min_child_samples=min_child_samples,
+            reg_lambda=reg_lambda,
+            subsample=subsample,
+            colsample_bytree=colsample_bytree,
+            max_bin=max_bin,
+            lgbm_params=lgbm_params,
+            outcome=outcome,
+            tuning=tuning,
+            n_jobs=n_jobs,
+            random_state=random_state,
+        )
+        self.propensity = propensity
+        self.n_folds = n_folds
+        self.propensity_clip = propensity_clip
+        self.effect_params = effect_params
+
+    def _check_cross_fitting(self, t: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        _check_propensity(self.propensity)
+        if not isinstance(self.n_folds, numbers.Integral) or self.n_folds < 2:
+            raise ValueError(f"n_folds must be an integer >= 2, got {self.n_folds!r}")
+        if not (isinstance(self.propensity_clip, numbers.Real) and 0.0 <= self.propensity_clip < 0.5):
+            raise ValueError(f"propensity_clip must be in [0, 0.5), got {self.propensity_clip!r}")
+        if np.bincount(t, minlength=2).min() < self.n_folds:
+            raise ValueError(f"each arm needs at least n_folds={self.n_folds} rows for cross-fitting")
+        folds = StratifiedKFold(self.n_folds, shuffle=True, random_state=self._fold_seed())
+        return list(folds.split(np.zeros(len(t)), t))
+
+    def _fold_seed(self) -> int:
+        return 0 if self._seed is None else int(self._seed)
+
+    def _out_of_fold(self, X: np.ndarray, y: np.ndarray, rows: np.ndarray, splits: list, categorical: list[int],
+                     arm: str, classifier: bool = False) -> tuple[np.ndarray, list[lgb.LGBMModel]]:
+        """Predictions for every row of X from models fitted on the other folds' ``rows`` (a mask), and the models."""
+        kind = "classifier" if classifier or self.outcome_type_ == "binary" else "regressor"
+        params = self._tuned(kind, X[rows], y[rows], categorical) if self.tuning else self._lgbm_kwargs()
+        out, models = np.empty(len(X)), []
+        for train, valid in splits:
+            fit_rows = train[rows[train]]
+            if kind == "classifier" and np.unique(y[fit_rows]).size < 2:
+                raise ValueError(
+                    f"y is constant among the {arm} rows of a cross-fitting fold: a conversion model cannot "
+                    "be fitted; pool more data, lower n_folds or use outcome='continuous'"
+                )
+            model_class = lgb.LGBMClassifier if kind == "classifier" else lgb.LGBMRegressor
+            model = model_class(**params).fit(X[fit_rows], y[fit_rows], categorical_feature=categorical or "auto")
+            out[valid] = model.predict_proba(X[valid])[:, 1] if kind == "classifier" else model.predict(X[valid])
+            models.append(model)
+        return out, models
+
+    def _propensity_scores(self, X: np.ndarray, t: np.ndarray, splits: list, categorical: list[int]) -> np.ndarray:
+        if self.propensity == "model":
+            every = np.ones(len(t), dtype=bool)
+            e, _ = self._out_of_fold(X, t.astype(np.float64), every, splits, categorical, "all", classifier=True)
+        elif self.propensity == "observed":
+            e = np.full(len(t), self.treated_share_)
+        else:
+            e = np.full(len(t), float(self.propensity))
+        return np.clip(e, self.propensity_clip, 1.0 - self.propensity_clip)
+
+    def _fit_effect(self, X: np.ndarray, target: np.ndarray, weight: np.ndarray | None,
+                    categorical: list[int]) -> None:
+        params = {**self._lgbm_kwargs(), **(self.effect_params or {})}
+        if self.tuning:
+            params = tune_lgbm("regressor", params, X, target, sample_weight=weight, categorical=categorical,
+                               folds=self.tuning, random_state=self._fold_seed())
+        self.effect_params_ = params
+        self.effect_model_ = lgb.LGBMRegressor(**params).fit(
+            X, target, sample_weight=weight, categorical_feature=categorical or "auto"
+        )
+
+    def _predict(self, X: np.ndarray) -> np.ndarray:
+        return self.effect_model_.predict(X)
+
+
+class RLearner(_CrossFittedLearner):
+    """R-learner (Nie & Wager 2021): the effect that best explains the outcome's residual by the treatment's.
+
+    With cross-fitted m(x) = E[y | x] and e(x) = P(treated | x), it minimises the R-loss
+    ``sum((y - m(x) - tau(x) * (t - e(x)))**2)``, i.e. a LightGBM regression of
+    ``(y - m(x)) / (t - e(x))`` on x with weights ``(t - e(x))**2``. The baseline enters only through m,
+    so a rough baseline does not leak into a smooth effect (the weakness of S and T).
+
+    ``propensity``: ``"observed"`` (default; the treated share, right for a randomised holdout), a float
+    in (0, 1) (the known share) or ``"model"`` (cross-fitted LightGBM classifier, for observational data),
+    clipped to ``[propensity_clip, 1 - propensity_clip]``. ``effect_params`` overrides LightGBM settings
+    for the effect model only.
+    """
+
+    def _fit(self, X: np.ndarray, t: np.ndarray, y: np.ndarray, categorical: list[int]) -> None:
+        splits = self._check_cross_fitting(t)
+        every = np.ones(len(t), dtype=bool)
+        m, _ = self._out_of_fold(X, y, every, splits, categorical, "all")
+        e = self._propensity_scores(X, t, splits, categorical)
+        residual_t = t - e
+        self._fit_effect(X, (y - m) / residual_t, residual_t**2, categorical)
+
+
+class DRLearner(_CrossFittedLearner):
+    """Doubly robust learner (Kennedy 2023): regress the AIPW pseudo-outcome on the features.
+
+    With cross-fitted per-arm outcome models m0, m1 and propensity e, each user's pseudo-outcome is
+    ``m1(x) - m0(x) + t * (y - m1(x)) / e(x) - (1 - t) * (y - m0(x)) / (1 - e(x))``, unbiased for tau(x)
+    when either the outcome models or the propensity are right; one LightGBM regression of it on x is
+    the effect. Same ``propensity``, ``propensity_clip`` and ``effect_params`` as the R-learner.
+
+    ``stack=True`` blends that effect with the learner's own two-model estimate m1(x) - m0(x)
+    (R-stacking, Nie & Wager 2021 sec. 4.3): ``b + a_t * (m1 - m0) + a_dr * tau_dr`` with a >= 0 and the
+    weights minimising the R-loss on cross-fitted predictions of both; m = e * m1 + (1 - e) * m0. The
+    pseudo-outcome's inverse-propensity terms are noisy where e nears 0 or 1, where the two-model
+    estimate is not; the blend takes the better of each where the data say so. The weights are in
+    ``stack_weights_``; the two-model part is the mean of the cross-fitting folds' arm models.
+    """
+
+    def __init__(
+        self,
+        *,
+        stack: bool = False,
+        propensity: float | str = "observed",
+        n_folds: int = 5,
+        propensity_clip: float = 0.05,
+        effect_params: dict[str, Any] | None = None,
+        n_estimators: int = 200,
+        learning_rate: float = 0.05,
+        num_leaves: int = 31,
+        min_child_samples: int = 100,
+        reg_lambda: float = 1.0,
+        subsample: float = 1.0,
+        colsample_bytree: float = 1.0,
+        max_bin: int = 255,
+        lgbm_params: dict[str, Any] | None = None,
+        outcome: str = "auto",
+        tuning: int | None = None,
+        n_jobs: int | None = None,
+        random_state: int | np.random.RandomState | None = None,
+    ) -> None:
+        super().__init__(
+            propensity=propensity,
+            n_folds=n_folds,
+            propensity_clip=propensity_clip,
+            effect_params=effect_params,
+            n_estimators=n_estimators,
+            learning_rate=learning_rate,
+            num_leaves=num_leaves,
+            min_child_samples=min_child_samples,
+            reg_lambda=reg_lambda,
+            subsample=subsample,
+            colsample_bytree=colsample_bytree,
+            max_bin=max_bin,
+            lgbm_params=lgbm_params,
+            outcome=outcome,
+            tuning=tuning,
+            n_jobs=n_jobs,
+            random_state=random_state,
+        )
+        self.stack = stack
+
+    def _fit(self, X: np.ndarray, t: np.ndarray, y: np.ndarray, categorical: list[int]) -> None:
+        splits = self._check_cross_fitting(t)
+        m0, models0 = self._out_of_fold(X, y, t == 0, splits, categorical, "control")
+        m1, models1 = self._out_of_fold(X, y, t == 1, splits, categorical, "treated")
+        e = self._propensity_scores(X, t, splits, categorical)
+        pseudo = m1 - m0 + t * (y - m1) / e - (1 - t) * (y - m0) / (1.0 - e)
+        self._fit_effect(X, pseudo, None, categorical)
+        self.arm_models_ = (models0, models1) if self.stack else None
+        self.stack_weights_ = None
+        if self.stack:
+            tau_dr = np.empty(len(t))
+            for train, valid in splits:
+                fold_model = lgb.LGBMRegressor(**self.effect_params_).fit(
+                    X[train], pseudo[train], categorical_feature=categorical or "auto"
+                )
+                tau_dr[valid] = fold_model.predict(X[valid])
+            residual_t = t - e
+            design = np.column_stack([residual_t, -residual_t, (m1 - m0) * residual_t, tau_dr * residual_t])
+            weights, _ = nnls(design, y - (e * m1 + (1.0 - e) * m0))
+            self.stack_weights_ = {"intercept": float(weights[0] - weights[1]), "t": float(weights[2]),
+                                   "dr": float(weights[3])}
+
+    def _predict(self, X: np.ndarray) -> np.ndarray:
+        tau_dr = self.effect_model_.predict(X)
+        if not self.stack_weights_:
+            return tau_dr
+        models0, models1 = self.arm_models_
+        tau_t = np.mean([self._predict_outcome(m1, X) - self._predict_outcome(m0, X)
+                         for m0, m1 in zip(models0, models1, strict=True)], axis=0)
+        w = self.stack_weights_
+        return w["intercept"] + w["t"] * tau_t + w["dr"] * tau_dr

@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-__all__ = ["UpliftData", "make_uplift_data", "FEATURES"]
+__all__ = ["FEATURES", "NIE_WAGER_SETUPS", "SemiSyntheticData", "UpliftData", "make_nie_wager_data", "make_uplift_data"]
 
 FEATURES = ["age_band", "region", "device_os", "activity_level", "category_affinity", "tenure_days"]
 
@@ -105,3 +105,71 @@ def make_uplift_data(
         }
     )
     return UpliftData(X, treatment, y, true_cate)
+
+
+class SemiSyntheticData(NamedTuple):
+    """One draw of a setup with known effects: features, treatment, outcome, true CATE and propensity."""
+
+    X: np.ndarray
+    treatment: np.ndarray
+    y: np.ndarray
+    true_cate: np.ndarray
+    propensity: np.ndarray
+
+
+NIE_WAGER_SETUPS = {
+    "A": "difficult nuisance, easy effect: confounded, e(x) = sin(pi x1 x2) trimmed to [0.1, 0.9]",
+    "B": "randomised trial (e = 1/2), rough baseline, smooth effect",
+    "C": "easy propensity, difficult baseline, constant effect tau = 1",
+    "D": "unrelated arms: tau = max(x1 + x2 + x3, 0) - max(x4 + x5, 0), confounded",
+}
+
+
+def make_nie_wager_data(
+    setup: str, n: int, d: int = 6, sigma: float = 1.0, random_state: int | None = 0
+) -> SemiSyntheticData:
+    """Setups A-D of Nie & Wager (2021), "Quasi-oracle estimation of heterogeneous treatment effects", sec. 6.
+
+    ``y = b(x) + (t - 1/2) * tau(x) + sigma * eps`` with ``t ~ Bernoulli(e(x))``, eps standard normal,
+    and per setup (x1..x5 the first five of ``d`` features):
+
+    - A: x ~ U(0, 1)^d; b = sin(pi x1 x2) + 2 (x3 - 1/2)^2 + x4 + x5 / 2; e = trim_0.1(sin(pi x1 x2));
+      tau = (x1 + x2) / 2.
+    - B: x ~ N(0, I_d); b = max(x1 + x2, x3, 0) + max(x4 + x5, 0); e = 1/2; tau = x1 + log(1 + e^x2).
+    - C: x ~ N(0, I_d); b = 2 log(1 + e^(x1 + x2 + x3)); e = 1 / (1 + e^(x2 + x3)); tau = 1.
+    - D: x ~ N(0, I_d); b = (max(x1 + x2 + x3, 0) + max(x4 + x5, 0)) / 2;
+      e = 1 / (1 + e^-x1 + e^-x2); tau = max(x1 + x2 + x3, 0) - max(x4 + x5, 0).
+
+    The paper's grid is n in {500, 1000}, d in {6, 12}, sigma in {0.5, 1, 2, 4}.
+    """
+    setup = str(setup).upper()
+    if setup not in NIE_WAGER_SETUPS:
+        raise ValueError(f"setup must be one of {sorted(NIE_WAGER_SETUPS)}, got {setup!r}")
+    if n <= 0:
+        raise ValueError(f"n must be positive, got {n}")
+    if d < 5:
+        raise ValueError(f"the setups use five features: d must be at least 5, got {d}")
+    if sigma < 0:
+        raise ValueError(f"sigma must be non-negative, got {sigma}")
+    rng = np.random.default_rng(random_state)
+    X = rng.random((n, d)) if setup == "A" else rng.standard_normal((n, d))
+    x1, x2, x3, x4, x5 = X[:, :5].T
+    if setup == "A":
+        b = np.sin(np.pi * x1 * x2) + 2.0 * (x3 - 0.5) ** 2 + x4 + 0.5 * x5
+        e = np.clip(np.sin(np.pi * x1 * x2), 0.1, 0.9)
+        tau = (x1 + x2) / 2.0
+    elif setup == "B":
+        b = np.maximum.reduce([x1 + x2, x3, np.zeros(n)]) + np.maximum(x4 + x5, 0.0)
+        e = np.full(n, 0.5)
+        tau = x1 + np.log1p(np.exp(x2))
+    elif setup == "C":
+        b = 2.0 * np.log1p(np.exp(x1 + x2 + x3))
+        e = 1.0 / (1.0 + np.exp(x2 + x3))
+        tau = np.ones(n)
+    else:
+        b = (np.maximum(x1 + x2 + x3, 0.0) + np.maximum(x4 + x5, 0.0)) / 2.0
+        e = 1.0 / (1.0 + np.exp(-x1) + np.exp(-x2))
+        tau = np.maximum(x1 + x2 + x3, 0.0) - np.maximum(x4 + x5, 0.0)
+    t = (rng.random(n) < e).astype(np.int64)
+    y = b + (t - 0.5) * tau + sigma * rng.standard_normal(n)
+    return SemiSyntheticData(X, t, y, tau, e)

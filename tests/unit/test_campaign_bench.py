@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from reelmart.bench.campaigns import compare_learners
+from models_ml.uplift.evaluation import compare_learners
+
+SETTINGS = {"learner": "x", "n_estimators": 100, "learning_rate": 0.03, "num_leaves": 4, "min_child_share": 0.04,
+            "effect_min_child_multiple": 4, "cat_smooth": 100, "max_cat_threshold": 4, "n_jobs": 1, "random_state": 0}
 
 AGES = ["18-24", "25-34", "35-44", "45-54", "55+"]
 
@@ -36,7 +39,7 @@ def test_learners_are_compared_with_the_references_on_effect_campaigns_only() ->
     parts = [lift_study("cmp_a", 40_000, 0.04, rng), lift_study("cmp_null", 20_000, 0.0, rng)]
     features = pd.concat([f for f, _ in parts], ignore_index=True)
     truth = pd.concat([t for _, t in parts], ignore_index=True)
-    rows = {row["learner"]: row for row in compare_learners(features, truth, ["s", "x"], n_jobs=1, replicates=20)}
+    rows = {row["learner"]: row for row in compare_learners(features, truth, ["s", "x"], SETTINGS, replicates=20)}
     assert list(rows) == ["S-learner", "X-learner", "random targeting", "response model (no uplift)",
                           "best function of the features", "oracle (true tau)"]
     assert all(row["campaigns"] == 1 and row["users"] == 40_000 for row in rows.values())  # the null one is out
@@ -54,7 +57,7 @@ def test_response_model_targets_sure_things_and_the_ceiling_bounds_the_learners(
     the planted uplift, ranks at least as well as any learner and close to the oracle."""
     rng = np.random.default_rng(11)
     features, truth = lift_study("cmp_a", 60_000, 0.04, rng)
-    rows = {row["learner"]: row for row in compare_learners(features, truth, ["x"], n_jobs=1, replicates=20)}
+    rows = {row["learner"]: row for row in compare_learners(features, truth, ["x"], SETTINGS, replicates=20)}
     response, ceiling = rows["response model (no uplift)"], rows["best function of the features"]
     learner, oracle = rows["X-learner"], rows["oracle (true tau)"]
     assert response["Qini coef"] < learner["Qini coef"] - 0.03

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
+from models_ml.uplift import campaign
 from reelmart.warehouse import PROJECT_DIR
 
-SCORER = PROJECT_DIR / "warehouse" / "intermediate" / "campaigns" / "int_campaign_uplift_scored.py"
 SETTINGS = {"n_estimators": 100, "learning_rate": 0.03, "num_leaves": 4, "min_child_share": 0.04,
             "effect_min_child_multiple": 4, "cat_smooth": 100, "max_cat_threshold": 4, "n_jobs": 1,
             "random_state": 0}
@@ -16,10 +14,7 @@ SETTINGS = {"n_estimators": 100, "learning_rate": 0.03, "num_leaves": 4, "min_ch
 
 @pytest.fixture(scope="module")
 def scorer():
-    spec = importlib.util.spec_from_file_location("int_campaign_uplift_scored", SCORER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return campaign
 
 
 @pytest.mark.parametrize(("n_train", "min_child"), [(250_000, 10_000), (50_000, 2_000), (100, 20)])

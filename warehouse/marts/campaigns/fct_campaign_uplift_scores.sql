@@ -23,7 +23,8 @@ final as (
         end as integer) as uplift_decile,
         model_name,
         model_version,
-        fit_status
+        fit_status,
+        cast(learner as varchar) as learner
     from scored
 )
 
