@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from reelmart.audiences import DESTINATIONS, ExportLedger, export_audience
-from reelmart.audiences.synthetic import messy_members
+from audience_export import DESTINATIONS, ExportLedger, export_audience
+from audience_export.synthetic import messy_members
 from reelmart.bench.table import measure, print_table
 
 

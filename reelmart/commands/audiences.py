@@ -7,45 +7,30 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
-from reelmart.audiences import (
+from audience_export import (
     DEFAULT_LEDGER_PATH,
     DESTINATIONS,
     AudienceTooSmallError,
     ExportLedger,
     UnknownDestinationError,
-    catalogue,
+    snapshot,
 )
-from reelmart.audiences.catalogue import AudienceError
+from audience_export.snapshot import AudienceError
 from reelmart.bench.table import print_table
 from reelmart.cli import CommandError
 
 DEFAULT_DB_PATH = Path("data/serving/reelmart.duckdb")
 
 
-def _connect(db: Path) -> duckdb.DuckDBPyConnection:
-    try:
-        return catalogue.connect(db)
-    except AudienceError as exc:
-        raise CommandError(str(exc)) from exc
-
-
-def _relation(con: duckdb.DuckDBPyConnection, name: str) -> str:
-    try:
-        return catalogue.relation(con, name)
-    except AudienceError as exc:
-        raise CommandError(str(exc)) from exc
-
-
 def _list(args: argparse.Namespace) -> int:
     db = Path(args.db)
-    with _connect(db) as con:
-        relations = catalogue.audience_relations(con)
-        definitions = catalogue.definitions(con)
-        sizes = {
-            r: con.execute(f"select count(*) from {_relation(con, r)}").fetchall()[0][0] for r in relations
-        }
+    try:
+        with snapshot.connect(db) as con:
+            definitions = snapshot.definitions(con)
+            sizes = snapshot.sizes(con)
+    except AudienceError as exc:
+        raise CommandError(str(exc)) from exc
+    relations = list(sizes)
     built = datetime.fromtimestamp(os.path.getmtime(db), UTC).strftime("%Y-%m-%d %H:%M UTC")
     ledger_path = Path(args.ledger)
     last_export: dict[str, str] = {}
@@ -55,7 +40,7 @@ def _list(args: argparse.Namespace) -> int:
     rows = []
     for relation in relations:
         name = relation.removeprefix("aud_")
-        definition = definitions.get(name, catalogue.Definition(name))
+        definition = definitions.get(name, snapshot.Definition(name))
         rows.append(
             {
                 "audience": name,
@@ -72,25 +57,21 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _overlap(args: argparse.Namespace) -> int:
-    with _connect(Path(args.db)) as con:
-        a, b = _relation(con, args.a), _relation(con, args.b)
-        size_a, size_b, both = con.execute(f"""
-            with a as (select distinct user_id from {a}), b as (select distinct user_id from {b})
-            select (select count(*) from a), (select count(*) from b),
-                   (select count(*) from a join b using (user_id))
-        """).fetchall()[0]
-    union = size_a + size_b - both
-    jaccard = both / union if union else float("nan")
+    try:
+        with snapshot.connect(Path(args.db)) as con:
+            o = snapshot.overlap(con, args.a, args.b)
+    except AudienceError as exc:
+        raise CommandError(str(exc)) from exc
     print_table(
         [
             {
                 "audience A": args.a,
                 "audience B": args.b,
-                "size A": size_a,
-                "size B": size_b,
-                "intersection": both,
-                "union": union,
-                "jaccard": jaccard,
+                "size A": o["size_a"],
+                "size B": o["size_b"],
+                "intersection": o["intersection"],
+                "union": o["union"],
+                "jaccard": o["jaccard"],
             }
         ],
         "Audience overlap",
@@ -100,7 +81,7 @@ def _overlap(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     try:
-        result = catalogue.export_from_snapshot(
+        result = snapshot.export_from_snapshot(
             args.db,
             args.name,
             args.destination,

@@ -13,10 +13,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from audience_export import AudienceTooSmallError, ExportLedger, export_audience, synthetic
+from audience_export import export as export_module
+from audience_export.normalise import normalise_email, normalise_phone, sha256_hex
 from reelmart import cli
-from reelmart.audiences import AudienceTooSmallError, ExportLedger, export_audience, synthetic
-from reelmart.audiences import export as export_module
-from reelmart.audiences.normalise import normalise_email, normalise_phone, sha256_hex
 
 
 def members(user_ids: list[int]) -> pa.Table:

@@ -8,8 +8,8 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from reelmart.audiences import normalise, synthetic
-from reelmart.audiences.destinations import get_destination
+from audience_export import normalise, synthetic
+from audience_export.destinations import get_destination
 
 TEST_EMAIL_SHA = "973dfe463ec85785f5f95af5ba3906eedb2d931c24e69824a89ea65dba4e813b"
 

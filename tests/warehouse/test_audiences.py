@@ -176,7 +176,7 @@ def test_cli_export_with_min_size_override_leaks_no_raw_pii(tiny_warehouse, tmp_
 
 def test_allowed_columns_limit_what_leaves(tiny_warehouse, tmp_path):
     """new_engaged_users allows email, maid and country only: no phone column is ever filled."""
-    from reelmart.audiences.catalogue import export_from_snapshot
+    from audience_export.snapshot import export_from_snapshot
 
     result = export_from_snapshot(tiny_warehouse.serving_db, "new_engaged_users", "csv", tmp_path / "out",
                                   tmp_path / "l.sqlite", min_size=1)

@@ -1,7 +1,8 @@
 """Audiences: size over time, composition, overlap, the export ledger's runs with their diffs, and an
 export action (POST, signed-in users, CSRF token) whose files can be downloaded from the run's page.
 
-Exports are written by `reelmart.audiences.catalogue.export_from_snapshot` (the CLI's code path) into
+Exports are written by the audience export domain (`audience_export.snapshot.export_from_snapshot`, the
+CLI's code path) into
 `AUDIENCE_EXPORTS_DIR` (default: `<data dir>/exports/audiences/`, one folder per run), recorded in the ledger
 at `AUDIENCE_LEDGER` (default: `<data dir>/ledger/audience_exports.sqlite`, the CLI's default). The data dir
 is the one holding `serving/` (the app's REELMART_DATA), so the site and the CLI share one ledger. A file can be
@@ -16,8 +17,8 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, request, send_file, url_for
 
-from reelmart.audiences import DESTINATIONS, AudienceTooSmallError, ExportLedger, RunRecord
-from reelmart.audiences.catalogue import AudienceError, export_from_snapshot
+from audience_export import DESTINATIONS, AudienceTooSmallError, ExportLedger, RunRecord
+from audience_export.snapshot import AudienceError, export_from_snapshot
 from webreport import charts, params
 from webreport.db import snapshot_path
 from webreport.pages import render_page, url_with

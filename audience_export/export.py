@@ -30,9 +30,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from reelmart.audiences.destinations import Destination, get_destination
-from reelmart.audiences.ledger import ExportLedger, RunRecord
-from reelmart.audiences.normalise import SqlParams, normalised_members_sql, resolve_slow_phones
+from audience_export.destinations import Destination, get_destination
+from audience_export.ledger import ExportLedger, RunRecord
+from audience_export.normalise import SqlParams, normalised_members_sql, resolve_slow_phones
 
 IDENTIFIER_COLUMNS = ("user_id", "email", "phone", "country_code", "zip", "maid")
 AUDIENCE_NAME_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-]{0,127}")

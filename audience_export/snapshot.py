@@ -1,4 +1,5 @@
-"""The audiences in a serving snapshot: names, definitions, members with their identifiers, exports.
+"""The audiences in a serving snapshot: names, sizes, overlap, definitions, members with their identifiers,
+and the export of one audience. The only module of the audience export domain that opens the snapshot.
 
 One home for what the CLI (`reelmart audiences ...`) and the report site's export action share. An
 audience is a relation `aud_<name>` keyed by user_id; its metadata is a row of `rpt_audience_definitions`
@@ -15,9 +16,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from reelmart.audiences.destinations import DESTINATIONS
-from reelmart.audiences.export import ExportResult, export_audience
-from reelmart.audiences.ledger import ExportLedger
+from audience_export.destinations import DESTINATIONS
+from audience_export.export import ExportResult, export_audience
+from audience_export.ledger import ExportLedger
 
 DEFINITIONS_TABLE = "rpt_audience_definitions"
 # allowed_columns vocabulary -> the dim_user_identifiers column it releases
@@ -99,6 +100,26 @@ def definitions(con: duckdb.DuckDBPyConnection) -> dict[str, Definition]:
             definition_version=str(version or "unversioned"),
         )
     return out
+
+
+def sizes(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Members per audience relation (aud_<name> -> count)."""
+    return {
+        r: con.execute(f"select count(*) from {relation(con, r)}").fetchall()[0][0] for r in audience_relations(con)
+    }
+
+
+def overlap(con: duckdb.DuckDBPyConnection, a: str, b: str) -> dict:
+    """Distinct members of A, of B, of both, their union and the Jaccard index (NaN when both are empty)."""
+    rel_a, rel_b = relation(con, a), relation(con, b)
+    size_a, size_b, both = con.execute(f"""
+        with a as (select distinct user_id from {rel_a}), b as (select distinct user_id from {rel_b})
+        select (select count(*) from a), (select count(*) from b),
+               (select count(*) from a join b using (user_id))
+    """).fetchall()[0]
+    union = size_a + size_b - both
+    return {"size_a": size_a, "size_b": size_b, "intersection": both, "union": union,
+            "jaccard": both / union if union else float("nan")}
 
 
 def definition(con: duckdb.DuckDBPyConnection, name: str) -> Definition:
