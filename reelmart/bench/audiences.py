@@ -47,10 +47,10 @@ def run(args: argparse.Namespace) -> int:
             out = Path(work) / name / "out"
             cpu = time.process_time()
             with measure() as first_run:
-                result = export_audience(first, "bench", name, out, ledger, "bench-v1", min_size=1)
+                result = export_audience(first, "bench", name, out, ledger, "bench-v1", force_min_size=1)
             cpu = time.process_time() - cpu
             with measure() as second_run:
-                rerun = export_audience(second, "bench", name, out, ledger, "bench-v1", min_size=1)
+                rerun = export_audience(second, "bench", name, out, ledger, "bench-v1", force_min_size=1)
             counts = result.counts
             rows.append(
                 {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -79,7 +80,14 @@ def _overlap(args: argparse.Namespace) -> int:
     return 0
 
 
+def _terminated(signum, frame):
+    raise SystemExit(128 + signum)
+
+
 def _export(args: argparse.Namespace) -> int:
+    # a SIGTERM (kill, a scheduler's timeout) unwinds like Ctrl-C, so the export removes its temporary
+    # files of hashed identifiers; a SIGKILL cannot be caught, and the next export removes them
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         result = snapshot.export_from_snapshot(
             args.db,
@@ -90,6 +98,7 @@ def _export(args: argparse.Namespace) -> int:
             min_size=args.min_size,
             chunk_size=args.chunk_size,
             phone_format=args.phone_format,
+            force_min_size=args.force_min_size,
         )
     except (AudienceError, AudienceTooSmallError, UnknownDestinationError, ValueError) as exc:
         raise CommandError(str(exc)) from exc
@@ -129,8 +138,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("name", help="audience name, with or without the aud_ prefix")
     export.add_argument("--destination", required=True, help=f"one of: {', '.join(DESTINATIONS)}")
     export.add_argument("--out", required=True, help="output directory")
-    export.add_argument("--min-size", type=int, default=None, help="override the destination's minimum size")
+    export.add_argument("--min-size", type=int, default=None,
+                        help="raise the minimum size (the destination's and the definition's are floors)")
+    export.add_argument("--force-min-size", type=int, default=None, metavar="N",
+                        help="set the minimum size to N even below the destination's documented minimum")
     export.add_argument("--chunk-size", type=int, default=None, help="override rows per file")
-    export.add_argument("--phone-format", choices=["e164", "digits"], default=None, help="tiktok only")
+    export.add_argument("--phone-format", choices=["e164", "digits"], default=None,
+                        help="tiktok only (default digits, TikTok's current rule)")
     common(export)
     export.set_defaults(func=_export)
