@@ -44,7 +44,7 @@ bench: $(STAMP)
 	$(BIN)/reelmart bench all
 
 lint: $(STAMP)
-	$(BIN)/ruff check reelmart models_ml webreport tests
+	$(BIN)/ruff check reelmart models_ml webreport audience_export tests
 
 clean:
 	rm -rf data target logs test-artifacts

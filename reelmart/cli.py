@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 
 # One module per area; each exposes register(subparsers) and sets `func` on its parsers.
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.umask(0o077)  # every file the CLI (and dbt, gunicorn under it) writes is readable by its owner only
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

@@ -135,6 +135,18 @@ def build(paths: WarehousePaths, full_refresh: bool = False, select: str | None 
     return publish(paths, build_seconds=seconds)
 
 
+def keep_private(snapshot_tmp: Path, paths: WarehousePaths) -> None:
+    """Publish hook (issue 16): snapshot and build database owner-only, their folders too; raw identifiers
+    moved out of the snapshot into the store only the audience export opens."""
+    from audience_export.identifiers import split_from_snapshot, store_path
+
+    for folder in (snapshot_tmp.parent, paths.build_db.parent):
+        os.chmod(folder, 0o700)
+    for path in (snapshot_tmp, paths.build_db):
+        os.chmod(path, 0o600)
+    split_from_snapshot(snapshot_tmp, store_path(paths.serving_db))
+
+
 def publish(paths: WarehousePaths, build_seconds: float | None = None) -> dict:
     """Copy the built file next to the served one, stamp it, and swap it in atomically."""
     serving_dir = paths.serving_db.parent
@@ -142,6 +154,7 @@ def publish(paths: WarehousePaths, build_seconds: float | None = None) -> dict:
     tmp = serving_dir / f".{paths.serving_db.name}.{uuid.uuid4().hex}.tmp"
     try:
         shutil.copyfile(paths.build_db, tmp)
+        keep_private(tmp, paths)
         info = {
             "published_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
             "build_seconds": build_seconds,

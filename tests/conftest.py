@@ -10,6 +10,8 @@ import pytest
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
 TEST_USER, TEST_PASSWORD = "tester", "correct horse battery"
+# a second login with the privileged role (user-level pages, audience exports); TEST_USER is an analyst
+PRIVILEGED_USER, PRIVILEGED_PASSWORD = "steward", "privileged horse battery"
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +37,8 @@ def app(tiny_warehouse, tmp_path):
         "SECRET_KEY": "test-secret",
         "SERVING_DB": str(tiny_warehouse.serving_db),
         "DOCS_HTML": str(tiny_warehouse.docs_html),
-        "USERS": {TEST_USER: generate_password_hash(TEST_PASSWORD)},
+        "USERS": {TEST_USER: generate_password_hash(TEST_PASSWORD),
+                  PRIVILEGED_USER: {"password_hash": generate_password_hash(PRIVILEGED_PASSWORD), "role": "privileged"}},
         "WTF_CSRF_ENABLED": False,
     })
 
@@ -48,6 +51,15 @@ def client(app):
 @pytest.fixture
 def logged_in(client):
     response = client.post("/login", data={"username": TEST_USER, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture
+def privileged(app):
+    """A client signed in with the privileged role (its own client, so it can sit beside `logged_in`)."""
+    client = app.test_client()
+    response = client.post("/login", data={"username": PRIVILEGED_USER, "password": PRIVILEGED_PASSWORD})
     assert response.status_code == 302
     return client
 

@@ -5,7 +5,9 @@ file costs tens of milliseconds; a cursor on an open database costs microseconds
 query on a fresh cursor. The snapshot is identified by the file's inode, size and mtime: a build
 publishes with os.replace(), so the next query sees a new identity and opens the new file; the
 previous generation is closed one publish later, when no request can still be using it. The app
-never opens the build database, so `dbt build` is never blocked. Parameters are always bound.
+never opens the build database, so `dbt build` is never blocked. Parameters are always bound. Once the
+snapshot is attached, file access is switched off for that database: the snapshot's staging views over the
+raw landing files (which hold raw identifiers) cannot be read from the web process, nor any other file.
 
 Results are cached per snapshot: a published snapshot never changes (a new build is a new file
 swapped in with os.replace), so a result keyed by the file's identity (inode, size, mtime), the SQL
@@ -92,6 +94,8 @@ class _Snapshots:
                 database = duckdb.connect(":memory:", config={"threads": 1})
                 quoted = identity[0].replace("'", "''")
                 database.execute(f"attach '{quoted}' as {SNAPSHOT_CATALOG} (read_only)")
+                # no file beyond the snapshot: views over the landing exports (raw identifiers) stay closed
+                database.execute("set enable_external_access = false")
                 self._open[identity] = database
                 while len(self._open) > self.KEEP:
                     _, oldest = self._open.popitem(last=False)

@@ -18,6 +18,9 @@ DEFAULT_WINDOW_DAYS = 14
 MAX_WINDOW_DAYS = 366
 MAX_ID = 2**63 - 1
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# dates a report may be asked for: wide enough for any platform's data, far enough from date.min / date.max
+# that window arithmetic (a previous period, a default start) never overflows
+MIN_DATE, MAX_DATE = date(1970, 1, 1), date(2999, 12, 31)
 _ID = re.compile(r"[0-9]{1,19}")
 
 
@@ -52,9 +55,12 @@ def parse_date(name: str, value: str) -> date:
     if not _DATE.fullmatch(value):
         bad_request(f"Parameter '{name}' must be a date written YYYY-MM-DD, e.g. 2026-10-01.")
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         bad_request(f"Parameter '{name}' is not a real calendar date: {value[:10]}.")
+    if not MIN_DATE <= parsed <= MAX_DATE:
+        bad_request(f"Parameter '{name}' must be a date from {MIN_DATE} to {MAX_DATE}, not {value}.")
+    return parsed
 
 
 def date_range(bounds: tuple[date, date] | None, default_days: int = DEFAULT_WINDOW_DAYS) -> DateRange:

@@ -83,9 +83,19 @@ class Table:
         return lines
 
 
+# A cell a spreadsheet would read as a formula (OWASP "CSV injection"): text starting with one of these.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_value(value):
+    """One CSV cell: raw numbers and ISO dates; text that a spreadsheet would run as a formula gets a leading
+    apostrophe (creators' and commenters' text reaches analysts' spreadsheets). A carriage return in text
+    becomes a line feed, which the writer quotes (a bare CR would end the row and start a new, unescaped cell)."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        text = "'" + value if value.startswith(FORMULA_PREFIXES) else value
+        return text.replace("\r\n", "\n").replace("\r", "\n")
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, date | datetime):

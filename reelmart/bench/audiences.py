@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from reelmart.audiences import DESTINATIONS, ExportLedger, export_audience
-from reelmart.audiences.synthetic import messy_members
+from audience_export import DESTINATIONS, ExportLedger, export_audience
+from audience_export.synthetic import messy_members
 from reelmart.bench.table import measure, print_table
 
 
@@ -47,10 +47,10 @@ def run(args: argparse.Namespace) -> int:
             out = Path(work) / name / "out"
             cpu = time.process_time()
             with measure() as first_run:
-                result = export_audience(first, "bench", name, out, ledger, "bench-v1", min_size=1)
+                result = export_audience(first, "bench", name, out, ledger, "bench-v1", force_min_size=1)
             cpu = time.process_time() - cpu
             with measure() as second_run:
-                rerun = export_audience(second, "bench", name, out, ledger, "bench-v1", min_size=1)
+                rerun = export_audience(second, "bench", name, out, ledger, "bench-v1", force_min_size=1)
             counts = result.counts
             rows.append(
                 {

@@ -279,7 +279,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from models_ml.sentiment import CommentSentimentModel
-    from reelmart.commands.sentiment import read_labels_csv
+    from reelmart.labels import read_labels_csv
 
     texts, labels, frame = read_labels_csv(args.labels)
     y = np.asarray(labels)

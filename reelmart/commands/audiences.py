@@ -4,48 +4,34 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
-from reelmart.audiences import (
+from audience_export import (
     DEFAULT_LEDGER_PATH,
     DESTINATIONS,
     AudienceTooSmallError,
     ExportLedger,
     UnknownDestinationError,
-    catalogue,
+    snapshot,
 )
-from reelmart.audiences.catalogue import AudienceError
+from audience_export.snapshot import AudienceError
 from reelmart.bench.table import print_table
 from reelmart.cli import CommandError
 
 DEFAULT_DB_PATH = Path("data/serving/reelmart.duckdb")
 
 
-def _connect(db: Path) -> duckdb.DuckDBPyConnection:
-    try:
-        return catalogue.connect(db)
-    except AudienceError as exc:
-        raise CommandError(str(exc)) from exc
-
-
-def _relation(con: duckdb.DuckDBPyConnection, name: str) -> str:
-    try:
-        return catalogue.relation(con, name)
-    except AudienceError as exc:
-        raise CommandError(str(exc)) from exc
-
-
 def _list(args: argparse.Namespace) -> int:
     db = Path(args.db)
-    with _connect(db) as con:
-        relations = catalogue.audience_relations(con)
-        definitions = catalogue.definitions(con)
-        sizes = {
-            r: con.execute(f"select count(*) from {_relation(con, r)}").fetchall()[0][0] for r in relations
-        }
+    try:
+        with snapshot.connect(db) as con:
+            definitions = snapshot.definitions(con)
+            sizes = snapshot.sizes(con)
+    except AudienceError as exc:
+        raise CommandError(str(exc)) from exc
+    relations = list(sizes)
     built = datetime.fromtimestamp(os.path.getmtime(db), UTC).strftime("%Y-%m-%d %H:%M UTC")
     ledger_path = Path(args.ledger)
     last_export: dict[str, str] = {}
@@ -55,7 +41,7 @@ def _list(args: argparse.Namespace) -> int:
     rows = []
     for relation in relations:
         name = relation.removeprefix("aud_")
-        definition = definitions.get(name, catalogue.Definition(name))
+        definition = definitions.get(name, snapshot.Definition(name))
         rows.append(
             {
                 "audience": name,
@@ -72,25 +58,21 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _overlap(args: argparse.Namespace) -> int:
-    with _connect(Path(args.db)) as con:
-        a, b = _relation(con, args.a), _relation(con, args.b)
-        size_a, size_b, both = con.execute(f"""
-            with a as (select distinct user_id from {a}), b as (select distinct user_id from {b})
-            select (select count(*) from a), (select count(*) from b),
-                   (select count(*) from a join b using (user_id))
-        """).fetchall()[0]
-    union = size_a + size_b - both
-    jaccard = both / union if union else float("nan")
+    try:
+        with snapshot.connect(Path(args.db)) as con:
+            o = snapshot.overlap(con, args.a, args.b)
+    except AudienceError as exc:
+        raise CommandError(str(exc)) from exc
     print_table(
         [
             {
                 "audience A": args.a,
                 "audience B": args.b,
-                "size A": size_a,
-                "size B": size_b,
-                "intersection": both,
-                "union": union,
-                "jaccard": jaccard,
+                "size A": o["size_a"],
+                "size B": o["size_b"],
+                "intersection": o["intersection"],
+                "union": o["union"],
+                "jaccard": o["jaccard"],
             }
         ],
         "Audience overlap",
@@ -98,9 +80,16 @@ def _overlap(args: argparse.Namespace) -> int:
     return 0
 
 
+def _terminated(signum, frame):
+    raise SystemExit(128 + signum)
+
+
 def _export(args: argparse.Namespace) -> int:
+    # a SIGTERM (kill, a scheduler's timeout) unwinds like Ctrl-C, so the export removes its temporary
+    # files of hashed identifiers; a SIGKILL cannot be caught, and the next export removes them
+    signal.signal(signal.SIGTERM, _terminated)
     try:
-        result = catalogue.export_from_snapshot(
+        result = snapshot.export_from_snapshot(
             args.db,
             args.name,
             args.destination,
@@ -109,6 +98,7 @@ def _export(args: argparse.Namespace) -> int:
             min_size=args.min_size,
             chunk_size=args.chunk_size,
             phone_format=args.phone_format,
+            force_min_size=args.force_min_size,
         )
     except (AudienceError, AudienceTooSmallError, UnknownDestinationError, ValueError) as exc:
         raise CommandError(str(exc)) from exc
@@ -148,8 +138,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("name", help="audience name, with or without the aud_ prefix")
     export.add_argument("--destination", required=True, help=f"one of: {', '.join(DESTINATIONS)}")
     export.add_argument("--out", required=True, help="output directory")
-    export.add_argument("--min-size", type=int, default=None, help="override the destination's minimum size")
+    export.add_argument("--min-size", type=int, default=None,
+                        help="raise the minimum size (the destination's and the definition's are floors)")
+    export.add_argument("--force-min-size", type=int, default=None, metavar="N",
+                        help="set the minimum size to N even below the destination's documented minimum")
     export.add_argument("--chunk-size", type=int, default=None, help="override rows per file")
-    export.add_argument("--phone-format", choices=["e164", "digits"], default=None, help="tiktok only")
+    export.add_argument("--phone-format", choices=["e164", "digits"], default=None,
+                        help="tiktok only (default digits, TikTok's current rule)")
     common(export)
     export.set_defaults(func=_export)

@@ -14,6 +14,7 @@ from reelmart.cli import CommandError
 from reelmart.warehouse import PROJECT_DIR, BuildError, WarehousePaths, build, publish
 
 DEMO_USER = "analyst"
+USER_ROLES = ("analyst", "privileged")  # webreport.auth.ROLES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -52,6 +53,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     users_sub = users.add_subparsers(dest="users_command", required=True)
     add = users_sub.add_parser("add", help="add or reset a user (password read from a prompt or $REELMART_PASSWORD)")
     add.add_argument("name")
+    add.add_argument("--role", choices=USER_ROLES, default=None,
+                     help="analyst: aggregate reports (default for a new user); privileged: also user-level pages "
+                          "and audience exports. Resetting a password keeps the role unless given.")
     add.set_defaults(func=cmd_users_add)
 
 
@@ -97,26 +101,40 @@ def _users_file() -> Path:
     return Path(os.environ.get("REELMART_INSTANCE", PROJECT_DIR / "instance")) / "users.json"
 
 
-def _write_user(name: str, password: str) -> None:
+def _write_user(name: str, password: str, role: str | None = None) -> str:
+    """Save the user's password hash and role (kept when `role` is None; analyst for a new user)."""
     from werkzeug.security import generate_password_hash
 
     path = _users_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     users = json.loads(path.read_text()) if path.exists() else {}
-    users[name] = generate_password_hash(password)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(users, indent=2))
-    tmp.chmod(0o600)
+    previous = users.get(name)
+    kept = previous.get("role", "analyst") if isinstance(previous, dict) else "analyst"
+    users[name] = {"password_hash": generate_password_hash(password), "role": role or kept}
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(json.dumps(users, indent=2))
     os.replace(tmp, path)
+    return users[name]["role"]
 
 
 def cmd_users_add(args: argparse.Namespace) -> int:
     password = os.environ.get("REELMART_PASSWORD") or getpass.getpass(f"password for {args.name}: ")
     if len(password) < 8:
         raise CommandError("passwords need at least 8 characters")
-    _write_user(args.name, password)
-    print(f"user {args.name} saved in {_users_file()}")
+    role = _write_user(args.name, password, args.role)
+    ended = _end_sessions(args.name)
+    print(f"user {args.name} ({role}) saved in {_users_file()}" + (f"; {ended} session(s) ended" if ended else ""))
     return 0
+
+
+def _end_sessions(name: str) -> int:
+    """A new password or role ends the user's open sessions on the report site (they sign in again)."""
+    from webreport.sessions import SessionStore
+
+    sessions_db = _users_file().with_name("sessions.sqlite")
+    return SessionStore(sessions_db).revoke_user(name) if sessions_db.exists() else 0
 
 
 def demo_credentials() -> tuple[str, str]:

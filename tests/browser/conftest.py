@@ -36,11 +36,15 @@ def site_url(tiny_warehouse, tmp_path_factory):
 
     from webreport import create_app
 
+    state = tmp_path_factory.mktemp("web-state")
     app = create_app({
         "SECRET_KEY": "browser-test-secret",
         "SERVING_DB": str(tiny_warehouse.serving_db),
         "DOCS_HTML": str(tiny_warehouse.docs_html),
-        "USERS": {TEST_USER: generate_password_hash(TEST_PASSWORD)},
+        # privileged: the browser tests walk user-level pages and the audience export too
+        "USERS": {TEST_USER: {"password_hash": generate_password_hash(TEST_PASSWORD), "role": "privileged"}},
+        "SESSIONS_DB": str(state / "sessions.sqlite"),
+        "AUDIT_LOG": str(state / "audit.log"),
     })
     with live_server(app) as url:
         yield url

@@ -26,6 +26,7 @@ def test_list_audience_export_and_download(signed_in, site_url, console_errors, 
     page.screenshot(path=str(screenshots / "audience-detail.png"), full_page=True)
     page.select_option("#export-form select[name=destination]", "csv")
     page.fill("#export-form input[name=min_size]", "1")
+    page.check("#export-form input[name=force_min_size]")
     page.click("#export-form button[type=submit]")
     page.wait_for_url(re.compile(r".*/audiences/runs/[0-9]{8}T[0-9]{12}Z-[0-9a-f]{8}$"))
     assert page.locator("table#run-files tbody tr").count() == 4  # full, add, remove, manifest

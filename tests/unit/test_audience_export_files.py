@@ -13,10 +13,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from audience_export import AudienceTooSmallError, ExportLedger, export_audience, synthetic
+from audience_export import export as export_module
+from audience_export.normalise import normalise_email, normalise_phone, sha256_hex
 from reelmart import cli
-from reelmart.audiences import AudienceTooSmallError, ExportLedger, export_audience, synthetic
-from reelmart.audiences import export as export_module
-from reelmart.audiences.normalise import normalise_email, normalise_phone, sha256_hex
 
 
 def members(user_ids: list[int]) -> pa.Table:
@@ -46,7 +46,7 @@ def test_three_runs_full_add_remove(tmp_path):
     runs = []
     for ids in ([1, 2, 3, 4], [2, 3, 4, 5, 6], [5, 6, 7]):
         runs.append(
-            export_audience(members(ids), "buyers", "meta", tmp_path / "out", ledger, "v1", min_size=1)
+            export_audience(members(ids), "buyers", "meta", tmp_path / "out", ledger, "v1", force_min_size=1)
         )
     email = {u: sha256_hex(f"user{u}@example.com") for u in range(1, 8)}
 
@@ -66,18 +66,18 @@ def test_three_runs_full_add_remove(tmp_path):
     assert [r.run_id for r in recorded] == [r.run_id for r in runs]
     assert ledger.read_members(recorded[-1]).num_rows == 3
     # another destination has its own history
-    other = export_audience(members([1]), "buyers", "google", tmp_path / "out", ledger, "v1", min_size=1)
+    other = export_audience(members([1]), "buyers", "google", tmp_path / "out", ledger, "v1", force_min_size=1)
     assert other.counts["added"] == 1 and other.counts["removed"] == 0
 
 
 def test_changed_phone_is_remove_plus_add(tmp_path):
     ledger = ExportLedger(tmp_path / "l.sqlite")
-    export_audience(members([1, 2]), "a", "tiktok", tmp_path, ledger, "v1", min_size=1)
+    export_audience(members([1, 2]), "a", "tiktok", tmp_path, ledger, "v1", force_min_size=1)
     changed = members([1, 2]).to_pylist()
     changed[1]["phone"] = "+86 139 0000 0002"
-    second = export_audience(pa.Table.from_pylist(changed), "a", "tiktok", tmp_path, ledger, "v2", min_size=1)
+    second = export_audience(pa.Table.from_pylist(changed), "a", "tiktok", tmp_path, ledger, "v2", force_min_size=1)
     assert (second.counts["added"], second.counts["removed"]) == (1, 1)
-    assert read_rows(second.run_dir, "add")[0]["Phone_SHA256"] == sha256_hex("+8613900000002")
+    assert read_rows(second.run_dir, "add")[0]["Phone_SHA256"] == sha256_hex("8613900000002")
     assert second.manifest["definition_version"] == "v2"
 
 
@@ -100,11 +100,11 @@ def test_unmatched_members_are_counted_not_written(tmp_path):
     rows[0].update(email="not given", phone="n/a")
     rows[1].update(email="", phone="12345", maid="AECE52E7-03EE-455A-B3C4-E57283966239")
     result = export_audience(
-        pa.Table.from_pylist(rows), "u", "google", tmp_path, tmp_path / "l.sqlite", "v1", min_size=1
+        pa.Table.from_pylist(rows), "u", "google", tmp_path, tmp_path / "l.sqlite", "v1", force_min_size=1
     )
     assert result.counts["unmatched"] == 2 and result.counts["written"] == 1  # google cannot use a MAID
     result = export_audience(
-        pa.Table.from_pylist(rows), "u", "tiktok", tmp_path, tmp_path / "l.sqlite", "v1", min_size=1
+        pa.Table.from_pylist(rows), "u", "tiktok", tmp_path, tmp_path / "l.sqlite", "v1", force_min_size=1
     )
     assert result.counts["unmatched"] == 1 and result.counts["written"] == 2
     assert read_rows(result.run_dir, "full")[0]["MAID_SHA256"] in {
@@ -121,7 +121,7 @@ def test_chunking_and_manifest_checksums(tmp_path):
         tmp_path,
         tmp_path / "l.sqlite",
         "v1",
-        min_size=1,
+        force_min_size=1,
         chunk_size=10,
     )
     full = sorted(p.name for p in result.run_dir.glob("full-*.csv"))
@@ -153,7 +153,7 @@ def test_default_chunk_limits_apply(tmp_path):
 def test_interrupted_export_leaves_no_file_and_no_ledger_entry(tmp_path, monkeypatch):
     ledger = ExportLedger(tmp_path / "l.sqlite")
     first = export_audience(
-        members([1, 2, 3]), "i", "meta", tmp_path / "out", ledger, "v1", min_size=1, chunk_size=1
+        members([1, 2, 3]), "i", "meta", tmp_path / "out", ledger, "v1", force_min_size=1, chunk_size=1
     )
     real_write = export_module._write_file
     calls = {"n": 0}
@@ -168,7 +168,7 @@ def test_interrupted_export_leaves_no_file_and_no_ledger_entry(tmp_path, monkeyp
     monkeypatch.setattr(export_module, "_write_file", failing_write)
     with pytest.raises(OSError, match="injected"):
         export_audience(
-            members([2, 3, 4, 5]), "i", "meta", tmp_path / "out", ledger, "v1", min_size=1, chunk_size=1
+            members([2, 3, 4, 5]), "i", "meta", tmp_path / "out", ledger, "v1", force_min_size=1, chunk_size=1
         )
     run_dirs = list((tmp_path / "out" / "i" / "meta").iterdir())
     assert run_dirs == [first.run_dir]
@@ -181,7 +181,7 @@ def test_interrupted_export_leaves_no_file_and_no_ledger_entry(tmp_path, monkeyp
         ExportLedger, "record_run", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("db locked"))
     )
     with pytest.raises(RuntimeError, match="db locked"):
-        export_audience(members([9]), "i", "meta", tmp_path / "out", ledger, "v1", min_size=1)
+        export_audience(members([9]), "i", "meta", tmp_path / "out", ledger, "v1", force_min_size=1)
     assert list((tmp_path / "out" / "i" / "meta").iterdir()) == [first.run_dir]
 
 
@@ -198,8 +198,8 @@ def _digit_forms(phone: str) -> set[str]:
 def test_no_raw_pii_in_any_file(tmp_path, destination):
     table = synthetic.messy_members(400, seed=5)
     ledger = tmp_path / "l.sqlite"
-    export_audience(table.slice(0, 300), "pii", destination, tmp_path / "out", ledger, "v1", min_size=1)
-    export_audience(table.slice(100, 300), "pii", destination, tmp_path / "out", ledger, "v1", min_size=1)
+    export_audience(table.slice(0, 300), "pii", destination, tmp_path / "out", ledger, "v1", force_min_size=1)
+    export_audience(table.slice(100, 300), "pii", destination, tmp_path / "out", ledger, "v1", force_min_size=1)
     needles = set()
     for raw in table["email"].to_pylist():
         if raw and raw.strip():

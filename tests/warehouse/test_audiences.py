@@ -123,7 +123,10 @@ def run_cli(*argv: str) -> int:
 
 
 def _raw_identifiers(paths) -> list[str]:
-    rows = _query(paths, "select email, phone, maid from dim_user_identifiers")
+    from audience_export.identifiers import store_path
+
+    with duckdb.connect(str(store_path(paths.serving_db)), read_only=True) as con:
+        rows = con.execute("select email, phone, maid from dim_user_identifiers").fetchall()
     values = {v.strip() for row in rows for v in row if v and len(v.strip()) >= 8}
     # also the normalised forms a careless exporter might write in clear: lower-cased emails, E.164 phones
     values |= {v.lower() for v in values if "@" in v}
@@ -149,12 +152,17 @@ def test_cli_list_and_overlap(tiny_warehouse, tmp_path, capsys):
 @pytest.mark.parametrize("destination", ["google", "meta", "tiktok", "csv", "parquet"])
 def test_cli_export_with_min_size_override_leaks_no_raw_pii(tiny_warehouse, tmp_path, capsys, destination):
     db, ledger, out = str(tiny_warehouse.serving_db), str(tmp_path / "l.sqlite"), tmp_path / "out"
-    # the definition's minimum (100) refuses the tiny audience; --min-size overrides it
+    # the definition's minimum (100; Google's and TikTok's 1,000) refuses the tiny audience, and --min-size
+    # cannot lower it; only --force-min-size does
+    floor = {"google": 1_000, "tiktok": 1_000}.get(destination, 100)
+    for extra in ((), ("--min-size", "5")):
+        assert run_cli("export", "lapsed_viewers", "--destination", destination, "--out", str(out),
+                       "--db", db, "--ledger", ledger, *extra) == 2
+        err = capsys.readouterr().err
+        assert f"below its minimum of {floor:,}" in err and "--force-min-size" in err
+    assert not out.exists() or not any(out.rglob("*.csv"))
     assert run_cli("export", "lapsed_viewers", "--destination", destination, "--out", str(out),
-                   "--db", db, "--ledger", ledger) == 2
-    assert "below its minimum of 100" in capsys.readouterr().err
-    assert run_cli("export", "lapsed_viewers", "--destination", destination, "--out", str(out),
-                   "--db", db, "--ledger", ledger, "--min-size", "5") == 0
+                   "--db", db, "--ledger", ledger, "--force-min-size", "5") == 0
     run_dir = next((out / "lapsed_viewers" / destination).iterdir())
     manifest = json.loads((run_dir / "manifest.json").read_text())
     members = _query(tiny_warehouse, "select count(*) from aud_lapsed_viewers")[0][0]
@@ -176,10 +184,10 @@ def test_cli_export_with_min_size_override_leaks_no_raw_pii(tiny_warehouse, tmp_
 
 def test_allowed_columns_limit_what_leaves(tiny_warehouse, tmp_path):
     """new_engaged_users allows email, maid and country only: no phone column is ever filled."""
-    from reelmart.audiences.catalogue import export_from_snapshot
+    from audience_export.snapshot import export_from_snapshot
 
     result = export_from_snapshot(tiny_warehouse.serving_db, "new_engaged_users", "csv", tmp_path / "out",
-                                  tmp_path / "l.sqlite", min_size=1)
+                                  tmp_path / "l.sqlite", force_min_size=1)
     lines = (result.run_dir / "full-00001.csv").read_text().splitlines()
     header = lines[0].split(",")
     assert header == ["email_sha256", "phone_sha256", "maid_sha256", "country"] and len(lines) > 1

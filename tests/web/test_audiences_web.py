@@ -25,7 +25,8 @@ def audience_app(tiny_warehouse, tmp_path):
             "SECRET_KEY": "test-secret",
             "SERVING_DB": str(tiny_warehouse.serving_db),
             "DOCS_HTML": str(tiny_warehouse.docs_html),
-            "USERS": {TEST_USER: generate_password_hash(TEST_PASSWORD)},
+            # exports and their files need the privileged role
+            "USERS": {TEST_USER: {"password_hash": generate_password_hash(TEST_PASSWORD), "role": "privileged"}},
             "WTF_CSRF_ENABLED": csrf,
             "AUDIENCE_LEDGER": str(tmp_path / "ledger" / "audience_exports.sqlite"),
             "AUDIENCE_EXPORTS_DIR": str(tmp_path / "exports"),
@@ -43,14 +44,17 @@ def signed_in(audience_app):
 
 def _identifiers(tiny_warehouse) -> list[str]:
     """Raw e-mails and phone numbers of the tiny platform (long enough not to match by accident)."""
-    with duckdb.connect(str(tiny_warehouse.serving_db), read_only=True) as con:
+    from audience_export.identifiers import store_path
+
+    with duckdb.connect(str(store_path(tiny_warehouse.serving_db)), read_only=True) as con:
         rows = con.execute("select email, phone from dim_user_identifiers").fetchall()
     values = {v.strip() for row in rows for v in row if v and len(v.strip()) >= 8}
     return sorted(values)
 
 
 def _export(client, name="beauty_fans", destination="csv", **extra):
-    return client.post(f"/audiences/{name}/export", data={"destination": destination, "min_size": "1", **extra})
+    form = {"destination": destination, "min_size": "1", "force_min_size": "1", **extra}
+    return client.post(f"/audiences/{name}/export", data={k: v for k, v in form.items() if v is not None})
 
 
 def test_pages_need_login(audience_app):

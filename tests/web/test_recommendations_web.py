@@ -42,8 +42,8 @@ def test_pages_need_login(client, served_user):
     ("/recommendations/user?user_id=u'1", 400),
     ("/recommendations?format=xlsx", 400),
 ])
-def test_bad_or_unknown_user_ids(logged_in, url, status):
-    response = logged_in.get(url)
+def test_bad_or_unknown_user_ids(privileged, url, status):
+    response = privileged.get(url)
     assert response.status_code == status
     if url.startswith("/api/"):
         assert response.json["message"]
@@ -78,8 +78,8 @@ def test_evaluation_page_api_and_csv_agree_with_the_warehouse(logged_in, tiny_wa
         {row["label"]: row["ndcg_at_k"] for row in api["models"]})
 
 
-def test_user_preview_shows_history_and_the_users_list(logged_in, tiny_warehouse, served_user):
-    data = logged_in.get(f"/api/recommendations/users/{served_user}").json
+def test_user_preview_shows_history_and_the_users_list(privileged, tiny_warehouse, served_user):
+    data = privileged.get(f"/api/recommendations/users/{served_user}").json
     expected = _warehouse(tiny_warehouse, "select rank, video_id, reason from fct_recommendations "
                                           "where user_id = ? order by rank", [served_user])
     assert [(r["rank"], r["video_id"], r["reason"]) for r in data["recommendations"]] == [tuple(r) for r in expected]
@@ -89,7 +89,7 @@ def test_user_preview_shows_history_and_the_users_list(logged_in, tiny_warehouse
                                         [served_user])}
     assert not watched & {r["video_id"] for r in data["recommendations"]}
 
-    page = logged_in.get(f"/recommendations/users/{served_user}")
+    page = privileged.get(f"/recommendations/users/{served_user}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     _, recs = read_table(html, "rec-list")
@@ -97,17 +97,20 @@ def test_user_preview_shows_history_and_the_users_list(logged_in, tiny_warehouse
     _, history = read_table(html, "rec-history")
     assert len(history) == len(data["history"])
     # no identifiers: nothing from dim_user_identifiers appears on the page or in the API
-    identifiers = _warehouse(tiny_warehouse, "select email, phone, maid from dim_user_identifiers where user_id = ?",
-                             [served_user])
+    from audience_export.identifiers import store_path
+
+    with duckdb.connect(str(store_path(tiny_warehouse.serving_db)), read_only=True) as con:
+        identifiers = con.execute("select email, phone, maid from dim_user_identifiers where user_id = ?",
+                                  [served_user]).fetchall()
     for value in (v for row in identifiers for v in row if v):
         assert str(value) not in html and str(value) not in str(data)
     assert set(data["user"]) == {"user_id", "region", "age_band", "top_category", "views", "last_active_date"}
 
 
-def test_inactive_user_has_a_page_without_recommendations(logged_in, tiny_warehouse):
+def test_inactive_user_has_a_page_without_recommendations(privileged, tiny_warehouse):
     (inactive,), = _warehouse(tiny_warehouse,
                               "select min(user_id) from int_recommendation_users_selected where not is_active")
     assert inactive is not None
-    response = logged_in.get(f"/recommendations/users/{inactive}")
+    response = privileged.get(f"/recommendations/users/{inactive}")
     assert response.status_code == 200
     assert 'id="rec-none"' in response.get_data(as_text=True)

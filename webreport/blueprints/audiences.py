@@ -1,7 +1,9 @@
 """Audiences: size over time, composition, overlap, the export ledger's runs with their diffs, and an
-export action (POST, signed-in users, CSRF token) whose files can be downloaded from the run's page.
+export action (POST, privileged role, CSRF token, audited) whose files can be downloaded from the run's
+page (privileged role, audited).
 
-Exports are written by `reelmart.audiences.catalogue.export_from_snapshot` (the CLI's code path) into
+Exports are written by the audience export domain (`audience_export.snapshot.export_from_snapshot`, the
+CLI's code path) into
 `AUDIENCE_EXPORTS_DIR` (default: `<data dir>/exports/audiences/`, one folder per run), recorded in the ledger
 at `AUDIENCE_LEDGER` (default: `<data dir>/ledger/audience_exports.sqlite`, the CLI's default). The data dir
 is the one holding `serving/` (the app's REELMART_DATA), so the site and the CLI share one ledger. A file can be
@@ -16,9 +18,9 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, request, send_file, url_for
 
-from reelmart.audiences import DESTINATIONS, AudienceTooSmallError, ExportLedger, RunRecord
-from reelmart.audiences.catalogue import AudienceError, export_from_snapshot
-from webreport import charts, params
+from audience_export import DESTINATIONS, AudienceTooSmallError, ExportLedger, RunRecord
+from audience_export.snapshot import AudienceError, export_from_snapshot
+from webreport import audit, auth, charts, params
 from webreport.db import snapshot_path
 from webreport.pages import render_page, url_with
 from webreport.queries import audiences
@@ -178,16 +180,18 @@ def detail(name: str):
                        overlap=overlap_table, runs=runs, destinations=allowed)
 
 
-def _min_size_field() -> int | None:
+def _min_size_fields() -> tuple[int | None, int | None]:
+    """(min_size, force_min_size): the form's minimum raises the floor unless 'force' is ticked."""
     raw = request.form.get("min_size", "").strip()
     if not raw:
-        return None
+        return None, None
     if not re.fullmatch(r"[0-9]{1,8}", raw) or not 1 <= int(raw) <= MAX_MIN_SIZE:
         params.bad_request(f"The minimum size must be a whole number from 1 to {MAX_MIN_SIZE:,}.")
-    return int(raw)
+    return (None, int(raw)) if request.form.get("force_min_size") else (int(raw), None)
 
 
 @bp.post("/audiences/<name>/export")
+@auth.user_level("audiences.export")
 def export(name: str):
     """Run one export (the CSRF token is checked by flask-wtf before this view runs)."""
     _require_marts()
@@ -195,13 +199,14 @@ def export(name: str):
     destination = request.form.get("destination", "")
     if destination not in DESTINATIONS:
         params.bad_request(f"Choose a destination: {', '.join(DESTINATIONS)}.")
-    min_size = _min_size_field()
+    min_size, force_min_size = _min_size_fields()
     try:
         result = export_from_snapshot(snapshot_path(), audience["audience_name"], destination, _exports_dir(),
-                                      _ledger(), min_size=min_size)
+                                      _ledger(), min_size=min_size, force_min_size=force_min_size)
     except (AudienceError, AudienceTooSmallError) as exc:
         params.bad_request(str(exc))
-    current_app.logger.info("audience export %s by %s", result.run_id, request.remote_addr)
+    audit.record("done", "audiences.export", result.run_id, audience=audience["audience_name"],
+                 destination=destination, written=result.counts["written"], force_min_size=force_min_size)
     return redirect(url_for("audiences.run", run_id=result.run_id), code=303)
 
 
@@ -226,6 +231,7 @@ def run(run_id: str):
 
 
 @bp.get("/audiences/runs/<run_id>/files/<filename>")
+@auth.user_level("audiences.download")
 def download(run_id: str, filename: str):
     """Only a file named in the run's manifest (or the manifest itself) is ever opened."""
     _, manifest, run_dir = _run(run_id)

@@ -1,11 +1,14 @@
 """Data quality: when the warehouse was built, how big each mart is, rows received/kept/rejected per
-source and reason, and a sample of rejected rows (their JSON excludes identifiers)."""
+source and reason, and a sample of rejected rows (their JSON excludes identifiers; analysts also get
+it without quasi-identifiers, which together single a person out)."""
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, jsonify
 
-from webreport import charts, params
+from webreport import auth, charts, params
 from webreport.pages import render_page, url_with
 from webreport.queries import common, quality
 from webreport.tables import Column, Table, csv_response
@@ -21,6 +24,31 @@ def _filters() -> dict:
         "reason": params.choice_arg("reason", quality.reject_reasons()),
         "limit": params.int_arg("limit", 20, 1, 1000),
     }
+
+
+# user id, zip, birth year, gender and region: with a few of them a person is re-identified
+QUASI_IDENTIFIERS = frozenset({"user_id", "zip", "birth_year", "gender", "region", "country_code"})
+
+
+def _sample(f: dict) -> list[dict]:
+    """The rejects sample; for anyone but the privileged role the quasi-identifiers are taken out of each
+    row's JSON, and the reject id (which carries the row's key, a user id for the users source) is dropped."""
+    rows = quality.reject_sample(f["source"], f["reason"], f["limit"])
+    if auth.role() == auth.PRIVILEGED:
+        return rows
+    out = []
+    for row in rows:
+        try:
+            record = json.loads(row["record_json"] or "{}")
+        except ValueError:
+            record = {}
+        if isinstance(record, dict):
+            record = {k: v for k, v in record.items() if k not in QUASI_IDENTIFIERS}
+        else:
+            record = {}
+        out.append({"source_table": row["source_table"], "export_date": row["export_date"],
+                    "reject_reason": row["reject_reason"], "record_json": json.dumps(record, ensure_ascii=False)})
+    return out
 
 
 def _reconciliation_table() -> Table:
@@ -58,7 +86,7 @@ def index():
                              title="Rejected rows by reason")
     marts = Table(id="marts", columns=[Column("mart", "Mart"), Column("row_count", "Rows", "int")],
                   rows=quality.mart_row_counts(), row_key="mart")
-    sample = quality.reject_sample(f["source"], f["reason"], f["limit"])
+    sample = _sample(f)
     filters = [
         {"name": "source", "label": "Source", "blank": "All sources",
          "options": [(s, s) for s in quality.reject_sources()], "selected": f["source"]},
@@ -78,6 +106,6 @@ def api_index():
         "marts": quality.mart_row_counts(),
         "sources": quality.reconciliation(),
         "rejects_by_reason": _reasons_table(f).rows,
-        "sample": quality.reject_sample(f["source"], f["reason"], f["limit"]),
+        "sample": _sample(f),
         **{k: f[k] for k in ("source", "reason", "limit")},
     })

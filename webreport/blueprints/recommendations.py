@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, request, url_for
 
-from webreport import charts, params
+from webreport import auth, charts, params
 from webreport.pages import render_page, url_with
 from webreport.queries import recommendations as queries
 from webreport.tables import Column, Table, csv_response
@@ -141,6 +141,7 @@ def _preview(user_id: str) -> dict:
 
 
 @bp.get("/recommendations/users/<user_id>")
+@auth.user_level("recommendations.user_preview")
 def user_preview(user_id: str):
     data = _preview(user_id)
     history = Table(
@@ -162,5 +163,6 @@ def user_preview(user_id: str):
 
 
 @bp.get("/api/recommendations/users/<user_id>")
+@auth.user_level("recommendations.user_preview")
 def api_user_preview(user_id: str):
     return jsonify(_preview(user_id))

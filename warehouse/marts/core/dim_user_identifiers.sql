@@ -1,5 +1,9 @@
 {#- Raw identifiers for audience matching. Sensitive: read only by the audience exporter, which
-    normalises and hashes them per destination; never shown in a report. -#}
+    normalises and hashes them per destination; never shown in a report. A view, so that no raw identifier
+    is stored in the build database; publish copies it into the export's identifier store and drops it
+    from the serving snapshot (audience_export/identifiers.py). -#}
+{{ config(materialized='view') }}
+
 with users as (
     select * from {{ ref('int_users_validated') }}
 ),

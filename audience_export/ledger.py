@@ -11,6 +11,8 @@ member (zstd on hex): 88 MB for a 1M-member Google run.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import sqlite3
@@ -77,10 +79,23 @@ class ExportLedger:
     def __init__(self, path: str | os.PathLike = DEFAULT_LEDGER_PATH) -> None:
         self.path = Path(path)
         self.members_dir = self.path.parent / "members"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.members_dir.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.members_dir.mkdir(mode=0o700, exist_ok=True)
+        if not self.path.exists():  # owner-only from its first byte (SQLite's journals copy its mode)
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         with self._connect() as con:
             con.executescript(_SCHEMA)
+
+    @contextlib.contextmanager
+    def exclusive(self):
+        """Hold the ledger's lock (an flock on `<ledger>.lock`, released if the process dies): one export
+        of this ledger at a time, so temporary files found while holding it belong to killed runs."""
+        fd = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield self
+        finally:
+            os.close(fd)  # closing releases the lock
 
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, timeout=30)
@@ -125,11 +140,15 @@ class ExportLedger:
         """The rows written by a run (member_key plus the destination's columns)."""
         return pq.read_table(self.members_path(record))
 
+    def staging_path(self, run_id: str) -> Path:
+        return self.members_dir / f".tmp-{run_id}.parquet"
+
     def stage_members(self, run_id: str, members: pa.Table) -> Path:
         """Write a run's member rows under a temporary name (fsynced); `record_run` makes them final."""
-        tmp = self.members_dir / f".tmp-{run_id}.parquet"
+        tmp = self.staging_path(run_id)
         try:
-            pq.write_table(members, tmp, compression="zstd")
+            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
+                pq.write_table(members, fh, compression="zstd")
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
         except BaseException:

@@ -41,7 +41,12 @@ def _phone(phone_format: str) -> str:
     return "phone_e164" if phone_format == "e164" else "substr(phone_e164, 2)"
 
 
-def _destinations(phone_format_tiktok: str = "e164") -> dict[str, Destination]:
+def _without_plus_tag(expr: str) -> str:
+    # 'first+promo@x.com' -> 'first@x.com': everything from the first '+' of the local part up to '@'
+    return f"regexp_replace({expr}, '\\+[^@]*@', '@')"
+
+
+def _destinations(phone_format_tiktok: str = "digits") -> dict[str, Destination]:
     email_or_phone = "(email is not null or phone_e164 is not null)"
     any_id = "(email is not null or phone_e164 is not null or maid is not null)"
     internal = (
@@ -51,11 +56,12 @@ def _destinations(phone_format_tiktok: str = "e164") -> dict[str, Destination]:
         ("country", "country"),
     )
     return {
-        # Google Ads Customer Match CSV: hashed Email/Phone, Country and Zip in clear text.
+        # Google Ads Customer Match CSV: hashed Email and Phone. Country and Zip match only together with
+        # First Name and Last Name, which Reelmart does not hold, so they are not sent (docs/audiences.md).
         "google": Destination(
             "google",
             "csv",
-            (("Email", _sha("email")), ("Phone", _sha("phone_e164")), ("Country", "country"), ("Zip", "zip")),
+            (("Email", _sha("email")), ("Phone", _sha("phone_e164"))),
             email_or_phone,
             min_size=1_000,
             chunk_rows=100_000,
@@ -74,12 +80,13 @@ def _destinations(phone_format_tiktok: str = "e164") -> dict[str, Destination]:
             chunk_rows=10_000,
             phone_format="digits",
         ),
-        # TikTok customer file: hashed Email / Phone / MAID columns.
+        # TikTok customer file: hashed Email / Phone / MAID columns; '+tag' removed from emails, phone digits
+        # only by default (TikTok's page of August 2025; see docs/audiences.md).
         "tiktok": Destination(
             "tiktok",
             "csv",
             (
-                ("Email_SHA256", _sha("email")),
+                ("Email_SHA256", _sha(_without_plus_tag("email"))),
                 ("Phone_SHA256", _sha(_phone(phone_format_tiktok))),
                 ("MAID_SHA256", _sha("maid")),
             ),
@@ -97,9 +104,17 @@ DESTINATIONS: dict[str, Destination] = _destinations()
 
 
 def get_destination(
-    name: str, *, phone_format: str | None = None, min_size: int | None = None, chunk_rows: int | None = None
+    name: str,
+    *,
+    phone_format: str | None = None,
+    min_size: int | None = None,
+    force_min_size: int | None = None,
+    chunk_rows: int | None = None,
 ) -> Destination:
-    """The destination spec, with optional overrides (TikTok phone format, minimum size, chunk rows)."""
+    """The destination spec, with optional settings: TikTok phone format, chunk rows, and the minimum size.
+
+    The destination's documented minimum is a floor: `min_size` can only raise it; only `force_min_size`
+    (the CLI's --force-min-size) sets a lower one."""
     if name not in DESTINATIONS:
         raise UnknownDestinationError(
             f"unknown destination {name!r}; choose one of {', '.join(DESTINATIONS)}"
@@ -112,10 +127,14 @@ def get_destination(
         dest = _destinations(phone_format)[name]
     else:
         dest = DESTINATIONS[name]
-    if min_size is not None:
+    if force_min_size is not None:
+        if force_min_size < 1:
+            raise ValueError("force_min_size must be at least 1")
+        dest = replace(dest, min_size=force_min_size)
+    elif min_size is not None:
         if min_size < 1:
             raise ValueError("min_size must be at least 1")
-        dest = replace(dest, min_size=min_size)
+        dest = replace(dest, min_size=max(dest.min_size, min_size))
     if chunk_rows is not None:
         if chunk_rows < 1:
             raise ValueError("chunk_size must be at least 1")

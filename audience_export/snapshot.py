@@ -1,9 +1,13 @@
-"""The audiences in a serving snapshot: names, definitions, members with their identifiers, exports.
+"""The audiences in a serving snapshot: names, sizes, overlap, definitions, members with their identifiers,
+and the export of one audience. The only module of the audience export domain that opens the snapshot.
 
 One home for what the CLI (`reelmart audiences ...`) and the report site's export action share. An
 audience is a relation `aud_<name>` keyed by user_id; its metadata is a row of `rpt_audience_definitions`
 (materialised by dbt from the models' YAML meta). The only identifier ever placed in SQL text is a
 relation name read back from the catalogue and quoted; everything else is bound.
+
+The raw identifiers are not in the snapshot: they are read from the identifier store beside it
+(audience_export/identifiers.py), attached read-only to the export's own connection only.
 """
 
 from __future__ import annotations
@@ -15,9 +19,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from reelmart.audiences.destinations import DESTINATIONS
-from reelmart.audiences.export import ExportResult, export_audience
-from reelmart.audiences.ledger import ExportLedger
+from audience_export import identifiers
+from audience_export.destinations import DESTINATIONS
+from audience_export.export import ExportResult, export_audience
+from audience_export.ledger import ExportLedger
 
 DEFINITIONS_TABLE = "rpt_audience_definitions"
 # allowed_columns vocabulary -> the dim_user_identifiers column it releases
@@ -101,12 +106,50 @@ def definitions(con: duckdb.DuckDBPyConnection) -> dict[str, Definition]:
     return out
 
 
+def sizes(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Members per audience relation (aud_<name> -> count)."""
+    return {r: con.execute(f"select count(*) from {relation(con, r)}").fetchall()[0][0] for r in audience_relations(con)}
+
+
+def overlap(con: duckdb.DuckDBPyConnection, a: str, b: str) -> dict:
+    """Distinct members of A, of B, of both, their union and the Jaccard index (NaN when both are empty)."""
+    rel_a, rel_b = relation(con, a), relation(con, b)
+    size_a, size_b, both = con.execute(f"""
+        with a as (select distinct user_id from {rel_a}), b as (select distinct user_id from {rel_b})
+        select (select count(*) from a), (select count(*) from b),
+               (select count(*) from a join b using (user_id))
+    """).fetchall()[0]
+    union = size_a + size_b - both
+    return {"size_a": size_a, "size_b": size_b, "intersection": both, "union": union,
+            "jaccard": both / union if union else float("nan")}
+
+
 def definition(con: duckdb.DuckDBPyConnection, name: str) -> Definition:
     return definitions(con).get(name, Definition(name=name))
 
 
-def members(con: duckdb.DuckDBPyConnection, name: str, allowed_columns: tuple[str, ...]) -> pa.Table:
-    """The audience's identifier columns; those the definition does not allow to leave are NULL.
+def attach_identifiers(con: duckdb.DuckDBPyConnection, snapshot: str | os.PathLike,
+                       store: str | os.PathLike | None = None) -> str:
+    """Attach the identifier store (read-only) to this connection; the relation to read identifiers from.
+
+    A snapshot published before the store existed still holds `dim_user_identifiers` itself; it is read
+    there when no store is found."""
+    store = Path(store) if store is not None else identifiers.store_path(snapshot)
+    if store.exists():
+        quoted = str(store).replace("'", "''")
+        con.execute(f"attach '{quoted}' as identifier_store (read_only)")
+        return f"identifier_store.{identifiers.RELATION}"
+    exists = con.execute("select count(*) from information_schema.tables where table_name = ?",
+                         [identifiers.RELATION]).fetchall()[0][0]
+    if exists:
+        return identifiers.RELATION
+    raise AudienceError(f"no identifier store at {store}: publish the warehouse (reelmart build or reelmart publish)")
+
+
+def members(con: duckdb.DuckDBPyConnection, name: str, allowed_columns: tuple[str, ...],
+            source: str = identifiers.RELATION) -> pa.Table:
+    """The audience's identifier columns (from `source`, see attach_identifiers); those the definition
+    does not allow to leave are NULL.
 
     Without `country`, phone numbers are parsed without a default region (only international forms
     survive), so a disallowed country cannot leak through the phone either.
@@ -122,7 +165,7 @@ def members(con: duckdb.DuckDBPyConnection, name: str, allowed_columns: tuple[st
     return con.sql(f"""
         select u.user_id, {selected}
         from {rel} as a
-        inner join dim_user_identifiers as u on u.user_id = a.user_id
+        inner join {source} as u on u.user_id = a.user_id
     """).to_arrow_table()
 
 
@@ -135,9 +178,12 @@ def export_from_snapshot(
     min_size: int | None = None,
     chunk_size: int | None = None,
     phone_format: str | None = None,
+    force_min_size: int | None = None,
+    identifier_store: str | os.PathLike | None = None,
 ) -> ExportResult:
     """Export one audience of the snapshot, honouring its definition (destinations, allowed columns,
-    minimum size unless `min_size` overrides it, version into the manifest and ledger)."""
+    version into the manifest and ledger). The minimum size is the largest of the destination's, the
+    definition's and `min_size`; only `force_min_size` sets a lower one."""
     if destination not in DESTINATIONS:
         raise AudienceError(f"unknown destination {destination!r}; choose one of {', '.join(DESTINATIONS)}")
     with connect(db) as con:
@@ -145,8 +191,9 @@ def export_from_snapshot(
         spec = definition(con, audience)
         if spec.destinations and destination not in spec.destinations:
             raise AudienceError(f"audience {audience!r} may only go to: {', '.join(spec.destinations)}")
-        table = members(con, audience, spec.allowed_columns)
-    floor = min_size if min_size is not None else spec.min_size
+        source = attach_identifiers(con, db, identifier_store)
+        table = members(con, audience, spec.allowed_columns, source)
+    floor = max((m for m in (min_size, spec.min_size) if m is not None), default=None)
     return export_audience(
         table,
         audience,
@@ -157,4 +204,5 @@ def export_from_snapshot(
         min_size=floor,
         chunk_size=chunk_size,
         phone_format=phone_format,
+        force_min_size=force_min_size,
     )

@@ -6,13 +6,16 @@ Normalisation and hashing run in DuckDB (see normalise.py); only hashed identifi
 Atomicity: every file is written and fsynced inside `<out>/<audience>/<destination>/.tmp-<run_id>/`,
 the directory is renamed to `<run_id>/` in one step, and only then is the ledger entry committed. If
 anything fails before the rename, the temporary directory is removed; if the ledger commit fails, the
-renamed directory is removed. A killed process can leave only a `.tmp-*` directory, never a run.
+renamed directory is removed. A killed process can leave only `.tmp-*` files, never a run; exports of one
+ledger run one at a time (a lock file beside it), and each removes the `.tmp-*` files of killed ones first.
+Every file and folder written is owner-only (hashed identifiers are still personal data).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -30,13 +33,14 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from reelmart.audiences.destinations import Destination, get_destination
-from reelmart.audiences.ledger import ExportLedger, RunRecord
-from reelmart.audiences.normalise import SqlParams, normalised_members_sql, resolve_slow_phones
+from audience_export.destinations import Destination, get_destination
+from audience_export.ledger import ExportLedger, RunRecord
+from audience_export.normalise import SqlParams, normalised_members_sql, resolve_slow_phones
 
 IDENTIFIER_COLUMNS = ("user_id", "email", "phone", "country_code", "zip", "maid")
 AUDIENCE_NAME_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-]{0,127}")
 WRITER_THREADS = 2  # the target machine has two cores
+log = logging.getLogger(__name__)
 
 
 class AudienceTooSmallError(ValueError):
@@ -81,6 +85,18 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def _private_file(path: Path):
+    """A new file only its owner can read (hashed identifiers are still personal data)."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
+
+
+def _private_dirs(root: Path, leaf: Path) -> None:
+    """`leaf` and the folders between `root` and it, created owner-only."""
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for folder in [*reversed(leaf.relative_to(root).parents[:-1]), leaf.relative_to(root)]:
+        (root / folder).mkdir(mode=0o700, exist_ok=True)
+
+
 def _write_file(path: Path, table: pa.Table, file_format: str) -> dict:
     """Write one chunk durably; return its name, rows, bytes and SHA-256 (computed on the bytes written)."""
     sink = pa.BufferOutputStream()
@@ -91,7 +107,7 @@ def _write_file(path: Path, table: pa.Table, file_format: str) -> dict:
     else:
         pq.write_table(table, sink, compression="zstd")
     data = sink.getvalue()
-    with open(path, "wb") as fh:
+    with _private_file(path) as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
@@ -212,35 +228,68 @@ def export_audience(
     min_size: int | None = None,
     chunk_size: int | None = None,
     phone_format: str | None = None,
+    force_min_size: int | None = None,
 ) -> ExportResult:
     """Normalise, hash and write one audience for one destination; diff against its previous run.
 
-    `members` holds the identifier columns of `dim_user_identifiers`. `min_size` overrides the
-    destination's minimum audience size and `chunk_size` its rows per file. Raises
-    AudienceTooSmallError (nothing written) when fewer than the minimum members can be matched.
+    `members` holds the identifier columns of `dim_user_identifiers`. `min_size` raises the
+    destination's minimum audience size (never lowers it); `force_min_size` replaces it, lower included.
+    `chunk_size` sets rows per file. Raises AudienceTooSmallError (nothing written) when fewer than the
+    minimum members can be matched.
     """
     if not AUDIENCE_NAME_RE.fullmatch(audience_name):
         raise ValueError(f"audience name {audience_name!r} must be letters, digits, '_' or '-'")
-    dest = get_destination(destination, phone_format=phone_format, min_size=min_size, chunk_rows=chunk_size)
+    dest = get_destination(destination, phone_format=phone_format, min_size=min_size,
+                           force_min_size=force_min_size, chunk_rows=chunk_size)
     ledger = ledger if isinstance(ledger, ExportLedger) else ExportLedger(ledger)
+    with ledger.exclusive():
+        clean_stale_files(Path(out_dir), ledger)
+        return _export_locked(members, audience_name, dest, Path(out_dir), ledger, definition_version,
+                              force_min_size)
+
+
+def clean_stale_files(out_dir: Path, ledger: ExportLedger) -> int:
+    """Remove what killed exports left behind: `.tmp-*` run folders (hashed identifiers), staged ledger
+    member files, DuckDB spill folders. Call only while holding the ledger's lock: no other export of
+    this ledger is running, so every temporary file found is stale. Returns how many were removed."""
+    stale = [*out_dir.glob("*/*/.tmp-*"), *ledger.members_dir.glob(".tmp-*"),
+             *ledger.path.parent.glob(".tmp-duckdb-*")]
+    for path in stale:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    if stale:
+        log.warning("removed %d temporary file(s) left by an interrupted export: %s", len(stale),
+                    ", ".join(p.name for p in stale[:5]))
+    return len(stale)
+
+
+def _export_locked(members, audience_name: str, dest: Destination, out_dir: Path, ledger: ExportLedger,
+                   definition_version: str, force_min_size: int | None) -> ExportResult:
     now = datetime.now(UTC)
     run_id = new_run_id(now)
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    con = duckdb.connect()
+    # spills of the normalisation (raw identifiers) go to an owner-only folder that the next run cleans
+    spill = ledger.path.parent / f".tmp-duckdb-{run_id}"
+    spill.mkdir(mode=0o700)
+    con = duckdb.connect(config={"temp_directory": str(spill)})
     try:
         table = _as_arrow(members)
         con.register("members", table)
         counts, full_with_key = _build_rows(con, dest, table.num_rows)
     finally:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
     written = full_with_key.num_rows
     if written < dest.min_size:
         raise AudienceTooSmallError(
             f"audience {audience_name!r} has {written:,} matchable members for {dest.name}, below its "
             f"minimum of {dest.min_size:,} ({counts['unmatched']:,} of {counts['members']:,} members had no "
             f"usable identifier); nothing was exported"
+            + ("" if force_min_size is not None else " (only an explicit --force-min-size lowers the minimum)")
         )
     timings["normalise_hash"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -256,8 +305,8 @@ def export_audience(
     timings["diff"] = time.perf_counter() - started
     started = time.perf_counter()
 
-    audience_dir = Path(out_dir) / audience_name / dest.name
-    audience_dir.mkdir(parents=True, exist_ok=True)
+    audience_dir = out_dir / audience_name / dest.name
+    _private_dirs(out_dir, audience_dir)
     tmp = audience_dir / f".tmp-{run_id}"
     final = audience_dir / run_id
     manifest = {
@@ -278,9 +327,10 @@ def export_audience(
         },
     }
     staged = None
+    pool = ThreadPoolExecutor(max_workers=WRITER_THREADS)
     try:
-        tmp.mkdir()
-        with ThreadPoolExecutor(max_workers=WRITER_THREADS) as pool:
+        tmp.mkdir(mode=0o700)
+        with pool:
             # the ledger's member file is staged alongside; it is committed only after the rename below
             staged_future = pool.submit(ledger.stage_members, run_id, full_with_key)
             full = full_with_key.drop_columns(["member_key"])
@@ -303,7 +353,7 @@ def export_audience(
         files += [{"kind": "remove", **info} for info in results["remove"]]
         manifest["files"] = files
         manifest_bytes = json.dumps(manifest, indent=2, sort_keys=True).encode()
-        with open(tmp / "manifest.json", "wb") as fh:
+        with _private_file(tmp / "manifest.json") as fh:
             fh.write(manifest_bytes)
             fh.flush()
             os.fsync(fh.fileno())
@@ -311,9 +361,11 @@ def export_audience(
         os.rename(tmp, final)
         _fsync(audience_dir)
     except BaseException:
+        # interrupted (an error, Ctrl-C, SIGTERM) maybe while writers still run: let running chunks end,
+        # drop queued ones, then remove everything this run wrote
+        pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(tmp, ignore_errors=True)
-        if staged is not None:
-            staged.unlink(missing_ok=True)
+        ledger.staging_path(run_id).unlink(missing_ok=True)
         raise
 
     timings["write"] = time.perf_counter() - started
