@@ -15,6 +15,7 @@ BENCHMARKS = {
     "uplift": "reelmart.bench.uplift",
     "audiences": "reelmart.bench.audiences",
     "campaigns": "reelmart.bench.campaigns",
+    "placement": "reelmart.bench.placement",
 }
 
 

@@ -46,6 +46,10 @@ N_CAT = len(CATEGORIES)
 PLANNED_DAYS = 30  # the window the planted experiments and campaigns are laid out in
 AGE_UPLIFT_FACTOR = np.array([0.6, 1.5, 1.0, 0.7, 0.4])  # by AGE_BANDS: who is persuadable
 DEVICE_UPLIFT_FACTOR = np.array([1.0, 1.3, 0.6])  # by DEVICES
+# Spend response (placement truth): expected impressions at which a user's campaign effect reaches 63% of its cap
+RESPONSE_SATURATION_IMPRESSIONS = 1.0
+EXPECTED_COST_FACTOR = float(np.exp(0.25**2 / 2))  # mean of the impression cost's lognormal(0, 0.25) noise
+EXPECTED_ORDER_VALUE_FACTOR = float(np.exp(-0.1 + 0.45**2 / 2))  # mean of the order value's lognormal noise
 BAD_TIMESTAMPS = np.array(["not-a-time", "2026-13-45 99:00:00", "", "yesterday"], dtype=object)
 
 
@@ -167,6 +171,7 @@ class PlatformSimulator:
         self.ad_launched_day = np.array([ad["launched_day"] for ad in self.ads])
         self.ad_ids = np.array([ad["ad_id"] for ad in self.ads], dtype=object)
         self.impressions_so_far = np.zeros((len(CAMPAIGNS), self.scale.users), dtype=np.int32)
+        self._plant_spend_response()
 
     # ---- writing ---------------------------------------------------------------------
     def _write(self, table: str, columns: dict, export_day: date | None = None) -> int:
@@ -614,6 +619,118 @@ class PlatformSimulator:
             "variant_unknown"
         counts["experiment_assignments"] = self._write("experiment_assignments", assignments, day)
 
+    # ---- spend response (placement) --------------------------------------------------
+    def _expected_impressions(self, c: int) -> np.ndarray:
+        """Expected impressions of campaign c per user over its planned flight, as if treated.
+
+        Mirrors `_simulate_ads` in expectation: views per day (activity, experiment view rate, weekend),
+        a 12% ad slot per view (times the experiment ad load), split evenly among the active campaigns
+        the user is treated by. Planned flight, not `scale.days`, so appending days replays it exactly.
+        """
+        spec = CAMPAIGNS[c]
+        expected = np.zeros(self.scale.users)
+        for d in range(spec.start_day, spec.end_day + 1):
+            rate = np.ones(self.scale.users)
+            ad_load = np.ones(self.scale.users)
+            for e, exp_spec in enumerate(EXPERIMENTS):
+                active = (self.exp_variant[e] > 0) & (self.exp_exposure_day[e] <= d) & (d <= exp_spec.end_day)
+                arm = np.maximum(self.exp_variant[e] - 1, 0)
+                if exp_spec.view_rate_lift:
+                    rate *= np.where(active, 1 + np.array(exp_spec.view_rate_lift)[arm], 1.0)
+                    ad_load *= np.where(active, 1 + np.array(exp_spec.ad_load_lift)[arm], 1.0)
+            weekday = 1.15 if (self.start + timedelta(d)).weekday() >= 5 else 1.0
+            competing = np.ones(self.scale.users)  # campaign c itself
+            for other, other_spec in enumerate(CAMPAIGNS):
+                if other != c and other_spec.start_day <= d <= other_spec.end_day:
+                    competing += self.campaign_treated[other]
+            expected += (self.activity * rate * weekday * (self.signup_day <= d)
+                         * np.minimum(0.12 * ad_load, 1.0) / competing)
+        return expected
+
+    def _plant_spend_response(self) -> None:
+        """Make each user's campaign effect depend on how many impressions reach them, with diminishing returns.
+
+        A treated user's expected extra conversions are cap x (1 - exp(-E / E0)), E = expected impressions
+        over the flight, E0 = RESPONSE_SATURATION_IMPRESSIONS: the first impressions do most of the work,
+        frequency saturates. The cap keeps the old heterogeneity (age, device, affinity) and is scaled per
+        campaign so the mean effect over the study population (the planted ATE) is what it was. More budget
+        in a segment can only raise frequency (its audience is the campaign's treated users there), so a
+        segment's return to extra spend (marginal) is below its return on the spend so far (average).
+        """
+        self.campaign_expected_impressions = np.zeros(self.campaign_tau.shape, dtype=np.float64)
+        self.campaign_effect_cap = np.zeros(self.campaign_tau.shape, dtype=np.float64)
+        for c in range(len(CAMPAIGNS)):
+            expected = self._expected_impressions(c)
+            saturation = 1.0 - np.exp(-expected / RESPONSE_SATURATION_IMPRESSIONS)
+            pop = self.campaign_population[c]
+            tau = self.campaign_tau[c].astype(np.float64)
+            weighted = float((tau[pop] * saturation[pop]).sum())
+            scale = float(tau[pop].sum()) / weighted if weighted > 0 else 1.0
+            self.campaign_expected_impressions[c] = expected
+            self.campaign_effect_cap[c] = tau * scale
+            self.campaign_tau[c] = (tau * scale * saturation).astype(np.float32)
+
+    def _spend_response_curves(self, c: int) -> dict[str, np.ndarray]:
+        """Per user of campaign c: expected spend, effect (average) and d effect / d spend (marginal)."""
+        spec = CAMPAIGNS[c]
+        expected = self.campaign_expected_impressions[c]
+        cap = self.campaign_effect_cap[c]
+        cost = spec.cpm / 1000 * EXPECTED_COST_FACTOR
+        x = expected / RESPONSE_SATURATION_IMPRESSIONS
+        return {
+            "expected_impressions": expected, "expected_spend": expected * cost, "effect_cap": cap,
+            "effect": cap * (1.0 - np.exp(-x)),
+            # scaling delivery by (1 + eps) adds eps x E impressions and eps x E x cost spend
+            "marginal_effect_per_spend": cap * np.exp(-x) / (RESPONSE_SATURATION_IMPRESSIONS * cost),
+        }
+
+    def _spend_response_truth(self) -> dict:
+        """True average and marginal incremental return per campaign x age band x device (treated users)."""
+        campaigns = []
+        for c, spec in enumerate(CAMPAIGNS):
+            curves = self._spend_response_curves(c)
+            treated = self.campaign_treated[c]
+            value = spec.avg_order_value * EXPECTED_ORDER_VALUE_FACTOR
+            segments = []
+            for a, age_band in enumerate(AGE_BANDS):
+                for v, device in enumerate(DEVICES):
+                    rows = treated & (self.age_idx == a) & (self.device_idx == v)
+                    spend = float(curves["expected_spend"][rows].sum())
+                    incremental = float(curves["effect"][rows].sum())
+                    marginal_sum = float((curves["marginal_effect_per_spend"][rows]
+                                          * curves["expected_spend"][rows]).sum())
+                    segments.append({
+                        "segment_type": "age_band_device", "segment": f"{age_band} / {device}",
+                        "treated_users": int(rows.sum()), "expected_spend": spend,
+                        "true_incremental_conversions": incremental,
+                        "true_incremental_value": incremental * value,
+                        "true_average_return_per_1000": 1000 * incremental / spend if spend > 0 else None,
+                        "true_marginal_return_per_1000": 1000 * marginal_sum / spend if spend > 0 else None,
+                    })
+            campaigns.append({"campaign_id": spec.campaign_id, "advertiser_id": spec.advertiser_id,
+                              "expected_value_per_conversion": value, "segments": segments})
+        return {
+            "saturation_impressions": RESPONSE_SATURATION_IMPRESSIONS,
+            "notes": "Per treated user the effect is cap x (1 - exp(-E/E0)) with E the expected impressions over "
+                     "the planned flight. Average return = incremental conversions per 1,000 CNY of expected "
+                     "spend; marginal return = d incremental / d spend when the segment's delivery (impressions "
+                     "per user) is scaled, per 1,000 CNY. Per user in campaign_user_response.parquet.",
+            "campaigns": campaigns,
+        }
+
+    def _write_spend_response_truth(self) -> None:
+        rows = []
+        for c, spec in enumerate(CAMPAIGNS):
+            pop = np.flatnonzero(self.campaign_population[c])
+            curves = self._spend_response_curves(c)
+            rows.append({
+                "campaign_id": np.full(len(pop), spec.campaign_id, dtype=object), "user_id": self.user_ids[pop],
+                "treated": self.campaign_treated[c, pop],
+                **{key: values[pop] for key, values in curves.items()},
+            })
+        pq.write_table(pa.table({key: np.concatenate([r[key] for r in rows]) for key in rows[0]}),
+                       self.truth_dir / "campaign_user_response.parquet")
+
     # ---- planted truth ---------------------------------------------------------------
     def _accumulate_experiment_truth(self, d, user_idx, enjoy, duration) -> None:
         """Expected watch seconds per view under control and treatment, summed over exposed views.
@@ -670,6 +787,7 @@ class PlatformSimulator:
             "seed": self.seed, "scale": asdict(self.scale), "start_date": self.start.isoformat(),
             "categories": CATEGORIES, "experiments": experiments, "campaigns": campaigns,
             "injected_dirty_rows": self.injected,
+            "campaign_spend_response": self._spend_response_truth(),
             "notes": {
                 "experiments": "Lifts are relative per assigned user over the post-exposure window; "
                                "completion_rate is completed views / views.",
@@ -695,6 +813,7 @@ class PlatformSimulator:
             "p0": np.concatenate([self.campaign_p0[c, i] for _, i, c in rows]),
             "true_uplift": np.concatenate([self.campaign_tau[c, i] for _, i, c in rows]),
         }), self.truth_dir / "campaign_user_uplift.parquet")
+        self._write_spend_response_truth()
         if self._comment_truth:
             pq.write_table(pa.table({
                 "comment_id": np.concatenate([ids for ids, _ in self._comment_truth]),

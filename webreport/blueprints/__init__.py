@@ -15,6 +15,7 @@ REPORT_AREAS = [
     "quality",
     "experiments",
     "campaigns",
+    "placement",
     "sentiment",
     "audiences",
     "recommendations",
