@@ -13,6 +13,7 @@ from models_ml.uplift.metrics import (
     uplift_by_decile,
     uplift_curve,
 )
+from models_ml.uplift.selection import LearnerSelector, r_loss
 from models_ml.uplift.synthetic import (
     FEATURES,
     NIE_WAGER_SETUPS,
@@ -25,6 +26,7 @@ from models_ml.uplift.synthetic import (
 __all__ = [
     "DRLearner",
     "FEATURES",
+    "LearnerSelector",
     "NIE_WAGER_SETUPS",
     "RLearner",
     "SemiSyntheticData",
@@ -38,6 +40,7 @@ __all__ = [
     "perfect_uplift_curve",
     "qini_auc_score",
     "qini_curve",
+    "r_loss",
     "random_qini_curve",
     "random_uplift_curve",
     "uplift_at_k",

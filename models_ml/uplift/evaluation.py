@@ -74,8 +74,9 @@ EVALUATION_COLUMNS = ["model_name", "model_version", "metric", "value", "evaluat
 def evaluate_campaigns(scored: pd.DataFrame, evaluated_at) -> pd.DataFrame:
     """One row per campaign model x metric (int_campaign_uplift_evaluated); unfitted models get NULLs and why.
 
-    The served model gets the held-out metrics. When the learner was selected, every candidate's
-    model_version also gets its validation R-loss and ``selected`` (1 for the served one, 0 otherwise).
+    The served model gets the held-out metrics. When the learner was selected, model
+    ``campaign_uplift_selection:<campaign_id>`` gets, per candidate's model_version, its validation R-loss
+    and ``selected`` (1 for the served one, 0 otherwise).
     """
     rows = []
     for (campaign_id, name, version, status), group in scored.groupby(
@@ -97,7 +98,8 @@ def evaluate_campaigns(scored: pd.DataFrame, evaluated_at) -> pd.DataFrame:
             for metric, value in (("validation_r_loss", loss if loss == loss else None),
                                   ("selected", 1.0 if candidate["selected"] else 0.0)):
                 rows.append({
-                    "model_name": name, "model_version": candidate["model_version"], "metric": metric,
+                    "model_name": f"campaign_uplift_selection:{campaign_id}",
+                    "model_version": candidate["model_version"], "metric": metric,
                     "value": value, "evaluated_at": evaluated_at, "details": json.dumps(details),
                 })
     return pd.DataFrame(rows, columns=EVALUATION_COLUMNS)
@@ -172,7 +174,8 @@ def compare_learners(features: pd.DataFrame, truth: pd.DataFrame, learners: list
     """Fit each learner per campaign on the training split; score and compare them on the evaluation split.
 
     Besides the learners, the references (random, response model, best function of the features,
-    oracle; see the module docstring) are scored on the same users. Campaigns whose planted effect is zero for
+    oracle; see the module docstring) are scored on the same users. "of ceiling" is the row's mean Qini over
+    the bootstrap replicates relative to the best function of the features'. Campaigns whose planted effect is zero for
     everyone are left out of the means: no ranking can beat random there. Every learner is compared
     with the S-learner (when it runs) by a paired bootstrap of the mean Qini coefficient.
     """
@@ -215,6 +218,8 @@ def compare_learners(features: pd.DataFrame, truth: pd.DataFrame, learners: list
             "Qini coef": mean_over_campaigns(lambda y, u, t, _: qini_auc_score(y, u, t)),
             "Qini 90% CI": _interval(replicated[name]),
             "vs S 90% CI": _interval(replicated[name] - replicated["s"]) if "s" in names and name != "s" else "",
+            "vs response 90% CI": _interval(replicated[name] - replicated["response"]) if name != "response" else "",
+            "of ceiling": float(np.mean(replicated[name]) / np.mean(replicated["ceiling"])),
             "AUUC": mean_over_campaigns(lambda y, u, t, _: uplift_auc_score(y, u, t)),
             "uplift@10%": mean_over_campaigns(lambda y, u, t, _: uplift_at_k(y, u, t, "overall", 0.1)),
             "CATE RMSE": None if name in ("random", "response") else mean_over_campaigns(

@@ -5,8 +5,8 @@ the feature names are the ones ``dim_users`` will carry, so code written against
 runs unchanged on the warehouse's.
 
 The design is deliberately hard for an S-learner and for response models: the baseline
-conversion rate varies a lot with activity, tenure, region and age (about 2% for the least
-active users, over 40% for the most active), while the campaign moves it by only a few points,
+conversion rate varies a lot with activity, tenure, region and age (measured in docs/uplift.md),
+while the campaign moves it by only a few points,
 up for users with high affinity to the campaign's category (which does not move the baseline)
 and for young users, down for heavy users (ad fatigue). Under a tight boosting budget, trees
 that must spend their splits on the baseline rarely split on the treatment flag, so the

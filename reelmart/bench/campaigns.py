@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from models_ml.uplift.campaign import LEARNERS
 from models_ml.uplift.evaluation import BOOTSTRAP_REPLICATES, compare_learners
 from reelmart.bench.table import measure, print_table
 from reelmart.simulate import SCALES, PlatformSimulator
@@ -23,6 +24,7 @@ from reelmart.warehouse import PROJECT_DIR, WarehousePaths, run_dbt
 
 SELECT = ["intermediate.campaigns", "marts.campaigns"]
 LEARNER_COLUMNS = ["learner", "campaigns", "users", "fit s", "score s", "Qini coef", "Qini 90% CI", "vs S 90% CI",
+                   "vs response 90% CI", "of ceiling",
                    "AUUC", "uplift@10%", "CATE RMSE", "CATE corr"]
 
 
@@ -33,7 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the generated instance")
     parser.add_argument("--no-build", action="store_true",
                         help="with --data-dir: skip the timed campaign build, only compare the learners")
-    parser.add_argument("--learners", default="s,t,x", help="comma-separated learners to compare (s, t, x)")
+    parser.add_argument("--learners", default="s,t,x,r,dr,auto",
+                        help="comma-separated learners to compare (s, t, x, r, dr; auto = chosen per campaign by R-loss)")
     parser.add_argument("--n-jobs", type=int, default=2, help="LightGBM threads")
     parser.add_argument("--seed", type=int, default=7, help="simulator seed when generating")
     parser.add_argument("--replicates", type=int, default=BOOTSTRAP_REPLICATES,
@@ -62,8 +65,8 @@ def _load(paths: WarehousePaths) -> tuple[pd.DataFrame, pd.DataFrame]:
 def run(args: argparse.Namespace) -> int:
     """Generate + build unless --data-dir, time the campaign build, then compare the learners."""
     learners = [name.strip().lower() for name in args.learners.split(",") if name.strip()]
-    if not learners or set(learners) - {"s", "t", "x"}:
-        raise SystemExit("--learners takes a comma-separated subset of s, t, x")
+    if not learners or set(learners) - {*LEARNERS, "auto"}:
+        raise SystemExit(f"--learners takes a comma-separated subset of {', '.join(LEARNERS)}, auto")
     root = None
     if args.data_dir:
         paths = WarehousePaths(args.data_dir.resolve())

@@ -25,9 +25,9 @@ from models_ml.uplift.evaluation import setup_rmse, summarise_setups
 from reelmart.bench.table import measure, print_table
 
 # The default learner for data of the user's own and the two-model gradient-boosting reference it must beat.
-DEFAULT_LEARNER = "dr"
+DEFAULT_LEARNER = "drs"
 REFERENCE = "t"
-SETUP_LEARNERS = {"t": TLearner, "s": SLearner, "x": XLearner, "r": RLearner, "dr": DRLearner}
+SETUP_LEARNERS = {"t": TLearner, "s": SLearner, "x": XLearner, "r": RLearner, "dr": DRLearner, "drs": DRLearner}
 SETUP_COLUMNS = ["setup", "learner", "CATE RMSE", "RMSE 90% CI", "vs reference", "ratio 90% CI", "fit s"]
 
 COLUMNS = [
@@ -46,8 +46,8 @@ COLUMNS = [
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--setups", default="A,B,C,D", help="Nie & Wager setups to run (comma-separated; '' skips)")
-    parser.add_argument("--setup-learners", default="t,x,r,dr",
-                        help="learners on the setups; t is the reference, dr the default")
+    parser.add_argument("--setup-learners", default="t,r,dr,drs",
+                        help="learners on the setups (t, s, x, r, dr, drs = DR stacked); t is the reference, drs the default")
     parser.add_argument("--n", type=int, default=1000, help="training users per setup draw (the paper: 500, 1000)")
     parser.add_argument("--d", type=int, default=6, help="features per setup (the paper: 6, 12)")
     parser.add_argument("--sigma", type=float, default=1.0, help="outcome noise (the paper: 0.5 to 4)")
@@ -95,6 +95,8 @@ def _evaluate(y: np.ndarray, t: np.ndarray, truth: np.ndarray, score: np.ndarray
 
 def _setup_learner(name: str, tuning_folds: int, seed: int):
     extra = {} if name in ("t", "s") else {"propensity": "model"}
+    if name == "drs":
+        extra["stack"] = True
     return SETUP_LEARNERS[name](tuning=tuning_folds, learning_rate=0.05, n_jobs=1, random_state=seed, **extra)
 
 
@@ -119,8 +121,8 @@ def run_setups(args: argparse.Namespace) -> None:
         futures = {setup: pool.submit(_run_setup, i, setup, names, options) for i, setup in enumerate(setups)}
         results = {setup: future.result() for setup, future in futures.items()}
     rows = summarise_setups(results, REFERENCE)
-    labels = {REFERENCE: "T-learner GBM (reference)", DEFAULT_LEARNER: "DR-learner (default)",
-              "r": "R-learner", "x": "X-learner", "s": "S-learner"}
+    labels = {REFERENCE: "T-learner GBM (reference)", DEFAULT_LEARNER: "DR-learner, stacked (default)",
+              "dr": "DR-learner", "r": "R-learner", "x": "X-learner", "s": "S-learner"}
     for row in rows:
         row["learner"] = labels[row["learner"]]
     print_table(rows, title=(

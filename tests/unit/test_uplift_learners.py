@@ -1,4 +1,4 @@
-"""S-, T- and X-learner: scikit-learn contract, determinism, inputs, and quality on known effects."""
+"""S-, T-, X-, R- and DR-learner: scikit-learn contract, determinism, inputs, and quality on known effects."""
 
 from __future__ import annotations
 
@@ -7,9 +7,18 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 
-from models_ml.uplift import SLearner, TLearner, XLearner, make_uplift_data, qini_auc_score, uplift_at_k
+from models_ml.uplift import (
+    DRLearner,
+    RLearner,
+    SLearner,
+    TLearner,
+    XLearner,
+    make_uplift_data,
+    qini_auc_score,
+    uplift_at_k,
+)
 
-LEARNERS = [SLearner, TLearner, XLearner]
+LEARNERS = [SLearner, TLearner, XLearner, RLearner, DRLearner]
 SMALL = {"n_estimators": 20, "num_leaves": 7, "min_child_samples": 20, "n_jobs": 1}
 
 
@@ -131,7 +140,7 @@ def test_bad_inputs_raise_clear_errors(learner, mutate, message, small_data) -> 
         learner(**SMALL).fit(*mutate(X, t, y.astype(float)))
 
 
-@pytest.mark.parametrize("learner", [TLearner, XLearner])
+@pytest.mark.parametrize("learner", [TLearner, XLearner, DRLearner])
 def test_per_arm_learners_need_conversions_in_each_arm(learner, small_data) -> None:
     X, t, y, _ = small_data
     with pytest.raises(ValueError, match="constant.*control rows"):
