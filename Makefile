@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SCALE ?= demo
+SCALE ?= 20k
 PORT ?= 8050
 WORKERS ?= 2
 

@@ -130,7 +130,8 @@ def test_no_margin_no_non_inferiority_test():
 def test_srm_by_slice_matches_check_srm():
     frame = _segments_frame(n_segments=2)
     frame["n_users"] = frame["n_users"].astype(float)
-    frame.loc[frame["is_control"] & (frame["dimension_value"] == "s1"), "n_users"] *= 1.1
+    boosted = frame["is_control"] & (frame["dimension_value"] == "s1")
+    frame.loc[boosted, "n_users"] = (frame.loc[boosted, "n_users"] * 1.1).round()
     table = srm_by_slice(frame).set_index("dimension_value")
     for value, group in frame.groupby("dimension_value"):
         arms = group.drop_duplicates("variant_id")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -33,8 +34,23 @@ def truth_run(tmp_path_factory) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
             inner join dim_experiments as e on r.experiment_id = e.experiment_id and r.day_index = e.last_day_index
             where r.dimension_name = 'overall'
         """).df()
-        experiments = con.execute("select * from dim_experiments").df().set_index("experiment_id")
+        results.attrs["segments"] = con.execute("""
+            select r.*
+            from fct_experiment_results as r
+            inner join dim_experiments as e on r.experiment_id = e.experiment_id and r.day_index = e.last_day_index
+            where r.dimension_name != 'overall'
+        """).df()
+        experiments = con.execute("""
+            select e.*, d.decision, d.decision_variant_name, d.decision_metric_id
+            from dim_experiments as e
+            inner join rpt_experiment_decisions as d on e.experiment_id = d.experiment_id and d.analysis = 'cuped'
+        """).df().set_index("experiment_id")
     return results, truth, experiments
+
+
+@pytest.fixture(scope="module")
+def segments(truth_run) -> pd.DataFrame:
+    return truth_run[0].attrs["segments"]
 
 
 def _rows(results: pd.DataFrame, experiment_id: str, analysis: str) -> pd.DataFrame:
@@ -81,3 +97,36 @@ def test_cuped_shrinks_the_ci_of_metrics_with_a_covariate(truth_run):
     assert (mean_metrics["cuped"] / mean_metrics["unadjusted"]).median() < 0.9
     no_covariate = table.xs("retained_d7", level="metric_id")
     assert (no_covariate["cuped"] == no_covariate["unadjusted"]).all()
+
+
+def test_planted_lifts_are_good_news_and_the_decisions_follow_the_truth(truth_run):
+    """The demo's story (issue 15): the planted view and ad-load lifts are significant with the right
+    sign under the corrected rule, the SRM experiment is sent back, and ad load +2, whose planted 5%
+    loss of views is within reach of its 2% guardrail margin, gets no "ship"."""
+    results, truth, experiments = truth_run
+    cuped = results[results["analysis"] == "cuped"].set_index(["experiment_id", "variant_id", "metric_id"])
+    for spec in truth["experiments"]:
+        for variant in spec["variants_truth"]:
+            for metric_id, lift in variant["true_relative_lift"].items():
+                key = (spec["experiment_id"], variant["variant_id"], metric_id)
+                if key not in cuped.index or spec["planted_srm"]:
+                    continue
+                row = cuped.loc[key]
+                if row["is_significant"]:  # significant only in the planted direction
+                    assert np.sign(row["relative_lift"]) == np.sign(lift) != 0, (key, lift, row["relative_lift"])
+    for metric_id in ("videos_watched", "watch_seconds"):
+        assert cuped.loc[("exp_feed_ranking_v2", "exp_feed_ranking_v2:ranking_v2", metric_id), "is_good_news"]
+    for variant in ("ad_load_plus1", "ad_load_plus2"):
+        assert cuped.loc[("exp_ad_load", f"exp_ad_load:{variant}", "ad_impressions"), "is_good_news"]
+    assert experiments.loc["exp_feed_ranking_v2", "decision"] == "ship"
+    assert experiments.loc["exp_creator_badge", "decision"] == "fix_assignment"
+    assert experiments.loc["exp_autoplay_next", "decision"] in ("no_effect", "keep_running")
+    assert experiments.loc["exp_ad_load", "decision"] in ("guardrail_unproven", "dont_ship_guardrail")
+
+
+def test_no_segment_of_the_null_experiment_is_significant(segments):
+    """Issue 20: segments are corrected over all slices of an experiment, so the planted null shows no
+    "significant" country or device (per-slice correction found one at -40.6%)."""
+    null = segments[segments["experiment_id"] == "exp_autoplay_next"]
+    assert len(null) > 100
+    assert not null["is_significant"].any(), null.loc[null["is_significant"], ["metric_id", "dimension_value"]]

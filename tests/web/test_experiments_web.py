@@ -95,8 +95,8 @@ def test_cuped_toggle_switches_the_numbers(logged_in):
 
 def test_experiment_page_has_every_section(logged_in):
     page = logged_in.get(f"/experiments/{EXPERIMENT}?view=bayesian&dimension=device_os").get_data(as_text=True)
-    for marker in ('id="chart-lift"', 'id="chart-timeseries"', 'id="chart-segments"', 'id="health"',
-                   "Chance to win", "Risk (ship)", 'id="decision"'):
+    for marker in ('id="chart-goal"', 'id="chart-secondary"', 'id="chart-timeseries"', 'id="chart-segments"',
+                   'id="health"', "Chance to win", "Risk (ship)", 'id="decision"', 'id="section-guardrail"'):
         assert marker in page, marker
     csv_page = logged_in.get(f"/experiments/{EXPERIMENT}?format=csv")
     assert csv_page.mimetype == "text/csv"
@@ -145,3 +145,37 @@ def test_decision_hint_words_every_warehouse_decision():
     healthy = {"has_srm": False, "has_multiple_exposures": False, "is_too_few_users": False}
     assert [b["key"] for b in health_badges({**healthy, "has_multiple_exposures": True,
                                              "multiple_exposure_share": 0.02})] == ["multiple_exposures"]
+
+
+def test_formats_carry_units_and_never_print_minus_zero():
+    from webreport.blueprints.experiments import (
+        format_difference,
+        format_interval,
+        format_lift,
+        format_metric_value,
+        format_p,
+    )
+
+    assert format_p(0.0004) == "<0.001" and format_p(0.0123) == "0.012" and format_p(None) == "–"
+    assert format_lift(0.0612) == "+6.1%" and format_lift(-0.00004) == "0.0%" and format_lift(-0.2) == "-20.0%"
+    assert format_metric_value(0.482, "rate") == "48.2%" and format_metric_value(19.5, "currency") == "¥19.50"
+    assert format_difference(0.0123, "rate") == "+1.23 pp" and format_difference(-3.0, "currency") == "-¥3.00"
+    assert format_difference(-0.00001, "rate") == "0.00 pp"
+    assert format_interval(-1.7, 0.25) == "[-100.0%, +25.0%]"
+
+
+def test_page_sections_follow_the_warehouse_roles_and_significance(logged_in, tiny_warehouse):
+    """Sections and verdicts are what dim_experiment_metric_roles and fct_experiment_results say."""
+    rows = logged_in.get(f"/api/experiments/{EXPERIMENT}").json["results"]
+    with duckdb.connect(str(tiny_warehouse.serving_db), read_only=True) as con:
+        roles = dict(con.execute("select metric_id, role from dim_experiment_metric_roles where experiment_id = ?",
+                                 [EXPERIMENT]).fetchall())
+    page = logged_in.get(f"/experiments/{EXPERIMENT}").get_data(as_text=True)
+    for row in rows:
+        assert row["role"] == roles[row["metric_id"]]
+        assert row["is_significant"] == (row["error_message"] is None and row["p_value_adjusted"] < row["alpha"])
+        news = "good" if row["is_good_news"] else "bad" if row["is_bad_news"] else "none"
+        marker = f'class="news-{news}" data-metric="{row["metric_id"]}" data-variant="{row["variant_id"]}"'
+        assert marker in page or row["error_message"], marker
+        section = page.index(f'id="section-{row["role"]}"')
+        assert page.index(f'data-metric="{row["metric_id"]}"', section) > section

@@ -49,7 +49,7 @@ def health_badges(experiment: dict) -> list[dict]:
 
 
 _DECISION_LEVELS = {"fix_assignment": "bad", "keep_running_too_few_users": "warn", "dont_ship_guardrail": "bad",
-                    "dont_ship": "bad", "ship": "good", "keep_running": "neutral", "no_effect": "neutral"}
+                    "dont_ship": "bad", "guardrail_unproven": "warn", "ship": "good", "keep_running": "neutral", "no_effect": "neutral"}
 
 
 def decision_hint(decision: dict | None) -> dict:
@@ -66,6 +66,11 @@ def decision_hint(decision: dict | None) -> dict:
         "dont_ship_guardrail": f"Don't ship {decision.get('decision_variant_name')}: guardrail "
                                f"{decision.get('decision_metric_label')} {format_lift(lift)} (significantly worse).",
         "dont_ship": f"Don't ship {subject}",
+        "guardrail_unproven": f"Not yet: {decision.get('decision_variant_name')} wins on "
+                              f"{decision.get('decision_metric_label')} ({format_lift(lift)}), but guardrail "
+                              f"{decision.get('unproven_guardrail_metric_label')} may be down by more than its "
+                              f"{_margin(decision.get('unproven_guardrail_margin'))} margin (interval "
+                              f"{format_interval(decision.get('unproven_guardrail_ci_lower'), decision.get('unproven_guardrail_ci_upper'))}).",
         "ship": f"Ship {subject}",
         "keep_running": "Keep running: no significant difference on the goal metrics yet.",
         "no_effect": "No detectable effect on the goal metrics.",
@@ -79,6 +84,9 @@ def decision_hint(decision: dict | None) -> dict:
 
 
 # ---- formats: units, signed lifts, percentage points, p-values ----------------------------------
+
+def _margin(value) -> str:
+    return "–" if _missing(value) else f"{float(value):.0%}"
 
 def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
@@ -223,6 +231,8 @@ def _list_rows() -> list[dict]:
             "minimum_detectable_effect": row.get("goal_minimum_detectable_effect"),
             "error_message": None if row.get("goal_metric_id") else "no goal result",
         })
+        if row.get("has_srm"):  # a broken split: no colour for any number of it
+            row["goal"]["news"] = "none"
     return rows
 
 
@@ -279,7 +289,8 @@ def _lift_chart(rows: list[dict], view: str, title: str, label_key: str = "metri
     labelled = [{**r, "label": f"{r[label_key]} · {r['variant_name']}",
                  lower: None if _missing(r.get(lower)) else max(r[lower], -1.0)} for r in rows]
     spec = charts.interval_chart(labelled, "label", estimate, lower, upper, title=title,
-                                 value_title="Relative lift (variant vs control)")
+                                 value_title="Relative lift (variant vs control)", height=30 * len(rows) + 70)
+    spec["layer"][0]["encoding"]["x"]["axis"] = {"format": ".0%", "tickCount": 8}
     for value, row in zip(spec["data"]["values"], labelled, strict=True):
         value["news"] = _NEWS_LEGEND[row["news"]]
     color = {"field": "news", "type": "nominal", "title": None, "legend": {"orient": "top"},
@@ -296,6 +307,11 @@ def _timeseries_chart(rows: list[dict], metric_label: str, sequential: bool) -> 
                "low": None if _missing(r["relative_ci_lower"]) else max(r["relative_ci_lower"], -1.0),
                "high": r["relative_ci_upper"]} for r in rows if not r.get("error_message")]
     kind = "always-valid (sequential) intervals" if sequential else "fixed-horizon intervals: valid at the planned end only"
+    # The first days' intervals are very wide; fit the scale to the settled part and clip the rest.
+    settled = [v for v, r in zip(values, [r for r in rows if not r.get("error_message")], strict=True)
+               if r["day_index"] >= 3] or values
+    bounds = [b for v in settled for b in (v["low"], v["high"]) if not _missing(b)]
+    y_scale = {"domain": [min(bounds), max(bounds)], "clamp": True} if bounds else {}
     x = {"field": "date_day", "type": "temporal", "title": "Day", "axis": {"format": "%b %d"}}
     color = {"field": "variant", "type": "nominal", "title": "Variant", "scale": {"scheme": "tableau10"},
              "legend": {"orient": "top"}}
@@ -306,13 +322,14 @@ def _timeseries_chart(rows: list[dict], metric_label: str, sequential: bool) -> 
         "config": {"view": {"stroke": None}, "font": "Noto Sans CJK SC, Noto Sans, sans-serif"},
         "data": {"values": values},
         "layer": [
-            {"mark": {"type": "area", "opacity": 0.18},
-             "encoding": {"x": x, "y": {"field": "low", "type": "quantitative"}, "y2": {"field": "high"},
+            {"mark": {"type": "area", "opacity": 0.18, "clip": True},
+             "encoding": {"x": x, "y": {"field": "low", "type": "quantitative", "scale": y_scale},
+                          "y2": {"field": "high"},
                           "color": color}},
-            {"mark": {"type": "line", "point": True, "tooltip": True},
+            {"mark": {"type": "line", "point": True, "tooltip": True, "clip": True},
              "encoding": {"x": x, "color": color,
                           "y": {"field": "lift", "type": "quantitative", "title": "Cumulative relative lift",
-                                "axis": {"format": ".0%"}},
+                                "axis": {"format": ".0%"}, "scale": y_scale},
                           "tooltip": [{"field": "date_day", "type": "temporal", "title": "day"},
                                       {"field": "variant", "type": "nominal"},
                                       {"field": "lift", "type": "quantitative", "format": ".1%"},
