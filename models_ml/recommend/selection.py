@@ -24,7 +24,7 @@ FAMILIES = ("popular", "knn", "als", "ease", "blend", "ltr")
 DEFAULT_GRIDS = {
     "popular": {},
     "knn": {"knn_neighbours": [50, 100, 200, 400]},
-    "als": {"factors": [16, 64], "regularization": [1.0, 10.0], "alpha": [1.0, 10.0]},
+    "als": {"factors": [16, 64, 128], "regularization": [1.0, 10.0, 50.0], "alpha": [0.5, 1.0, 10.0]},
     "ease": {"ease_l2": [1.0, 2.0, 4.0, 8.0, 16.0]},
     "blend": {"blend_weights": [(1.0, 1.0, 1.0), (1.0, 1.0, 0.5), (1.0, 2.0, 1.0), (2.0, 1.0, 1.0)]},
     "ltr": {},

@@ -16,7 +16,9 @@ def test_evaluation_then_user_preview(signed_in, site_url, console_errors, scree
     page = signed_in
     page.click("nav a:text('Recommendations')")
     page.wait_for_url(re.compile(r".*/recommendations(\?.*)?$"))
-    assert page.locator("table#rec-evaluation tbody tr").count() == 6
+    assert page.locator("table#rec-evaluation tbody tr").count() == 8
+    assert page.locator("table#rec-selection tbody tr").count() == 6  # one per candidate family
+    assert page.locator("#rec-served").inner_text().startswith("Serving the ")
     assert page.locator("table#rec-sentiment tbody tr").count() == 2
     assert wait_for_charts(page) == 2
     page.screenshot(path=str(screenshots / "recommendations.png"), full_page=True)

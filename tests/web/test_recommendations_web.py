@@ -114,3 +114,23 @@ def test_inactive_user_has_a_page_without_recommendations(privileged, tiny_wareh
     response = privileged.get(f"/recommendations/users/{inactive}")
     assert response.status_code == 200
     assert 'id="rec-none"' in response.get_data(as_text=True)
+
+
+def test_served_model_choice_on_page_and_api_matches_the_warehouse(logged_in, tiny_warehouse):
+    rows = _warehouse(tiny_warehouse, "select model_name, metric, value from fct_model_evaluations "
+                                      "where model_name like 'recommender_candidate_%'")
+    ndcg = {name[len("recommender_candidate_"):]: value for name, metric, value in rows
+            if metric == "validation_ndcg_at_10"}
+    served = [name[len("recommender_candidate_"):] for name, metric, value in rows if metric == "served" and value == 1]
+    api = logged_in.get("/api/recommendations/evaluation").json
+    assert api["served"] == served[0]
+    assert {row["family"]: row["ndcg_at_k"] for row in api["selection"]} == pytest.approx(ndcg)
+    assert not any(row["model_name"].startswith("recommender_candidate_") for row in api["models"])
+
+    html = logged_in.get("/recommendations").get_data(as_text=True)
+    keys, table = read_table(html, "rec-selection")
+    assert {row["key"] for row in table} == set(ndcg)
+    shown = {row["key"]: row["values"]["served_text"] for row in table}
+    assert [key for key, text in shown.items() if text == "served"] == served
+    label = next(row["label"] for row in api["selection"] if row["served"])
+    assert f"Serving the {label}" in html
