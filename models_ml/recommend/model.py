@@ -87,6 +87,7 @@ class _History:
     pool: np.ndarray | None = None  # items ALS may propose (sorted); None = all
     als: AlternatingLeastSquares | None = None
     knn: ItemItemRecommender | None = None
+    recent: sp.csr_matrix | None = None  # users x items, recency weights (item models score with these)
     ease_items: np.ndarray | None = None  # the items EASE models (sorted)
     ease_weights: np.ndarray | None = None  # ease_items x ease_items, zero diagonal
 
@@ -100,7 +101,9 @@ class Recommender:
     full model), or a candidate generator alone: ``"als"`` (ALS order), ``"knn"`` (item-kNN order),
     ``"ease"`` (EASE, a closed-form item-item model over the ``ease_max_items`` most watched videos,
     L2 penalty ``ease_l2`` times the mean item count), ``"blend"`` (reciprocal-rank fusion of the ALS,
-    EASE and item-kNN lists with ``blend_weights``), ``"popular"``.
+    EASE and item-kNN lists with ``blend_weights``), ``"popular"``. With ``recency_half_life`` h > 0,
+    EASE and item-kNN score a viewer from their watched videos weighted ``0.5 ** (p / h)``, p = how many
+    of their interactions came later, so that recent tastes count more.
     ``use_sentiment=False`` drops the item comment-sentiment feature (the interaction weights are the
     caller's: see `interaction_weight`). ``num_threads=0`` uses every core; results do not depend on it.
 
@@ -124,6 +127,7 @@ class Recommender:
         knn_neighbours: int = 50,
         ease_l2: float = 1.0,
         ease_max_items: int = 4_000,
+        recency_half_life: float = 0.0,
         blend_weights: tuple[float, float, float] = (1.0, 1.0, 1.0),
         blend_depth: int = 100,
         blend_offset: float = 60.0,
@@ -156,6 +160,7 @@ class Recommender:
         self.knn_neighbours = knn_neighbours
         self.ease_l2 = ease_l2
         self.ease_max_items = ease_max_items
+        self.recency_half_life = recency_half_life
         self.blend_weights = blend_weights
         self.blend_depth = blend_depth
         self.blend_offset = blend_offset
@@ -329,7 +334,24 @@ class Recommender:
             mean_sentiment=stats["mean_sentiment"],
             completion_rate=stats["completion_rate"],
             pool=self._candidate_pool(items, ts, item_count),
+            recent=self._recency_matrix(users, items, ts),
         )
+
+    def _recency_matrix(self, users: np.ndarray, items: np.ndarray, ts: np.ndarray) -> sp.csr_matrix | None:
+        """``0.5 ** (p / recency_half_life)`` per interaction, p = how many of the user's interactions came
+        after it (ties in ``ts``: row order); None when off or unused (only EASE and item-kNN score with it)."""
+        if self.recency_half_life <= 0 or self.ranking not in ("ease", "knn", "blend"):
+            return None
+        n_users, n_items = len(self.user_index_), len(self.item_index_)
+        order = np.lexsort((np.arange(len(ts)), np.nan_to_num(ts, nan=-np.inf), users))
+        counts = np.bincount(users, minlength=n_users)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        after = np.empty(len(ts))
+        after[order] = counts[users[order]] - 1 - (np.arange(len(order)) - starts[users[order]])
+        weight = np.power(0.5, after / float(self.recency_half_life)).astype(np.float32)
+        matrix = sp.csr_matrix((weight, (users, items)), shape=(n_users, n_items), dtype=np.float32)
+        matrix.sum_duplicates()
+        return matrix
 
     def _candidate_pool(self, items: np.ndarray, ts: np.ndarray, item_count: np.ndarray) -> np.ndarray | None:
         """The ``candidate_pool`` videos most viewed in the slice's last ``pool_days`` days (ties: more views
@@ -581,11 +603,11 @@ class Recommender:
             return self._frame(user_ids, ids, scores, users)
         if self.ranking == "knn":
             ids, scores = history.knn.recommend(
-                users, history.matrix[users], N=min(k, n_items), filter_already_liked_items=exclude_seen
+                users, _scoring_rows(history, users), N=min(k, n_items), filter_already_liked_items=exclude_seen
             )
             return self._frame(user_ids, ids, scores, users)
         if self.ranking == "ease":
-            ids, scores = _ease_top_n(history, history.matrix[users], min(k, n_items), exclude_seen)
+            ids, scores = _ease_top_n(history, _scoring_rows(history, users), min(k, n_items), exclude_seen)
             return self._frame(user_ids, ids, scores, users)
         if self.ranking == "blend":
             ids, scores = self._blend_top_n(history, users, min(k, n_items), exclude_seen)
@@ -624,9 +646,11 @@ class Recommender:
             als_depth = min(depth, len(history.pool)) if history.pool is not None else depth
             lists.append((w_als, _als_top_n(history, users, matrix, als_depth, exclude_seen)))
         if w_ease > 0:
-            lists.append((w_ease, _ease_top_n(history, matrix, depth, exclude_seen)[0]))
+            lists.append((w_ease, _ease_top_n(history, _scoring_rows(history, users), depth, exclude_seen)[0]))
         if w_knn > 0:
-            ids, knn_scores = history.knn.recommend(users, matrix, N=depth, filter_already_liked_items=exclude_seen)
+            ids, knn_scores = history.knn.recommend(
+                users, _scoring_rows(history, users), N=depth, filter_already_liked_items=exclude_seen
+            )
             lists.append((w_knn, np.where(np.isfinite(knn_scores), ids, -1)))
         rows, items, scores = [], [], []
         for weight, ids in lists:
@@ -931,14 +955,17 @@ def _fit_ease(
 def _ease_top_n(
     history: _History, matrix: sp.csr_matrix, n: int, exclude_seen: bool
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Each user's ``n`` best EASE items and scores, best first; -1 / -inf where fewer remain."""
+    """Each user's ``n`` best EASE items and scores, best first; -1 / -inf where fewer remain. ``matrix``:
+    the users' rows of `_scoring_rows` (binarised here unless they carry recency weights)."""
     items, weights = history.ease_items, history.ease_weights
     n_out = min(n, len(items))
     out = np.full((matrix.shape[0], n), -1, dtype=np.int64)
     out_scores = np.full((matrix.shape[0], n), -np.inf)
     if n_out == 0:
         return out, out_scores
-    x = matrix[:, items].astype(bool).astype(np.float32).tocsr()
+    x = matrix[:, items].astype(np.float32).tocsr()
+    if history.recent is None:
+        x.data[:] = 1.0
     chunk = max(1, 4_000_000 // len(items))
     for start in range(0, x.shape[0], chunk):
         stop = min(start + chunk, x.shape[0])
@@ -951,6 +978,11 @@ def _ease_top_n(
         out[start:stop, :n_out] = np.where(np.isneginf(top_scores), -1, items[top])
         out_scores[start:stop, :n_out] = top_scores
     return out, out_scores
+
+
+def _scoring_rows(history: _History, users: np.ndarray) -> sp.csr_matrix:
+    """The users' rows that item models score with: recency weights when on, else the watch weights."""
+    return (history.recent if history.recent is not None else history.matrix)[users]
 
 
 def _top_columns(scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -23,9 +23,9 @@ from .model import Recommender, temporal_split
 FAMILIES = ("popular", "knn", "als", "ease", "blend", "ltr")
 DEFAULT_GRIDS = {
     "popular": {},
-    "knn": {"knn_neighbours": [50, 100, 200, 400]},
-    "als": {"factors": [16, 64, 128], "regularization": [1.0, 10.0, 50.0], "alpha": [0.5, 1.0, 10.0]},
-    "ease": {"ease_l2": [1.0, 2.0, 4.0, 8.0, 16.0]},
+    "knn": {"knn_neighbours": [50, 200, 400], "recency_half_life": [0.0, 10.0]},
+    "als": {"factors": [64, 128], "regularization": [10.0, 50.0], "alpha": [0.5, 1.0]},
+    "ease": {"ease_l2": [2.0, 8.0, 32.0], "recency_half_life": [0.0, 5.0, 20.0]},
     "blend": {"blend_weights": [(1.0, 1.0, 1.0), (1.0, 1.0, 0.5), (1.0, 2.0, 1.0), (2.0, 1.0, 1.0)]},
     "ltr": {},
 }
@@ -39,7 +39,7 @@ SMALL_GRIDS = {
     "popular": {},
     "knn": {"knn_neighbours": [50, 200]},
     "als": {"factors": [16, 32], "regularization": [1.0], "alpha": [1.0, 10.0]},
-    "ease": {"ease_l2": [1.0, 8.0]},
+    "ease": {"ease_l2": [1.0, 8.0], "recency_half_life": [0.0, 10.0]},
     "blend": {"blend_weights": [(1.0, 1.0, 1.0)]},
     "ltr": {},
 }
@@ -120,7 +120,7 @@ def select_recommender(
 
 def _inherited(family: str, best: dict[str, dict]) -> dict:
     """The tuned settings a composite family takes over from the families it is built on."""
-    sources = {"blend": ("knn", "als", "ease"), "ltr": ("als",)}.get(family, ())
+    sources = {"blend": ("knn", "als", "ease"), "ltr": ("als",)}.get(family, ())  # the blend: EASE's half-life
     return {name: value for source in sources for name, value in best.get(source, {}).items()}
 
 

@@ -32,7 +32,7 @@ def selection(data):
 def test_table_has_every_family_and_setting_with_validation_metrics(selection):
     params, table = selection
     assert list(dict.fromkeys(table["family"])) == ["popular", "knn", "als", "ease", "blend", "ltr"]
-    assert table.groupby("family").size().to_dict() == {"popular": 1, "knn": 2, "als": 2, "ease": 2, "blend": 1,
+    assert table.groupby("family").size().to_dict() == {"popular": 1, "knn": 2, "als": 2, "ease": 4, "blend": 1,
                                                         "ltr": 1}
     assert table["ndcg"].between(0, 1).all() and table["users"].nunique() == 1 and table["users"].iloc[0] > 100
     assert table["chosen"].sum() == 1 and table.groupby("family")["best_of_family"].sum().eq(1).all()
@@ -43,6 +43,7 @@ def test_table_has_every_family_and_setting_with_validation_metrics(selection):
     assert best["blend"]["knn_neighbours"] == best["knn"]["knn_neighbours"]
     assert best["blend"]["alpha"] == best["als"]["alpha"] == best["ltr"]["alpha"]
     assert best["blend"]["ease_l2"] == best["ease"]["ease_l2"]
+    assert best["blend"]["recency_half_life"] == best["ease"]["recency_half_life"]
 
 
 def test_the_chosen_family_is_not_beaten_outside_the_noise(selection):
@@ -133,3 +134,28 @@ def test_blend_is_reciprocal_rank_fusion_of_its_members(data):
         expected = sorted(((s, i) for (u, i), s in scores.items() if u == user), key=lambda p: -p[0])[:10]
         np.testing.assert_allclose(group["score"].to_numpy(), [s for s, _ in expected])
         assert set(group["item_id"]) <= {i for (u, i) in scores if u == user}
+
+
+def test_recency_weights_halve_every_half_life_of_later_watches():
+    frame = pd.DataFrame({"user_id": [1, 1, 1, 2, 2], "item_id": ["a", "b", "c", "a", "c"],
+                          "weight": 1.0, "ts": [30.0, 10.0, 20.0, 5.0, 5.0]})
+    model = Recommender(ranking="ease", recency_half_life=1.0).fit(frame)
+    recent = model.history_.recent.toarray()
+    items = {name: model.item_index_.get_loc(name) for name in "abc"}
+    assert recent[0, items["a"]] == 1.0 and recent[0, items["c"]] == 0.5 and recent[0, items["b"]] == 0.25
+    assert recent[1, items["c"]] == 1.0 and recent[1, items["a"]] == 0.5  # a tie in time: row order decides
+    assert Recommender(ranking="ease").fit(frame).history_.recent is None
+    assert Recommender(ranking="als", recency_half_life=1.0, factors=2, iterations=1).fit(frame).history_.recent is None
+
+
+@pytest.mark.parametrize("ranking", ["ease", "knn", "blend"])
+def test_recency_changes_the_item_models_lists_but_never_shows_a_seen_video(data, ranking):
+    interactions, items, users = data
+    wanted = list(interactions["user_id"].unique()[:100])
+    plain = Recommender(ranking=ranking, ease_l2=1.0, **FAST).fit(interactions, items, users).recommend(wanted)
+    recent = Recommender(ranking=ranking, ease_l2=1.0, recency_half_life=3.0, **FAST).fit(interactions, items, users)
+    lists = recent.recommend(wanted)
+    seen = set(zip(interactions["user_id"], interactions["item_id"], strict=True))
+    assert not any(pair in seen for pair in zip(lists["user_id"], lists["item_id"], strict=True))
+    assert lists.groupby("user_id").size().eq(10).all()
+    assert not lists["item_id"].equals(plain["item_id"])
