@@ -67,7 +67,9 @@ def test_marts_are_tables_with_enforced_contracts(manifest):
     """dbt enforces contracts on SQL models only; Python marts check their columns in their own tests."""
     for uid, node in _models(manifest).items():
         if _layer(node) == "marts":
-            assert node["config"]["materialized"] in ("table", "incremental"), uid
+            # a sensitive mart may be a view, so that its raw values are never stored (dim_user_identifiers)
+            sensitive_view = node["config"]["meta"].get("sensitive") is True and "A view" in node["description"]
+            assert node["config"]["materialized"] in ("table", "incremental") or sensitive_view, uid
             if node["language"] == "sql":
                 assert node["config"]["contract"]["enforced"], uid
 
