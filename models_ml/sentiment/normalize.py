@@ -12,7 +12,7 @@ Steps, in order (each is tested in tests/unit/test_sentiment_normalize.py):
 2. Unicode NFKC (full-width -> half-width: ``ＡＢＣ！`` -> ``ABC!``), lower-case, emoji
    variation selectors and zero-width joiners dropped (``❤️`` -> ``❤``).
 3. Traditional -> simplified Chinese with a character map built once from OpenCC's t2s
-   dictionary (OpenCC's own phrase-level converter costs ~65 µs per comment; the map is a
+   dictionary (OpenCC's own phrase-level converter is too slow per comment, see docs/sentiment.md; the map is a
    numpy gather over code points).
 4. URLs -> ``<url>``, @mentions -> ``<user>``, ``#tag`` -> ``<hashtag> tag`` (the tag word is kept).
 5. Runs of one character are squeezed: Latin letters to 2 (``sooooo`` -> ``soo``), anything else
@@ -62,7 +62,7 @@ def _t2s_codepoints() -> np.ndarray:
     """Code point -> code point map (traditional -> simplified, invisible marks -> NUL).
 
     Built once from OpenCC's t2s conversion of every single character in its dictionary. A
-    numpy gather over the UTF-32 code points is ~4x faster than ``str.translate`` with a dict.
+    numpy gather over the UTF-32 code points is faster than ``str.translate`` with a dict.
     """
     import opencc
     from opencc import OpenCC
@@ -85,7 +85,7 @@ def to_simplified(text: str) -> str:
     """Character-level traditional -> simplified conversion; also drops emoji variation selectors.
 
     Phrase-level variants (OpenCC's TSPhrases) are ignored: for sentiment features the character
-    map is what matters, and OpenCC's own converter costs ~65 µs per comment.
+    map is what matters, and OpenCC's own converter is too slow per comment.
     """
     if text.isascii():
         return text

