@@ -1,4 +1,4 @@
-"""Meta-learners for per-user uplift (CATE) on LightGBM: S-, T- and X-learner.
+"""Meta-learners for per-user uplift (CATE) on LightGBM: S-, T-, X-, R- and DR-learner.
 
 Campaigns run a randomised holdout: treatment = 1 means the user was eligible to see the ads,
 0 means held out. A learner estimates, for each user, ``tau(x) = E[y | x, treated] - E[y | x, holdout]``
@@ -11,6 +11,12 @@ so that the campaign can target the users it persuades rather than those who con
 - ``XLearner`` (Kuenzel et al. 2019) starts from the T-learner's models, imputes each user's
   effect against the other arm's model, regresses those imputed effects on the features per
   arm, and blends the two effect models with the propensity score.
+- ``RLearner`` (Nie & Wager 2021) and ``DRLearner`` (Kennedy 2023) cross-fit their nuisance models
+  and fit one effect model: on the outcome residual over the treatment residual (R), or on the
+  doubly robust pseudo-outcome (DR), optionally stacked with its two-model estimate.
+
+With ``tuning=k`` every LightGBM model inside a learner picks its own settings by k-fold CV of its
+training loss (models_ml.uplift.tuning).
 
 Binary outcomes (conversion) use ``LGBMClassifier`` probabilities, so the uplift is in
 conversion-probability points; continuous outcomes (value) use ``LGBMRegressor``.

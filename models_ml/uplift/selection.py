@@ -20,7 +20,13 @@ from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
-from models_ml.uplift.learners import _check_outcome, _check_treatment, _FeatureEncoder, _n_rows
+from models_ml.uplift.learners import (
+    _check_outcome,
+    _check_propensity,
+    _check_treatment,
+    _FeatureEncoder,
+    _n_rows,
+)
 
 __all__ = ["LearnerSelector", "r_loss"]
 
@@ -74,6 +80,7 @@ class LearnerSelector(BaseEstimator):
             raise ValueError("candidates is empty: pass at least one uplift learner")
         if not (isinstance(self.validation_share, numbers.Real) and 0.0 < self.validation_share < 1.0):
             raise ValueError(f"validation_share must be in (0, 1), got {self.validation_share!r}")
+        _check_propensity(self.propensity)
         n_rows = _n_rows(X)
         t = _check_treatment(treatment, n_rows)
         y = _check_outcome(y, n_rows)

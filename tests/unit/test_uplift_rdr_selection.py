@@ -164,6 +164,8 @@ def test_selector_skips_candidates_that_cannot_fit_and_checks_inputs() -> None:
     assert np.isnan(selector.validation_losses_["broken"])
     with pytest.raises(ValueError, match="no candidate"):
         LearnerSelector({"broken": Broken()}).fit(data.X, data.treatment, data.y)
+    with pytest.raises(ValueError, match="propensity"):
+        LearnerSelector({"zero": ConstantUplift()}, propensity="guess").fit(data.X, data.treatment, data.y)
     with pytest.raises(ValueError, match="validation_share"):
         LearnerSelector({"zero": ConstantUplift()}, validation_share=1.0).fit(data.X, data.treatment, data.y)
     with pytest.raises(ValueError, match="not fitted"):
