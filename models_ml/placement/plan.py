@@ -33,7 +33,7 @@ __all__ = ["CELL_COLUMNS", "PLAN_COLUMNS", "SUMMARY_COLUMNS", "BACKTEST_COLUMNS"
 
 SEGMENT_KEYS = ["advertiser_id", "campaign_id", "segment_type", "segment", "audience_filter"]
 ADDITIVE = [
-    "treated_users", "spend", "impressions", "arm_treated_users", "arm_holdout_users",
+    "treated_users", "spend", "odd_day_spend", "impressions", "arm_treated_users", "arm_holdout_users",
     "treated_conversions", "treated_conversions_sum_squares", "holdout_conversions",
     "holdout_conversions_sum_squares", "treated_value", "treated_value_sum_squares", "holdout_value",
     "holdout_value_sum_squares",
@@ -114,7 +114,9 @@ def _frequency_responses(cells: pd.DataFrame, confidence: float, max_ratio_width
         min_arm_users)
     tiers["uplift"], tiers["uplift_se"] = d, se
     with np.errstate(divide="ignore", invalid="ignore"):
-        tiers["exposure"] = tiers["spend"] / tiers["treated_users"]
+        # exposure from the days the tiers were not drawn from (odd_day_spend: see int_placement_cells); a
+        # constant factor does not change the marginal/average ratio
+        tiers["exposure"] = tiers["odd_day_spend"] / tiers["treated_users"]
     return {campaign: FrequencyResponse(confidence=confidence, max_ratio_width=max_ratio_width).fit(
         part["exposure"], part["uplift"], part["uplift_se"], part["treated_users"])
         for campaign, part in tiers.groupby("campaign_id")}

@@ -46,7 +46,8 @@ def synthetic_cells(n_campaigns: int = 3, n_segments: int = 12, users: int = 60_
                 rows.append({
                     "advertiser_id": advertiser, "campaign_id": f"cmp_{c}", "segment_type": "age_band_device",
                     "segment": f"seg {s:02d}", "audience_filter": f"segment = {s}", "exposure_tier": t + 1,
-                    "period": period, "treated_users": treated, "spend": treated * e, "impressions": treated,
+                    "period": period, "treated_users": treated, "spend": treated * e, "odd_day_spend": treated * e / 2,
+                    "impressions": treated,
                     "arm_treated_users": treated, "arm_holdout_users": holdout,
                     "treated_conversions": yt, "treated_conversions_sum_squares": yt,
                     "holdout_conversions": yh, "holdout_conversions_sum_squares": yh,

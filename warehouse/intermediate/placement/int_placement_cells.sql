@@ -4,9 +4,11 @@
   The placement plan's sufficient statistics. Grain: one row per campaign x segment_type x segment x
   exposure_tier x period. Every study user belongs to one age band x device segment and, once the uplift
   model scored them, to one uplift decile; within a segment, treatment and holdout stay a random split.
-  exposure_tier = the user's fifth of the campaign's study by video views over the data window (views are
+  exposure_tier = the user's fifth of the campaign's study by video views on even calendar days (views are
   not changed by ads and are known for holdout users too), so the tiers trace how the effect grows with the
-  spend reaching a user (the frequency response). Periods: the whole flight, and its first and second half
+  spend reaching a user (the frequency response). The exposure of a tier is measured on the other days
+  (odd_day_spend): impressions follow views, so tiers and exposure taken from the same views would share
+  their noise and make the response look flatter at the top than it is. Periods: the whole flight, and its first and second half
   (for the backtest). Per arm: users, conversions and value with their sums of squares; spend and
   impressions on the segment's treated users. Deciles use the uplift model's evaluation split for the arms
   (the model did not train on it), but all treated users for the spend they received.
@@ -39,7 +41,14 @@ periods as (
 ),
 
 users as (
-    select user_id, age_band, device_os, views from {{ ref('dim_users') }}
+    select user_id, age_band, device_os from {{ ref('dim_users') }}
+),
+
+even_day_views as (
+    select user_id, count(*) as views
+    from {{ ref('fct_watch_events') }}
+    where {{ dbt.datediff("cast('2000-01-01' as date)", 'event_date', 'day') }} % 2 = 0
+    group by user_id
 ),
 
 scores as (
@@ -59,10 +68,11 @@ study_users as (
         scores.uplift_decile,
         coalesce(scores.is_evaluation, false) as is_evaluation,
         ntile({{ tiers }}) over (
-            partition by study.campaign_id order by coalesce(users.views, 0), study.user_id
+            partition by study.campaign_id order by coalesce(even_day_views.views, 0), study.user_id
         ) as exposure_tier
     from study
     left join users on study.user_id = users.user_id
+    left join even_day_views on study.user_id = even_day_views.user_id
     left join scores on study.campaign_id = scores.campaign_id and study.user_id = scores.user_id
 ),
 
@@ -88,6 +98,9 @@ spend as (
         impressions.user_id,
         periods.period,
         sum(impressions.spend) as spend,
+        sum(impressions.spend) filter (
+            where {{ dbt.datediff("cast('2000-01-01' as date)", 'impressions.date_day', 'day') }} % 2 = 1
+        ) as odd_day_spend,
         count(*) as impressions
     from {{ ref('int_ad_impressions_joined') }} as impressions
     inner join periods
@@ -103,6 +116,7 @@ user_periods as (
         coalesce(conversions.conversions, 0) as conversions,
         coalesce(conversions.conversion_value, 0) as conversion_value,
         coalesce(spend.spend, 0) as spend,
+        coalesce(spend.odd_day_spend, 0) as odd_day_spend,
         coalesce(spend.impressions, 0) as impressions
     from study_users
     inner join periods on study_users.campaign_id = periods.campaign_id
@@ -146,6 +160,7 @@ final as (
         period,
         count(*) filter (where is_treatment) as treated_users,
         coalesce(sum(spend) filter (where is_treatment), 0) as spend,
+        coalesce(sum(odd_day_spend) filter (where is_treatment), 0) as odd_day_spend,
         coalesce(sum(impressions) filter (where is_treatment), 0) as impressions,
         count(*) filter (where is_treatment and in_estimate) as arm_treated_users,
         count(*) filter (where not is_treatment and in_estimate) as arm_holdout_users,
