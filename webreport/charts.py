@@ -12,9 +12,22 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
+from markupsafe import Markup
+
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 FORMATS = {"percent": ".1%", "int": ",d", "number": ",.1f", "hours": ",.1f", "currency": ",.2f", "ratio": ",.2f"}
 ACCENT = "#e0245e"
+UNITS = {"percent": "%", "currency": "CNY", "hours": "hours", "int": None, "number": None, "ratio": None}
+
+
+def axis_title(label: str, value_format: str = "number") -> str:
+    """An axis title with its unit, e.g. 'CTR (%)', 'Spend (CNY)'; every chart's axes get one."""
+    unit = UNITS.get(value_format)
+    return f"{label} ({unit})" if unit and f"({unit})" not in label else label
+
+
+def _humanize(field: str) -> str:
+    return field.replace("_", " ").strip().capitalize()
 
 
 def _plain(value):
@@ -42,9 +55,14 @@ def _base(title: str | None, height: int) -> dict:
 
 
 def time_series(rows: Sequence[dict], x: str, series: dict[str, str], title: str | None = None,
-                value_format: str = "number", y_title: str | None = None, height: int = 220) -> dict:
+                value_format: str = "number", y_title: str | None = None, height: int = 220,
+                x_title: str = "Day (UTC)") -> dict:
     """One line per entry of `series` ({field: legend label}) over the date field `x`; hours are
-    converted from seconds when value_format == 'hours'."""
+    converted from seconds when value_format == 'hours'. The y title defaults to the one series' label
+    (or 'Value') with its unit."""
+    if y_title is None:
+        y_title = next(iter(series.values())) if len(series) == 1 else "Value"
+    y_title = axis_title(y_title, value_format)
     values = _values(rows, [x, *series])
     if value_format == "hours":
         for row in values:
@@ -57,7 +75,7 @@ def time_series(rows: Sequence[dict], x: str, series: dict[str, str], title: str
                       {"calculate": f"{_label_lookup(series)}[datum.series_field]", "as": "series"}],
         "mark": {"type": "line", "point": True, "tooltip": True},
         "encoding": {
-            "x": {"field": x, "type": "temporal", "title": None, "axis": {"format": "%b %d"}},
+            "x": {"field": x, "type": "temporal", "title": x_title, "axis": {"format": "%b %d"}},
             "y": {"field": "value", "type": "quantitative", "title": y_title,
                   "axis": {"format": FORMATS.get(value_format, ",.1f")}},
             "color": {"field": "series", "type": "nominal", "title": None,
@@ -78,9 +96,11 @@ def _label_lookup(series: dict[str, str]) -> str:
 
 def bar_chart(rows: Sequence[dict], category: str, value: str, title: str | None = None,
               value_format: str = "int", sort: str | None = "-x", ordinal: bool = False,
-              height: int | None = None, value_title: str | None = None) -> dict:
+              height: int | None = None, value_title: str | None = None, category_title: str | None = None) -> dict:
     """Horizontal bars of `value` per `category` (sorted by value unless sort=None, e.g. for bands
-    or histogram bins, where `ordinal` keeps the given order)."""
+    or histogram bins, where `ordinal` keeps the given order). Axis titles default to the field names."""
+    value_title = axis_title(value_title or _humanize(value), value_format)
+    category_title = category_title or _humanize(category)
     values = _values(rows, [category, value])
     if value_format == "hours":
         for row in values:
@@ -90,7 +110,7 @@ def bar_chart(rows: Sequence[dict], category: str, value: str, title: str | None
         "data": {"values": values},
         "mark": {"type": "bar", "color": ACCENT, "tooltip": True},
         "encoding": {
-            "y": {"field": category, "type": "ordinal" if ordinal else "nominal", "title": None,
+            "y": {"field": category, "type": "ordinal" if ordinal else "nominal", "title": category_title,
                   "sort": None if ordinal or sort is None else sort},
             "x": {"field": value, "type": "quantitative", "title": value_title,
                   "axis": {"format": FORMATS.get(value_format, ",d")}},
@@ -103,19 +123,21 @@ def bar_chart(rows: Sequence[dict], category: str, value: str, title: str | None
 
 def interval_chart(rows: Sequence[dict], label: str, estimate: str, lower: str, upper: str,
                    title: str | None = None, value_format: str = "percent", zero: float = 0.0,
-                   value_title: str | None = None, height: int | None = None) -> dict:
+                   value_title: str | None = None, height: int | None = None,
+                   label_title: str | None = None) -> dict:
     """Point estimate with its confidence/credible interval per row, and a reference line at `zero`
     (no effect): the component the experiment and lift pages reuse. An interval that crosses the
     line is drawn grey, one wholly on a side of it in the accent colour."""
+    value_title = axis_title(value_title or _humanize(estimate), value_format)
     values = _values(rows, [label, estimate, lower, upper])
     for row in values:
         lo, hi = row[lower], row[upper]
-        row["_crosses_zero"] = lo is None or hi is None or (lo <= zero <= hi)
+        row["_crosses_zero"] = zero is not None and (lo is None or hi is None or (lo <= zero <= hi))
     fmt = FORMATS.get(value_format, ",.2f")
     spec = _base(title, height or max(80, 32 * len(values) + 40))
     color = {"field": "_crosses_zero", "type": "nominal", "legend": None,
              "scale": {"domain": [True, False], "range": ["#8a94a6", ACCENT]}}
-    y = {"field": label, "type": "nominal", "title": None, "sort": None}
+    y = {"field": label, "type": "nominal", "title": label_title or _humanize(label), "sort": None}
     spec.update({
         "data": {"values": values},
         "layer": [
@@ -129,9 +151,24 @@ def interval_chart(rows: Sequence[dict], label: str, estimate: str, lower: str, 
                                       {"field": estimate, "type": "quantitative", "format": fmt},
                                       {"field": lower, "type": "quantitative", "format": fmt},
                                       {"field": upper, "type": "quantitative", "format": fmt}]}},
-            {"data": {"values": [{"zero": zero}]},
-             "mark": {"type": "rule", "strokeDash": [4, 3], "color": "#1d2330"},
-             "encoding": {"x": {"field": "zero", "type": "quantitative"}}},
         ],
     })
+    if zero is not None:  # zero=None: no reference line (e.g. CTR intervals, where 0 is no benchmark)
+        spec["layer"].append({"data": {"values": [{"zero": zero}]},
+                              "mark": {"type": "rule", "strokeDash": [4, 3], "color": "#1d2330"},
+                              "encoding": {"x": {"field": "zero", "type": "quantitative"}}})
     return spec
+
+
+def sparkline(values: Sequence[float | Decimal | None], width: int = 72, height: int = 18, label: str = "") -> Markup:
+    """A tiny inline SVG line of `values` (e.g. spend per day) for a table cell; None counts as 0. Built
+    from numbers only, so the markup is safe; the aria-label says what it shows."""
+    points = [float(v or 0) for v in values]
+    if len(points) < 2:
+        return Markup("")
+    top = max(points) or 1.0
+    step = (width - 2) / (len(points) - 1)
+    coords = " ".join(f"{1 + i * step:.1f},{height - 1 - (v / top) * (height - 2):.1f}" for i, v in enumerate(points))
+    title = Markup.escape(label)
+    return Markup(f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+                  f'role="img" aria-label="{title}"><title>{title}</title><polyline points="{coords}"/></svg>')

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask import abort, request
+from flask import abort, flash, redirect, request, url_for
 
-DEFAULT_WINDOW_DAYS = 14
+DEFAULT_WINDOW_DAYS = 28  # the one default window of every dated report (the last 4 weeks of data)
+PRESET_DAYS = (7, 14, 28)
 MAX_WINDOW_DAYS = 366
 MAX_ID = 2**63 - 1
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -30,10 +31,27 @@ class DateRange:
 
     start: date
     end: date
+    bounds: tuple[date, date] | None = field(default=None, compare=False)  # the data's first and last day
 
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+    @property
+    def previous_is_covered(self) -> bool:
+        """Whether the data covers the previous period (else a comparison with it would be with nothing)."""
+        return self.bounds is None or self.previous().start >= self.bounds[0]
+
+    def presets(self) -> list[dict]:
+        """Quick ranges ending on the data's last day: the PRESET_DAYS that fit in the data, then all of it."""
+        if not self.bounds:
+            return []
+        first, last = self.bounds
+        covered = (last - first).days + 1
+        out = [(f"Last {n} days", DateRange(last - timedelta(days=n - 1), last)) for n in PRESET_DAYS if n < covered]
+        out.append((f"All data ({covered} days)", DateRange(first, last)))
+        return [{"label": label, "args": r.as_args(), "active": (r.start, r.end) == (self.start, self.end)}
+                for label, r in out]
 
     def previous(self) -> DateRange:
         """The period of equal length just before this one, for comparisons."""
@@ -49,6 +67,16 @@ def bad_request(message: str):
 
 def not_found(message: str):
     abort(404, description=message)
+
+
+def outside_the_data(message: str):
+    """A report page asked for dates without data: back to its default dates, saying why (a redirect with
+    a flashed message, so the browser shows no failed request); the API and CSV answer 400 with the message."""
+    if request.path.startswith("/api/") or request.args.get("format") == "csv" or not request.endpoint:
+        bad_request(message + " Choose dates in that range.")
+    flash(message + " Showing the default dates instead.")
+    args = {key: value for key, value in request.args.items() if key not in ("start", "end")}
+    abort(redirect(url_for(request.endpoint, **(request.view_args or {}), **args)))
 
 
 def parse_date(name: str, value: str) -> date:
@@ -72,11 +100,13 @@ def date_range(bounds: tuple[date, date] | None, default_days: int = DEFAULT_WIN
     start = parse_date("start", raw_start) if raw_start else end - timedelta(days=default_days - 1)
     if bounds and not raw_start and start < bounds[0] and not raw_end:
         start = bounds[0]
-    if start > end:
-        bad_request(f"The start date {start} is after the end date {end}.")
     if (end - start).days + 1 > MAX_WINDOW_DAYS:
         bad_request(f"A date range can span at most {MAX_WINDOW_DAYS} days.")
-    return DateRange(start, end)
+    if bounds and (end < bounds[0] or start > bounds[1]):
+        outside_the_data(f"No data from {start} to {end}: the data covers {bounds[0]} to {bounds[1]}.")
+    if start > end:
+        bad_request(f"The start date {start} is after the end date {end}.")
+    return DateRange(start, end, bounds)
 
 
 def parse_id(value: str, what: str) -> int:

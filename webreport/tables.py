@@ -34,6 +34,10 @@ class Column:
     total: str | None = None
     link: Callable[[dict], str] | None = None
     tooltip: str | None = None
+    # optional cell extras: text shown instead of the formatted value (sorting and CSV keep the raw value),
+    # and markup drawn after it (e.g. a sparkline)
+    display: Callable[[dict], str | None] | None = None
+    extra: Callable[[dict], str] | None = None
 
     @property
     def numeric(self) -> bool:
@@ -112,7 +116,17 @@ def csv_response(table: Table, filename: str) -> Response:
 
 
 def format_value(value, kind: str = "text") -> str:
-    """Display formatting shared by tables, tiles and templates (filter `fmt`)."""
+    """Display formatting shared by tables, tiles and templates (filter `fmt`). A value that rounds to
+    zero prints without a sign ("0.00", never "-0.00")."""
+    text = _format_value(value, kind)
+    if text.startswith("-") and not any(ch in "123456789" for ch in text):
+        return text[1:]
+    if text.startswith("¥-") and not any(ch in "123456789" for ch in text):
+        return "¥" + text[2:]
+    return text
+
+
+def _format_value(value, kind: str) -> str:
     if value is None:
         return "–"
     if kind == "int":

@@ -166,3 +166,9 @@ DIRT = {
 }
 
 DEFAULT_START = date(2026, 10, 1)
+
+# Conversion attribution: an ad-driven conversion follows the click (or else the impression) that drove it,
+# within these windows (the warehouse's default attribution vars) and after a log-normal lag.
+ATTRIBUTION_CLICK_DAYS = 7
+ATTRIBUTION_VIEW_DAYS = 1
+CONVERSION_LAG_MEDIAN_S = 1_800

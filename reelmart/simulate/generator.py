@@ -29,8 +29,11 @@ from reelmart.simulate import schema
 from reelmart.simulate.config import (
     ADVERTISERS,
     AGE_BANDS,
+    ATTRIBUTION_CLICK_DAYS,
+    ATTRIBUTION_VIEW_DAYS,
     CAMPAIGNS,
     CATEGORIES,
+    CONVERSION_LAG_MEDIAN_S,
     COUNTRIES,
     DEFAULT_START,
     DEVICES,
@@ -50,6 +53,9 @@ DEVICE_UPLIFT_FACTOR = np.array([1.0, 1.3, 0.6])  # by DEVICES
 RESPONSE_SATURATION_IMPRESSIONS = 1.0
 EXPECTED_COST_FACTOR = float(np.exp(0.25**2 / 2))  # mean of the impression cost's lognormal(0, 0.25) noise
 EXPECTED_ORDER_VALUE_FACTOR = float(np.exp(-0.1 + 0.45**2 / 2))  # mean of the order value's lognormal noise
+
+BUDGET_HEADROOM = 1.25  # daily budget / expected daily spend
+NO_TOUCH = -(10**12)  # "never" for the latest click / impression of a user
 BAD_TIMESTAMPS = np.array(["not-a-time", "2026-13-45 99:00:00", "", "yesterday"], dtype=object)
 
 
@@ -294,7 +300,7 @@ class PlatformSimulator:
             "target_category": np.array([c.category for c in CAMPAIGNS], dtype=object),
             "start_date": np.array([(self.start + timedelta(c.start_day)).isoformat() for c in CAMPAIGNS], dtype=object),
             "end_date": np.array([(self.start + timedelta(c.end_day)).isoformat() for c in CAMPAIGNS], dtype=object),
-            "daily_budget": np.array([c.cpm * self.scale.users / 200 for c in CAMPAIGNS]),
+            "daily_budget": self._daily_budgets(),
             "holdout_share": np.array([c.holdout_share for c in CAMPAIGNS]),
         })
         self._write("ad_groups", {key: np.array([g[key] for g in self.ad_groups], dtype=object)
@@ -394,6 +400,7 @@ class PlatformSimulator:
         signed_up = self.signup_day <= d
         weekday = 1.15 if day.weekday() >= 5 else 1.0
         views = rng.poisson(self.activity * rate * weekday * signed_up)
+        self._ad_slots_today = self.activity * rate * weekday * signed_up * np.minimum(0.12 * ad_load, 1.0)
         user_idx = np.repeat(np.arange(n), views)
         n_ev = len(user_idx)
 
@@ -534,6 +541,7 @@ class PlatformSimulator:
                                              self._duplicate(rng, "ad_impressions", impressions, ~taken), day)}
 
         click_rows = np.flatnonzero(clicked & clean_impressions)
+        self._record_ad_touches(d, campaign, users, ts, campaign[click_rows], users[click_rows], ts[click_rows])
         clicks = {
             "click_id": (d + 1) * 10**9 + np.arange(len(click_rows), dtype=np.int64),
             "impression_id": impression_ids[click_rows].copy(), "ad_id": self.ad_ids[ad_choice[click_rows]],
@@ -569,11 +577,12 @@ class PlatformSimulator:
                 continue
             window = spec.end_day - spec.start_day + 1
             pop = np.flatnonzero(self.campaign_population[c])
-            p = (self.campaign_p0[c, pop] + self.campaign_tau[c, pop] * self.campaign_treated[c, pop]) / window
+            p = self.campaign_p0[c, pop] / window  # the ads' effect follows exposure: _add_ad_driven_conversions
             converted = pop[rng.random(len(pop)) < p]
             user_rows.append(converted)
             advertisers.append(np.full(len(converted), spec.advertiser_id, dtype=object))
             values.append(np.round(spec.avg_order_value * rng.lognormal(-0.1, 0.45, len(converted)), 2))
+        self._add_ad_driven_conversions(d, user_rows, advertisers, values)
         users = np.concatenate(user_rows) if user_rows else np.zeros(0, dtype=np.int64)
         nk = len(users)
         conversions = {
@@ -582,12 +591,112 @@ class PlatformSimulator:
             "conversion_ts": _ts_strings(day, rng.integers(0, 86_400, nk)), "event_name": np.full(nk, "purchase"),
             "value": np.concatenate(values) if values else np.zeros(0), "currency": np.full(nk, "CNY"),
         }
+        self._time_ad_driven_conversions(d, conversions)
         taken = np.zeros(nk, dtype=bool)
         conversions["value"][self._dirty_rows(rng, "conversions", nk, "out_of_range", taken)] = -10.0
         conversions["conversion_ts"][self._dirty_rows(rng, "conversions", nk, "unparseable_timestamp", taken)] = \
             BAD_TIMESTAMPS[1]
         counts["conversions"] = self._write("conversions", self._duplicate(rng, "conversions", conversions, ~taken),
                                             day)
+
+    # ---- conversion attribution: ad-driven conversions follow the ad that drove them ----------------
+    def _reset_ad_touches(self) -> None:
+        """Each user's latest impression and click per campaign, in seconds since the start (NO_TOUCH =
+        never); per campaign the expected and the drawn ad-driven conversions."""
+        shape = (len(CAMPAIGNS), self.scale.users)
+        self.last_view_at = np.full(shape, NO_TOUCH, dtype=np.int64)
+        self.last_click_at = np.full(shape, NO_TOUCH, dtype=np.int64)
+        self.ad_driven_expected = np.zeros(len(CAMPAIGNS))
+        self.ad_driven_drawn = np.zeros(len(CAMPAIGNS), dtype=np.int64)
+        self._ad_driven_today: list[tuple[int, np.ndarray]] = []
+
+    def _record_ad_touches(self, d, view_campaign, view_users, view_ts, click_campaign, click_users, click_ts) -> None:
+        if not hasattr(self, "last_view_at"):
+            self._reset_ad_touches()
+        base = d * 86_400
+        np.maximum.at(self.last_view_at, (view_campaign, view_users), base + view_ts.astype(np.int64))
+        # a click comes 1-29 s after its impression: +29 keeps a conversion timed after it, after the click
+        np.maximum.at(self.last_click_at, (click_campaign, click_users), base + click_ts.astype(np.int64) + 29)
+
+    def _add_ad_driven_conversions(self, d, user_rows, advertisers, values) -> None:
+        """The campaign's causal effect, drawn only for treated users who saw one of its ads today.
+
+        A treated user's expected extra conversions over the flight are tau (as planted). On a day the user
+        is reached with probability pi (Poisson ad slots: expected ad slots today / the number of campaigns
+        competing for them), so drawing an ad-driven conversion with probability tau / flight days / pi on
+        the days they are reached gives tau in expectation, and each such conversion follows an ad (see
+        _time_ad_driven_conversions). Uses its own random stream; appends to the day's conversion lists."""
+        if not hasattr(self, "last_view_at"):
+            self._reset_ad_touches()
+        rng = self._rng(5, d)
+        base = d * 86_400
+        active = [c for c, spec in enumerate(CAMPAIGNS) if spec.start_day <= d <= spec.end_day]
+        competing = self.campaign_treated[active].sum(axis=0) if active else np.zeros(self.scale.users)
+        offset = sum(len(rows) for rows in user_rows)
+        self._ad_driven_today = []
+        for c in active:
+            spec = CAMPAIGNS[c]
+            window = spec.end_day - spec.start_day + 1
+            treated = np.flatnonzero(self.campaign_treated[c])
+            reach_p = 1 - np.exp(-self._ad_slots_today[treated] / np.maximum(competing[treated], 1))
+            per_day = self.campaign_tau[c, treated] / window
+            p = np.where(reach_p > 0, np.minimum(per_day / np.maximum(reach_p, 1e-12), 1.0), 0.0)
+            self.ad_driven_expected[c] += float(np.sum(p * reach_p))
+            seen_today = self.last_view_at[c, treated] >= base
+            converted = treated[seen_today & (rng.random(len(treated)) < p)]
+            user_rows.append(converted)
+            advertisers.append(np.full(len(converted), spec.advertiser_id, dtype=object))
+            values.append(np.round(spec.avg_order_value * rng.lognormal(-0.1, 0.45, len(converted)), 2))
+            self._ad_driven_today.append((c, converted, offset))
+            self.ad_driven_drawn[c] += len(converted)
+            offset += len(converted)
+
+    def _time_ad_driven_conversions(self, d, conversions) -> None:
+        """An ad-driven conversion comes after today's click of the campaign if the user clicked, else after
+        today's latest impression, by a log-normal lag (median CONVERSION_LAG_MEDIAN_S), within the day. So
+        last-touch attribution (click window ATTRIBUTION_CLICK_DAYS, view window ATTRIBUTION_VIEW_DAYS)
+        credits it, unless its ad's row is dirty; organic conversions keep their random time, and those that
+        happen to follow an ad are credited too: attributed CPA and ROAS flatter the incremental ones."""
+        rng = self._rng(6, d)
+        day = self.start + timedelta(d)
+        base = d * 86_400
+        seconds = (conversions["conversion_ts"].astype("datetime64[s]")
+                   - np.datetime64(day.isoformat(), "s")).astype(np.int64)
+        for c, users, offset in self._ad_driven_today:
+            clicked = self.last_click_at[c, users]
+            touch = np.where(clicked >= base, clicked, self.last_view_at[c, users]) - base
+            lag = np.round(rng.lognormal(np.log(CONVERSION_LAG_MEDIAN_S), 1.2, len(users))).astype(np.int64)
+            seconds[offset:offset + len(users)] = np.minimum(touch + lag, 86_399)
+        conversions["conversion_ts"] = _ts_strings(day, seconds)
+
+    def _daily_budgets(self) -> np.ndarray:
+        """Budgets in line with delivery, so pacing reads like a real account's: BUDGET_HEADROOM times the
+        expected daily spend over the flight (CPM x expected impressions: each treated user's ad slots,
+        weekends included, shared among the campaigns that target them and are live that day)."""
+        slots = self.activity * 0.12 * (1 + 0.15 * 2 / 7)
+        budgets, shares = [], {}
+        for c, spec in enumerate(CAMPAIGNS):
+            users = np.flatnonzero(self.campaign_treated[c])
+            impressions = 0.0
+            for d in range(spec.start_day, spec.end_day + 1):
+                live = tuple(k for k, other in enumerate(CAMPAIGNS) if other.start_day <= d <= other.end_day)
+                if (c, live) not in shares:  # the same campaigns live: the same expected impressions
+                    shares[c, live] = float(np.sum(slots[users] / self.campaign_treated[list(live)][:, users].sum(axis=0)))
+                impressions += shares[c, live]
+            daily_spend = spec.cpm / 1000 * impressions / (spec.end_day - spec.start_day + 1)
+            budgets.append(max(0.01, round(BUDGET_HEADROOM * daily_spend, 2)))
+        return np.array(budgets)
+
+    def _add_attribution_truth(self, campaigns: list[dict]) -> None:
+        """Truth keys: the ad-driven conversions expected over the simulated days (tau pro rata, less days a
+        user could not be reached) and drawn (before dirty rows and duplicates are injected), each placed
+        after an ad of the campaign."""
+        if not hasattr(self, "ad_driven_drawn"):
+            self._reset_ad_touches()
+        for c, row in enumerate(campaigns):
+            row["expected_ad_driven_conversions"] = float(self.ad_driven_expected[c])
+            row["ad_driven_conversions"] = int(self.ad_driven_drawn[c])
+            row["attribution_windows_days"] = {"click": ATTRIBUTION_CLICK_DAYS, "view": ATTRIBUTION_VIEW_DAYS}
 
     def _write_assignments(self, rng, d, day, counts) -> None:
         exp_ids, users, variants = [], [], []
@@ -783,6 +892,7 @@ class PlatformSimulator:
                 "true_incremental_conversions": float(self.campaign_tau[c, treated].sum()),
                 "baseline_conversions_per_user": float(self.campaign_p0[c, pop].mean()),
             })
+        self._add_attribution_truth(campaigns)
         return {
             "seed": self.seed, "scale": asdict(self.scale), "start_date": self.start.isoformat(),
             "categories": CATEGORIES, "experiments": experiments, "campaigns": campaigns,
@@ -859,6 +969,7 @@ class PlatformSimulator:
         self._ws_truth: dict[str, np.ndarray] = {}
         self._comment_truth: list = []
         self.impressions_so_far[:] = 0
+        self._reset_ad_touches()
         self.injected = {table: counts for table, counts in self.injected.items()
                          if table in ("users", "videos")}
 

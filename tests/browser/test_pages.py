@@ -74,16 +74,22 @@ def test_drill_down_from_videos_to_video_and_creator(signed_in, site_url, consol
 
 
 def test_sorting_a_table_in_the_browser(signed_in, site_url):
+    """A numeric column sorts largest first on the first click, then reverses; text sorts A to Z first."""
     page = signed_in
     page.goto(f"{site_url}/videos")
     page.click("table#videos th[data-key=views] button")
     values = [float(v) for v in page.locator("table#videos tbody td:nth-child(5)").evaluate_all(
         "cells => cells.map(c => c.dataset.sort)")]
-    assert values == sorted(values) and len(values) > 1
+    assert values == sorted(values, reverse=True) and len(values) > 1
+    assert page.get_attribute("table#videos th[data-key=views]", "aria-sort") == "descending"
     page.click("table#videos th[data-key=views] button")
     values = [float(v) for v in page.locator("table#videos tbody td:nth-child(5)").evaluate_all(
         "cells => cells.map(c => c.dataset.sort)")]
-    assert values == sorted(values, reverse=True)
+    assert values == sorted(values)
+    page.click("table#videos th[data-key=title] button")
+    titles = page.locator("table#videos tbody td:nth-child(2)").evaluate_all("cells => cells.map(c => c.dataset.sort)")
+    assert page.get_attribute("table#videos th[data-key=title]", "aria-sort") == "ascending"
+    assert titles == sorted(titles, key=lambda t: t.lower()) or titles[0] <= titles[-1]
 
 
 def test_csv_download_has_the_table_rows(signed_in, site_url):

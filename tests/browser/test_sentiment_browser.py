@@ -24,7 +24,7 @@ def test_sections_render_with_charts(signed_in, site_url, console_errors, screen
     page.fill("input[name=end]", "2026-10-15")
     page.click("form.daterange button[type=submit]")
     page.wait_for_url(re.compile(r".*start=2026-10-05.*"))
-    for tab, charts in (("Categories", 2), ("Creators", 1), ("Model", 1)):
+    for tab, charts in (("Categories", 2), ("Creators", 1), ("Model", 0)):
         page.click(f"nav.sentiment-tabs a:text('{tab}')")
         page.wait_for_load_state()
         if tab != "Model":
@@ -32,7 +32,12 @@ def test_sections_render_with_charts(signed_in, site_url, console_errors, screen
         assert wait_for_charts(page) == charts, tab
         page.screenshot(path=str(screenshots / f"sentiment-{tab.lower()}.png"), full_page=True)
     assert page.locator("table#confusion-matrix tbody tr").count() == 3
-    assert page.locator("div.chart svg .mark-rect path").count() == 9  # the 3 x 3 heatmap cells
+    # drawn once (no heatmap beside the table); the diagonal is the correct cells, green, not red
+    assert page.locator("#chart-confusion").count() == 0
+    assert page.locator("table#confusion-matrix td.correct").count() == 3
+    assert page.locator("table#confusion-matrix td.error").count() == 6
+    assert page.locator("table#confusion-matrix td.correct").first.evaluate(
+        "td => getComputedStyle(td).color") == "rgb(31, 122, 77)"
     assert console_errors == []
 
 

@@ -116,3 +116,22 @@ def test_comment_sentiment_follows_interest(tiny_export):
     by_label = {label: (n, interest) for label, n, interest in rows}
     assert set(by_label) == {"negative", "neutral", "positive"}
     assert by_label["positive"][1] > 1.5 * by_label["negative"][1]
+
+
+def test_ad_driven_conversions_follow_exposure_and_keep_the_planted_effect(tiny_export):
+    """Ad-driven conversions are drawn only on days a treated user saw the campaign's ad, weighted so that
+    their expectation is still the planted tau: pro rata over the simulated part of the flight, less the days
+    a user had not signed up yet. The draws match the expectation (Poisson)."""
+    out, _ = tiny_export
+    truth = json.loads((out / "ground_truth" / "truth.json").read_text())
+    days = truth["scale"]["days"]
+    for campaign in truth["campaigns"]:
+        flight = campaign["end_day"] - campaign["start_day"] + 1
+        observed = max(0, min(days, campaign["end_day"] + 1) - campaign["start_day"])
+        pro_rata = campaign["true_incremental_conversions"] * observed / flight
+        expected = campaign["expected_ad_driven_conversions"]
+        assert 0.85 * pro_rata - 1e-9 <= expected <= pro_rata + 1e-6, campaign["campaign_id"]
+        assert abs(campaign["ad_driven_conversions"] - expected) <= 4 * np.sqrt(expected) + 2, campaign["campaign_id"]
+        assert campaign["attribution_windows_days"] == {"click": 7, "view": 1}
+    null = [c for c in truth["campaigns"] if c["true_ate_conversions_per_user"] == 0]
+    assert null and all(c["ad_driven_conversions"] == 0 for c in null)

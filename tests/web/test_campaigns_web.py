@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import duckdb
 import pytest
@@ -77,7 +78,7 @@ def test_advertiser_filter_and_period_comparison(logged_in):
 
 def test_campaign_page_sections_and_lift_match_the_mart(logged_in, tiny_warehouse):
     page = logged_in.get(f"/campaigns/{CAMPAIGN}").get_data(as_text=True)
-    for anchor in ("lift-box", "uplift", "placement", "breakdown", "funnel", "fatigue", "comments", "chart-delivery"):
+    for anchor in ("lift-box", "uplift", "placement", "breakdown", "funnel", "fatigue", "comments", "chart-spend"):
         assert f'id="{anchor}"' in page, anchor
     data = logged_in.get(f"/api/campaigns/{CAMPAIGN}").json
     (incremental, lower, upper), = _warehouse(tiny_warehouse, """
@@ -117,7 +118,7 @@ def test_every_table_downloads_as_csv(logged_in, table):
     if table in counts:
         assert len(rows) == counts[table]
     else:
-        assert len(rows) == (5 if data["lift"] and data["lift"]["error_message"] is None else 0)
+        assert len(rows) == (4 if data["lift"] and data["lift"]["error_message"] is None else 0)
 
 
 def test_placement_on_page_is_the_advertisers(logged_in, tiny_warehouse):
@@ -127,3 +128,90 @@ def test_placement_on_page_is_the_advertisers(logged_in, tiny_warehouse):
     assert len(data["placement"]["segments"]) == n
     for plan in data["placement"]["plan"]:
         assert plan["expected_gain_ci_lower"] <= plan["expected_gain"] <= plan["expected_gain_ci_upper"]
+
+
+def _section_order(page: str, ids: list[str]) -> list[int]:
+    return [page.index(f'id="{anchor}"') for anchor in ids]
+
+
+def test_detail_reads_headline_trend_lift_breakdowns_targeting(logged_in):
+    """A shorter page in the order an advertiser reads it; no impressions-vs-plays chart (identical lines), no
+    model hyper-parameters, one interval level (95%), and spend, CTR, CPA and ROAS trends."""
+    page = logged_in.get(f"/campaigns/{CAMPAIGN}").get_data(as_text=True)
+    order = _section_order(page, ["kpis", "trend", "lift", "breakdown", "targeting"])
+    assert order == sorted(order)
+    for chart in ("chart-spend", "chart-ctr", "chart-cpa", "chart-roas"):
+        assert f'id="{chart}"' in page, chart
+    assert "chart-delivery" not in page and "Plays" not in page.split('id="breakdown"')[0]
+    for internal in ("n_estimators", "learning_rate", "num_leaves", "x_learner", "lgbm"):
+        assert internal not in page, internal
+    assert "90% CI" not in page.split('id="placement"')[0]  # placement keeps its own level (its mart's)
+    assert "95% interval" in page
+
+
+def test_attributed_and_incremental_side_by_side(logged_in, tiny_warehouse):
+    """Conversions attributed by click and view add up; CPA and ROAS are populated wherever the campaign has
+    attributed conversions, and the list puts them beside the incremental ones from the holdout."""
+    data = logged_in.get("/api/campaigns").json
+    for row in data["rows"]:
+        assert row["conversions"] == row["click_through_conversions"] + row["view_through_conversions"]
+        if row["flight_conversions"]:
+            assert row["flight_cpa"] == pytest.approx(float(row["flight_spend"]) / row["flight_conversions"])
+            assert row["flight_roas"] == pytest.approx(float(row["flight_conversion_value"]) / float(row["flight_spend"]))
+    assert sum(row["flight_conversions"] for row in data["rows"]) > 0
+    html = logged_in.get("/campaigns").get_data(as_text=True)
+    period, _ = read_table(html, "campaigns")
+    assert not any(key.startswith(("flight_", "incremental_")) for key in period)  # one window per table
+    headers, rows = read_table(html, "campaign-flights")
+    assert headers[-5:] == ["incremental_conversions", "flight_cpa", "incremental_cpa", "flight_roas",
+                            "incremental_roas"]
+    assert {row["key"] for row in rows} == {row["campaign_id"] for row in data["rows"]}
+    # an interval that includes no effect reads "inconclusive (lower to upper)", never a bare number
+    inconclusive = sum(row[estimate] is not None and row[verdict] == "inconclusive" for row in data["rows"]
+                       for estimate, verdict in (("incremental_conversions", "conversions_verdict"),
+                                                 ("incremental_cpa", "conversions_verdict"),
+                                                 ("incremental_roas", "value_verdict")))
+    assert inconclusive > 0
+    assert len(re.findall(r">inconclusive \([^)]* to [^)]*\)<", html)) == inconclusive
+    flights = _csv(logged_in.get("/campaigns?format=csv&table=flights"))
+    assert len(flights) == len(rows) and "incremental_roas" in flights[0]
+    detail = logged_in.get(f"/api/campaigns/{CAMPAIGN}").json
+    measures = {row["measure"]: row for row in detail["attributed_vs_incremental"]}
+    if measures:
+        assert set(measures) == {"Conversions", "Conversion value (CNY)", "CPA (CNY)", "ROAS"}
+        assert measures["Conversions"]["attributed"] == detail["campaign"]["conversions"]
+
+
+def test_list_has_sparklines_pacing_and_reach(logged_in):
+    data = logged_in.get("/api/campaigns").json
+    html = logged_in.get("/campaigns").get_data(as_text=True)
+    assert html.count('<svg class="spark"') == sum(1 for row in data["rows"] if row["spend"])
+    for row in data["rows"]:
+        if row["pacing"] is not None:
+            assert row["pacing"] == pytest.approx(float(row["spend"]) / row["budget_in_period"])
+        assert row["flight_reach"] is None or row["flight_reach"] > 0
+    headers, _ = read_table(html, "campaigns")
+    assert "pacing" in headers
+    flight_headers, _ = read_table(html, "campaign-flights")
+    assert {"flight_reach", "flight_frequency"} <= set(flight_headers)
+
+
+def test_fatigue_is_not_drawn_from_a_handful_of_clicks(logged_in):
+    data = logged_in.get(f"/api/campaigns/{CAMPAIGN}").json
+    clicks = sum(row["clicks"] for row in data["fatigue"]["frequency"])
+    page = logged_in.get(f"/campaigns/{CAMPAIGN}").get_data(as_text=True)
+    assert ('id="chart-fatigue"' in page) == (clicks >= 50)
+    assert ('id="fatigue-note"' in page) == (clicks < 50)
+    for row in data["fatigue"]["frequency"]:
+        assert 0 <= row["ctr_ci_lower"] <= row["ctr"] <= row["ctr_ci_upper"] <= 1
+
+
+def test_dates_outside_the_data(logged_in):
+    """A page goes back to its default dates with a message naming the dates covered; the API says 400."""
+    response = logged_in.get("/campaigns?start=2025-01-01&end=2025-01-31&by=ad")
+    assert response.status_code == 302 and response.headers["Location"] == "/campaigns?by=ad"
+    page = logged_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert "No data from 2025-01-01 to 2025-01-31: the data covers 2026-10-01 to 2026-10-21." in page
+    api = logged_in.get("/api/campaigns?start=2025-01-01&end=2025-01-31")
+    assert api.status_code == 400 and "the data covers 2026-10-01 to 2026-10-21" in api.json["message"]
+    assert logged_in.get("/campaigns?format=csv&start=2027-01-01&end=2027-01-02").status_code == 400

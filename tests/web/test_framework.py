@@ -13,11 +13,38 @@ from webreport import charts, metrics, params
 from webreport.tables import Column, Table, csv_response
 
 
-def test_date_range_defaults_to_the_last_14_days_of_data(app):
+def test_date_range_defaults_to_the_last_28_days_of_data(app):
     with app.test_request_context("/"):
         dr = params.date_range((date(2026, 10, 1), date(2026, 10, 30)))
-    assert (dr.start, dr.end, dr.days) == (date(2026, 10, 17), date(2026, 10, 30), 14)
-    assert dr.previous() == params.DateRange(date(2026, 10, 3), date(2026, 10, 16))
+    assert (dr.start, dr.end, dr.days) == (date(2026, 10, 3), date(2026, 10, 30), 28)
+    assert dr.previous() == params.DateRange(date(2026, 9, 5), date(2026, 10, 2))
+    with app.test_request_context("/"):  # shorter data: all of it
+        assert params.date_range((date(2026, 10, 1), date(2026, 10, 21))).days == 21
+
+
+def test_date_presets_stay_inside_the_data(app):
+    with app.test_request_context("/"):
+        dr = params.date_range((date(2026, 10, 1), date(2026, 10, 21)))
+    presets = dr.presets()
+    assert [p["label"] for p in presets] == ["Last 7 days", "Last 14 days", "All data (21 days)"]
+    assert all("2026-10-01" <= p["args"]["start"] <= p["args"]["end"] <= "2026-10-21" for p in presets)
+    assert [p["active"] for p in presets] == [False, False, True]
+
+
+@pytest.mark.parametrize("query", ["start=2025-01-01&end=2025-01-31", "start=2026-11-01", "end=2026-09-30"])
+def test_a_range_outside_the_data_names_the_dates_covered(app, query):
+    with app.test_request_context(f"/api/overview?{query}"), pytest.raises(BadRequest) as error:
+        params.date_range((date(2026, 10, 1), date(2026, 10, 30)))
+    assert "the data covers 2026-10-01 to 2026-10-30" in error.value.description
+
+
+@pytest.mark.parametrize("value, kind, text", [
+    (-0.0001, "ratio", "0.00"), (-0.004, "currency", "¥0.00"), (-0.00001, "percent", "0.00%"),
+    (-0.01, "number", "0.0"), (-0.5, "ratio", "-0.50"), (-12.0, "currency", "¥-12.00"), (0.0, "ratio", "0.00"),
+])
+def test_no_negative_zero(value, kind, text):
+    from webreport.tables import format_value
+    assert format_value(value, kind) == text
 
 
 def test_date_range_from_the_url(app):

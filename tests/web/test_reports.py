@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import csv
+import html as html_lib
 import io
+import json
+import re
 import shutil
 
 import duckdb
@@ -66,12 +69,16 @@ def test_overview_kpis_compare_with_the_previous_period(logged_in, tiny_warehous
     assert "Completion rate = completed_views / views" in page  # metric tooltip from rpt_metric_definitions
 
 
-def test_default_range_is_the_last_14_days_of_data(logged_in, sample_ids):
+def test_one_default_range_on_every_dated_report(logged_in, sample_ids):
+    """The last 28 days of data (or all of it if shorter), the same on every report."""
     from datetime import timedelta
 
     data = logged_in.get("/api/overview").json
     assert data["end"] == sample_ids["last_day"].isoformat()
-    assert data["start"] == (sample_ids["last_day"] - timedelta(days=13)).isoformat()
+    assert data["start"] == max(sample_ids["last_day"] - timedelta(days=27), sample_ids["first_day"]).isoformat()
+    for url in ("/api/campaigns", "/api/videos", "/api/creators"):
+        other = logged_in.get(url).json
+        assert (other["start"], other["end"]) == (data["start"], data["end"]), url
 
 
 def test_video_filters_and_sorting(logged_in):
@@ -204,3 +211,29 @@ def test_comment_and_title_payloads_are_rendered_inert(hostile_app, logged_in, s
     assert XSS_TITLE not in listing and "<img src=x" not in listing  # also inside the chart's JSON attribute
     api = logged_in.get(f"/api/videos/{sample_ids['video']}?start=2026-10-01&end=2026-10-21").json
     assert XSS in [c["comment_text"] for c in api["comments"]]  # the API returns data, as JSON
+
+
+def _untitled_axes(spec: dict) -> list[str]:
+    """Channels x / y used by a chart (or its layers) of which no encoding carries an axis title."""
+    encodings = [spec.get("encoding") or {}] + [layer.get("encoding") or {} for layer in spec.get("layer", [])]
+    missing = []
+    for channel in ("x", "y"):
+        used = [e[channel] for e in encodings if channel in e and e[channel].get("axis", {}) is not None]
+        if used and not any(isinstance(e.get("title"), str) and e["title"].strip() for e in used):
+            missing.append(channel)
+    return missing
+
+
+def test_every_chart_has_axis_titles(logged_in, sample_ids):
+    """Issue 15: axis titles (with units) on every chart of the site-wide pages and the campaign pages."""
+    pages = ["/", "/videos", f"/videos/{sample_ids['video']}", "/creators", f"/creators/{sample_ids['creator']}",
+             "/users", "/quality", "/campaigns", "/campaigns/cmp_glow_autumn", "/sentiment", "/sentiment/categories",
+             "/sentiment/creators"]
+    charts_seen = 0
+    for url in pages:
+        page = logged_in.get(url).get_data(as_text=True)
+        for raw in re.findall(r'data-spec="([^"]*)"', page):
+            spec = json.loads(html_lib.unescape(raw))
+            charts_seen += 1
+            assert _untitled_axes(spec) == [], (url, spec.get("title"))
+    assert charts_seen >= 10

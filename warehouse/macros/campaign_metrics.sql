@@ -33,6 +33,11 @@
         cast(coalesce(impression_metrics.spend, 0) as decimal(38, 6)) as spend,
         coalesce(conversion_metrics.conversions, 0) as conversions,
         cast(coalesce(conversion_metrics.conversion_value, 0) as decimal(38, 2)) as conversion_value,
+    {%- for touch in ['click', 'view'] %}
+        coalesce(conversion_metrics.{{ touch }}_through_conversions, 0) as {{ touch }}_through_conversions,
+        cast(coalesce(conversion_metrics.{{ touch }}_through_conversion_value, 0) as decimal(38, 2))
+            as {{ touch }}_through_conversion_value,
+    {%- endfor %}
     {%- for name, _ in ad_impression_counts() %}
         coalesce(impression_metrics.{{ name }}, 0) as {{ name }}{{ ',' if not loop.last }}
     {%- endfor %}
@@ -41,7 +46,8 @@
 {#-
   The body of every daily campaign mart: the key set (day, advertiser, campaign and `dimensions`), then the
   additive metrics. Impression metrics count on the impression day, clicks on the click day, conversions
-  (last click within the attribution window) on the conversion day, so every grain sums to the same totals
+  (last touch: a click within the click-through window, else an impression within the view-through window,
+  split into click_through_* and view_through_* columns that add up to the totals) on the conversion day, so every grain sums to the same totals
   (tested). `dimensions` are columns of the three intermediate models: the ad hierarchy, or the user's
   attributes from dim_users (viewer for impressions and clicks, converter for conversions), which
   `fill_unknown` turns into 'unknown' when the profile has none. Reach is distinct users per key.
@@ -89,7 +95,12 @@ conversion_metrics as (
     select
         {{ key_columns }}
         count(*) as conversions,
-        sum(conversion_value) as conversion_value
+        sum(conversion_value) as conversion_value,
+    {%- for touch in ['click', 'view'] %}
+        count(*) filter (where attribution_type = '{{ touch }}') as {{ touch }}_through_conversions,
+        sum(conversion_value) filter (where attribution_type = '{{ touch }}') as {{ touch }}_through_conversion_value
+        {{- ',' if not loop.last }}
+    {%- endfor %}
     from conversions
     group by all
 ),
@@ -120,4 +131,18 @@ final as (
 )
 
 select * from final
+{%- endmacro %}
+
+{#-
+  What a lift interval lets an advertiser conclude: 'positive' or 'negative' when the whole interval is on one
+  side of zero, 'inconclusive' when it contains zero (too wide to act on: report the interval, not the point),
+  NULL when there is no estimate.
+-#}
+{% macro lift_verdict(ci_lower, ci_upper) -%}
+    case
+        when {{ ci_lower }} is null or {{ ci_upper }} is null then null
+        when {{ ci_lower }} > 0 then 'positive'
+        when {{ ci_upper }} < 0 then 'negative'
+        else 'inconclusive'
+    end
 {%- endmacro %}

@@ -1,16 +1,19 @@
-"""Campaigns: delivery and KPIs over the date range, and one campaign's breakdowns, view funnel, holdout
-lift, uplift (Qini), creative fatigue, ad-comment sentiment and the advertiser's placement recommendation."""
+"""Campaigns: delivery, KPIs, pacing and attributed versus incremental results over the date range, and one
+campaign's page in the order an advertiser reads it: headline, trend, lift, breakdowns, targeting (uplift,
+placement, ad comments)."""
 
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
+from statistics import NormalDist
 
 from flask import Blueprint, jsonify, url_for
 
 from webreport import charts, metrics, params
 from webreport.pages import render_page, url_with
 from webreport.queries import campaigns
-from webreport.tables import Column, Table, csv_response
+from webreport.tables import Column, Table, csv_response, format_value
 
 bp = Blueprint("campaigns", __name__)
 NAV = ("Campaigns", "campaigns.index")
@@ -25,6 +28,9 @@ BREAKDOWN_COLUMNS = {"ad_group": ("Ad group", "Name", "Placement"), "ad": ("Ad",
                      "region": ("Country", "Region", ""), "segment": ("Age band", "Device", "")}
 DETAIL_TABLES = ("daily", "breakdown", "funnel", "lift", "deciles", "fatigue", "placement", "comments")
 _CAMPAIGN_ID = re.compile(r"[A-Za-z0-9_\-]{1,100}")
+DEFAULT_ALPHA = 0.05  # campaigns without a lift study use the warehouse's default interval level (95%)
+MIN_FATIGUE_CLICKS = 50  # below this many clicks the fatigue chart is not drawn: the table says why
+VERDICT_TEXT = {"positive": "positive", "negative": "negative", "inconclusive": "inconclusive"}
 
 
 def _parse_campaign(campaign_id: str) -> dict:
@@ -36,12 +42,15 @@ def _parse_campaign(campaign_id: str) -> dict:
 def _performance_columns(first: list[Column]) -> list[Column]:
     return [
         *first,
+        Column("spend", "Spend", "currency", total="sum"),
         Column("impressions", "Impressions", "int", total="sum"),
         Column("clicks", "Clicks", "int", total="sum"),
-        Column("spend", "Spend", "currency", total="sum"),
-        Column("conversions", "Conversions", "int", total="sum"),
+        Column("conversions", "Conversions", "int", total="sum",
+               tooltip="Attributed conversions: last touch, a click within 7 days or else an impression within "
+                       "1 day (attribution_click_window_days / attribution_view_window_days)."),
+        Column("view_through_conversions", "of which view-through", "int", total="sum",
+               tooltip="Conversions credited to an impression (no click in the click window)."),
         Column("ctr", "CTR", "percent", metric="ctr", total="metric"),
-        Column("cvr", "CVR", "percent", metric="cvr", total="metric"),
         Column("cpm", "CPM", "currency", metric="cpm", total="metric"),
         Column("cpc", "CPC", "currency", metric="cpc", total="metric"),
         Column("cpa", "CPA", "currency", metric="cpa", total="metric"),
@@ -51,8 +60,49 @@ def _performance_columns(first: list[Column]) -> list[Column]:
 
 
 # --- campaign list ----------------------------------------------------------------------------------
+def level_label(alpha: float | None) -> str:
+    """'95%' for alpha 0.05: the interval level printed beside every interval."""
+    return f"{(1 - (alpha if alpha is not None else DEFAULT_ALPHA)) * 100:.0f}%"
+
+
+def _interval_text(estimate, lower, upper, verdict, kind: str) -> str | None:
+    """An incremental figure as a reader should take it: the estimate when its interval excludes zero
+    effect, else 'inconclusive' with the interval (the point estimate alone would mislead)."""
+    if verdict is None or estimate is None:
+        return None
+    bounds = f"{format_value(lower, kind)} to {format_value(upper, kind) if upper is not None else '∞'}"
+    if verdict == "inconclusive":
+        return f"inconclusive ({bounds})"
+    return f"{format_value(estimate, kind)} ({bounds})"
+
+
+def _flight_days_in(row: dict, start: date, end: date, bounds: tuple[date, date] | None) -> int:
+    """Days of the campaign's flight inside [start, end] and inside the data."""
+    first = max(start, row["start_date"], bounds[0] if bounds else start)
+    last = min(end, row["end_date"], bounds[1] if bounds else end)
+    return max((last - first).days + 1, 0)
+
+
+def _add_pacing(rows: list[dict], start: date, end: date, bounds) -> None:
+    for row in rows:
+        days = _flight_days_in(row, start, end, bounds) if row.get("start_date") and row.get("end_date") else 0
+        budget = float(row["daily_budget"]) * days if row.get("daily_budget") is not None else None
+        row["budget_in_period"] = budget
+        row["pacing"] = float(row["spend"] or 0) / budget if budget else None
+
+
+def _add_flight_ratios(rows: list[dict]) -> None:
+    """Attributed CPA and ROAS over the flight so far, the window of the holdout lift they sit beside."""
+    for row in rows:
+        parts = {"spend": row.get("flight_spend"), "conversions": row.get("flight_conversions"),
+                 "conversion_value": row.get("flight_conversion_value")}
+        row["flight_cpa"] = metrics.ratio("cpa", parts)
+        row["flight_roas"] = metrics.ratio("roas", parts)
+
+
 def _list_filters() -> dict:
-    date_range = params.date_range(campaigns.date_bounds(), default_days=31)
+    bounds = campaigns.date_bounds()
+    date_range = params.date_range(bounds)
     advertiser_ids = [a["advertiser_id"] for a in campaigns.advertisers()]
     advertiser = params.choice_arg("advertiser", advertiser_ids)
     return {"date_range": date_range, "advertiser": advertiser}
@@ -61,30 +111,87 @@ def _list_filters() -> dict:
 def _kpis(f: dict) -> dict:
     current_range, previous_range = f["date_range"], f["date_range"].previous()
     current = campaigns.totals(current_range.start, current_range.end, advertiser_id=f["advertiser"])
-    previous = campaigns.totals(previous_range.start, previous_range.end, advertiser_id=f["advertiser"])
+    previous = campaigns.totals(previous_range.start, previous_range.end, advertiser_id=f["advertiser"]) \
+        if f["date_range"].previous_is_covered else {}
     metrics.add_ratios([current, previous], RATIOS)
     return {"current": current, "previous": previous, "previous_range": previous_range}
 
 
+def _daily_series(date_range: params.DateRange, spend_rows: list[dict]) -> dict[str, list]:
+    """Spend per day of the range per campaign, zero on days without delivery (sparkline input)."""
+    days = [date_range.start + timedelta(days=i) for i in range(date_range.days)]
+    by_campaign: dict[str, dict] = {}
+    for row in spend_rows:
+        by_campaign.setdefault(row["campaign_id"], {})[row["date_day"]] = row["spend"]
+    return {cid: [spend.get(day, 0) for day in days] for cid, spend in by_campaign.items()}
+
+
 def _list_table(f: dict) -> Table:
-    rows = metrics.add_ratios(campaigns.campaign_list(f["date_range"].start, f["date_range"].end, f["advertiser"]),
-                              RATIOS)
-    args = f["date_range"].as_args()
+    dr = f["date_range"]
+    rows = metrics.add_ratios(campaigns.campaign_list(dr.start, dr.end, f["advertiser"]), RATIOS)
+    _add_pacing(rows, dr.start, dr.end, dr.bounds)
+    _add_flight_ratios(rows)
+    series = _daily_series(dr, campaigns.daily_spend(dr.start, dr.end, advertiser_id=f["advertiser"]))
+    args = dr.as_args()
+
+    def spark(row: dict):
+        return charts.sparkline(series.get(row["campaign_id"], []), label=f"Spend per day, {dr.start} to {dr.end}")
+
     return Table(
         id="campaigns",
-        columns=_performance_columns([
+        columns=[
             Column("campaign_name", "Campaign",
                    link=lambda r: url_for("campaigns.detail", campaign_id=r["campaign_id"], **args)),
             Column("advertiser_name", "Advertiser"),
-            Column("objective", "Objective"),
-        ]) + [
-            Column("incremental_conversions", "Incremental conv. (flight)", "number",
-                   tooltip="Holdout lift over the whole flight so far: conversions caused by the campaign."),
-            Column("incremental_roas", "iROAS (flight)", "ratio",
-                   tooltip="Incremental conversion value per unit of spend, holdout lift over the flight."),
-            Column("conversions_p_value", "p-value", "ratio", tooltip="Two-sided p-value of no effect on conversions."),
+            Column("spend", "Spend", "currency", total="sum", extra=spark),
+            Column("pacing", "Pacing", "percent",
+                   tooltip="Spend / (daily budget × flight days in the period): 100% spends the budget exactly."),
+            Column("impressions", "Impressions", "int", total="sum"),
+            Column("ctr", "CTR", "percent", metric="ctr", total="metric"),
+            Column("conversions", "Conversions", "int", total="sum",
+                   tooltip="Attributed in the period: last touch, a click within 7 days or else an impression "
+                           "within 1 day."),
+            Column("cpa", "CPA", "currency", metric="cpa", total="metric"),
+            Column("roas", "ROAS", "ratio", metric="roas", total="metric"),
         ],
         rows=rows, row_key="campaign_id", with_totals=True, hidden_parts=HIDDEN_PARTS,
+    )
+
+
+def _flight_table(rows: list[dict], args: dict) -> Table:
+    """Attributed beside incremental, both over each campaign's flight so far (the lift study's window),
+    never beside a figure of another window."""
+    return Table(
+        id="campaign-flights",
+        columns=[
+            Column("campaign_name", "Campaign",
+                   link=lambda r: url_for("campaigns.detail", campaign_id=r["campaign_id"], **args) + "#lift"),
+            Column("flight_spend", "Spend", "currency"),
+            Column("flight_reach", "Reach", "int", tooltip="Distinct users reached over the flight so far."),
+            Column("flight_frequency", "Frequency", "ratio", metric="frequency"),
+            Column("flight_conversions", "Conv. attributed", "int"),
+            Column("incremental_conversions", "Conv. incremental", "number",
+                   display=lambda r: _interval_text(r["incremental_conversions"], r["incremental_conversions_ci_lower"],
+                                                    r["incremental_conversions_ci_upper"], r["conversions_verdict"],
+                                                    "number"),
+                   tooltip="Conversions caused by the campaign (randomised holdout), with the interval."),
+            Column("flight_cpa", "CPA attributed", "currency",
+                   tooltip="Spend / attributed conversions over the flight so far: what the ad platform reports."),
+            Column("incremental_cpa", "iCPA", "currency",
+                   display=lambda r: _interval_text(r["incremental_cpa"], r["incremental_cpa_ci_lower"],
+                                                    r["incremental_cpa_ci_upper"], r["conversions_verdict"],
+                                                    "currency"),
+                   tooltip="Spend / conversions caused by the campaign (randomised holdout, flight so far), with "
+                           "its interval; 'inconclusive' when the interval includes no effect."),
+            Column("flight_roas", "ROAS attributed", "ratio",
+                   tooltip="Attributed conversion value / spend over the flight so far."),
+            Column("incremental_roas", "iROAS", "ratio",
+                   display=lambda r: _interval_text(r["incremental_roas"], r["incremental_roas_ci_lower"],
+                                                    r["incremental_roas_ci_upper"], r["value_verdict"], "ratio"),
+                   tooltip="Incremental conversion value / spend (holdout lift over the flight so far), with its "
+                           "interval; 'inconclusive' when the interval includes no effect."),
+        ],
+        rows=rows, row_key="campaign_id",
     )
 
 
@@ -92,15 +199,19 @@ def _list_table(f: dict) -> Table:
 def index():
     f = _list_filters()
     table = _list_table(f)
+    flights = _flight_table(table.rows, f["date_range"].as_args())
     if params.format_arg() == "csv":
+        if params.choice_arg("table", ("campaigns", "flights"), "campaigns") == "flights":
+            return csv_response(flights, "campaign-flights.csv")
         return csv_response(table, f"campaigns-{f['date_range'].start}-{f['date_range'].end}.csv")
-    chart = charts.bar_chart([r for r in table.rows if r.get("spend")], "campaign_name", "spend",
-                             title="Spend in the period", value_format="currency")
     advertiser_filter = {"name": "advertiser", "label": "Advertiser", "blank": "All advertisers",
                          "options": [(a["advertiser_id"], a["advertiser_name"]) for a in campaigns.advertisers()],
                          "selected": f["advertiser"]}
+    alphas = {r["alpha"] for r in table.rows if r.get("alpha") is not None}
     return render_page("campaigns/index.html", marts=MARTS, date_range=f["date_range"], kpis=_kpis(f), table=table,
-                       chart=chart, filters=[advertiser_filter], csv_url=url_with(format="csv"))
+                       flights=flights, filters=[advertiser_filter], csv_url=url_with(format="csv"),
+                       flights_csv_url=url_with(format="csv", table="flights"),
+                       level=level_label(min(alphas) if alphas else None))
 
 
 @bp.get("/api/campaigns")
@@ -145,25 +256,37 @@ def _funnel_table(totals: dict) -> Table:
     ])
 
 
-def _lift_table(lift: dict | None) -> Table:
+def _lift_table(info: dict, lift: dict | None) -> Table:
+    """Attributed (what the platform credits) beside incremental (what the holdout proves) over the flight so
+    far: conversions, conversion value, CPA and ROAS, each incremental figure with its interval and verdict."""
     rows = []
     if lift and lift.get("error_message") is None:
-        for key, label, scale in (("incremental_conversions", "Incremental conversions", 1),
-                                  ("lift", "Lift (%)", 100), ("incremental_value", "Incremental value (CNY)", 1),
-                                  ("incremental_cpa", "iCPA (CNY)", 1), ("incremental_roas", "iROAS", 1)):
-            def scaled(value, scale=scale):
-                return None if value is None else value * scale
-
-            rows.append({"measure": label, "estimate": scaled(lift.get(key)),
-                         "ci_lower": scaled(lift.get(f"{key}_ci_lower")), "ci_upper": scaled(lift.get(f"{key}_ci_upper")),
-                         "p_value": lift.get("lift_p_value" if key == "lift" else
-                                             "value_p_value" if key in ("incremental_value", "incremental_roas")
-                                             else "conversions_p_value")})
+        parts = {"spend": info.get("spend"), "conversions": info.get("conversions"),
+                 "conversion_value": info.get("conversion_value")}
+        for key, label, kind, attributed, verdict in (
+                ("incremental_conversions", "Conversions", "number", info.get("conversions"),
+                 lift["conversions_verdict"]),
+                ("incremental_value", "Conversion value (CNY)", "currency", info.get("conversion_value"),
+                 lift["value_verdict"]),
+                ("incremental_cpa", "CPA (CNY)", "currency", metrics.ratio("cpa", parts), lift["conversions_verdict"]),
+                ("incremental_roas", "ROAS", "ratio", metrics.ratio("roas", parts), lift["value_verdict"])):
+            rows.append({"measure": label, "attributed": attributed, "incremental": lift.get(key),
+                         "ci_lower": lift.get(f"{key}_ci_lower"), "ci_upper": lift.get(f"{key}_ci_upper"),
+                         "verdict": verdict, "kind": kind,
+                         "shown": _interval_text(lift.get(key), lift.get(f"{key}_ci_lower"),
+                                                 lift.get(f"{key}_ci_upper"), verdict, kind)})
+    level = level_label(lift.get("alpha") if lift else None)
     return Table(id="campaign-lift", rows=rows, row_key="measure", columns=[
-        Column("measure", "Measure"), Column("estimate", "Estimate", "ratio"),
-        Column("ci_lower", "90% CI lower", "ratio"),
-        Column("ci_upper", "90% CI upper", "ratio", tooltip="Empty for an iCPA whose interval reaches zero conversions (∞)."),
-        Column("p_value", "p-value", "ratio"),
+        Column("measure", "Measure"),
+        Column("attributed", "Attributed", "ratio", display=lambda r: format_value(r["attributed"], r["kind"]),
+               tooltip="Last-touch attribution (7-day click, 1-day view) over the flight so far."),
+        Column("incremental", f"Incremental ({level} interval)", "ratio", display=lambda r: r["shown"],
+               tooltip="Caused by the campaign: treatment minus holdout, scaled to the treatment group."),
+        Column("ci_lower", f"{level} lower", "ratio", display=lambda r: format_value(r["ci_lower"], r["kind"])),
+        Column("ci_upper", f"{level} upper", "ratio",
+               display=lambda r: format_value(r["ci_upper"], r["kind"]) if r["ci_upper"] is not None else "∞",
+               tooltip="∞ for an iCPA whose interval reaches zero incremental conversions."),
+        Column("verdict", "Verdict"),
     ])
 
 
@@ -181,8 +304,9 @@ def _deciles_table(cid: str) -> Table:
     ])
 
 
-def _fatigue_rows(cid: str, dimension: str) -> list[dict]:
-    return metrics.add_ratios(campaigns.fatigue(cid, dimension), ["ctr"])
+def _fatigue_rows(cid: str, dimension: str, alpha: float) -> list[dict]:
+    z = NormalDist().inv_cdf(1 - alpha / 2)
+    return metrics.add_ratios(campaigns.fatigue(cid, dimension, z), ["ctr"])
 
 
 def _placement_table(advertiser_id: str) -> Table:
@@ -234,26 +358,52 @@ def _qini_chart(deciles: list[dict]) -> dict | None:
     }
 
 
+def _trend_charts(daily: list[dict], daily_budget) -> dict:
+    """Spend against the daily budget, CTR, CPA and ROAS per day: four small charts, one unit each."""
+    budget = float(daily_budget) if daily_budget is not None else None
+    spend_rows = [{**row, "daily_budget": budget} for row in daily]
+    series = {"spend": "Spend"} | ({"daily_budget": "Daily budget"} if budget is not None else {})
+    return {
+        "spend": charts.time_series(spend_rows, "date_day", series, title="Spend per day", value_format="currency",
+                                    y_title="Spend", height=160),
+        "ctr": charts.time_series(daily, "date_day", {"ctr": "CTR"}, title="CTR per day", value_format="percent",
+                                  height=160),
+        "cpa": charts.time_series(daily, "date_day", {"cpa": "CPA"}, title="CPA per day (attributed)",
+                                  value_format="currency", height=160),
+        "roas": charts.time_series(daily, "date_day", {"roas": "ROAS"}, title="ROAS per day (attributed)",
+                                   value_format="ratio", y_title="ROAS (value / spend)", height=160),
+    }
+
+
 def _detail(campaign_id: str) -> dict:
     info = _parse_campaign(campaign_id)
     cid = info["campaign_id"]
-    date_range = params.date_range(campaigns.date_bounds(), default_days=31)
+    date_range = params.date_range(campaigns.date_bounds())
     by = params.choice_arg("by", tuple(BREAKDOWN_TABS), "ad_group")
     previous_range = date_range.previous()
     current = campaigns.totals(date_range.start, date_range.end, campaign_id=cid)
-    previous = campaigns.totals(previous_range.start, previous_range.end, campaign_id=cid)
+    previous = campaigns.totals(previous_range.start, previous_range.end, campaign_id=cid) \
+        if date_range.previous_is_covered else {}
     metrics.add_ratios([current, previous], RATIOS)
+    pacing = {**info, "spend": current.get("spend")}
+    _add_pacing([pacing], date_range.start, date_range.end, date_range.bounds)
+    lift = campaigns.lift(cid)
+    alpha = lift["alpha"] if lift and lift.get("alpha") is not None else DEFAULT_ALPHA
+    fatigue_rows = _fatigue_rows(cid, "frequency", alpha)
     comments, has_sentiment = _comments_table(cid)
     return {
-        "campaign": info, "date_range": date_range, "by": by,
+        "campaign": info, "date_range": date_range, "by": by, "level": level_label(alpha),
         "kpis": {"current": current, "previous": previous, "previous_range": previous_range},
+        "pacing": {"budget": pacing["budget_in_period"], "pacing": pacing["pacing"]},
         "daily": _daily_table(cid, date_range), "breakdown": _breakdown_table(cid, by, date_range),
-        "funnel": _funnel_table(current), "lift_row": campaigns.lift(cid), "deciles": _deciles_table(cid),
+        "funnel": _funnel_table(current), "lift_row": lift, "deciles": _deciles_table(cid),
         "evaluation": campaigns.uplift_evaluation(cid), "fit_status": campaigns.uplift_fit_status(cid),
-        "fatigue": Table(id="campaign-fatigue", rows=_fatigue_rows(cid, "frequency"), row_key="bucket", columns=[
+        "fatigue": Table(id="campaign-fatigue", rows=fatigue_rows, row_key="bucket", columns=[
             Column("bucket_label", "Impression # per user"), Column("impressions", "Impressions", "int"),
-            Column("clicks", "Clicks", "int"), Column("ctr", "CTR", "percent", metric="ctr")]),
-        "launch_age": _fatigue_rows(cid, "days_since_launch"),
+            Column("clicks", "Clicks", "int"), Column("ctr", "CTR", "percent", metric="ctr"),
+            Column("ctr_ci_lower", f"CTR {level_label(alpha)} lower", "percent"),
+            Column("ctr_ci_upper", f"CTR {level_label(alpha)} upper", "percent")]),
+        "fatigue_clicks": sum(row["clicks"] or 0 for row in fatigue_rows),
         "placement": _placement_table(info["advertiser_id"]), "plan": campaigns.placement_plan(info["advertiser_id"]),
         "placement_segments": campaigns.placement(info["advertiser_id"]),
         "comments": comments, "has_sentiment": has_sentiment,
@@ -263,7 +413,7 @@ def _detail(campaign_id: str) -> dict:
 @bp.get("/campaigns/<campaign_id>")
 def detail(campaign_id: str):
     d = _detail(campaign_id)
-    d["lift"] = _lift_table(d["lift_row"])
+    d["lift"] = _lift_table(d["campaign"], d["lift_row"])
     if params.format_arg() == "csv":
         name = params.choice_arg("table", DETAIL_TABLES, "daily")
         return csv_response(d[name], f"campaign-{d['campaign']['campaign_id']}-{name}.csv")
@@ -271,34 +421,36 @@ def detail(campaign_id: str):
     lift_chart = None
     if lift and lift.get("error_message") is None:
         lift_chart = charts.interval_chart(
-            [{"label": "Lift", "estimate": lift["lift"], "lower": lift["lift_ci_lower"], "upper": lift["lift_ci_upper"]}],
-            "label", "estimate", "lower", "upper", title="Relative lift with 90% CI", value_format="percent")
+            [{"label": "Conversions", "estimate": lift["lift"], "lower": lift["lift_ci_lower"],
+              "upper": lift["lift_ci_upper"]}],
+            "label", "estimate", "lower", "upper", title=f"Relative lift with its {d['level']} interval",
+            value_format="percent", value_title="Lift over the holdout", label_title="Outcome")
     placement_rows = [{"label": f"{r['campaign_id']} · {r['segment']}", "estimate": r["return_per_1000"],
                       "lower": r["return_per_1000"] - 1.6449 * r["return_per_1000_se"],
                       "upper": r["return_per_1000"] + 1.6449 * r["return_per_1000_se"]}
                       for r in d["placement"].rows if r["action"] in ("shift_toward", "shift_away")
                       and r["return_per_1000_se"] is not None]
+    fatigue_chart = None
+    if d["fatigue_clicks"] >= MIN_FATIGUE_CLICKS:
+        fatigue_chart = charts.interval_chart(
+            [r for r in d["fatigue"].rows if r["ctr"] is not None], "bucket_label", "ctr", "ctr_ci_lower",
+            "ctr_ci_upper", title=f"CTR by impression frequency ({d['level']} intervals)", value_format="percent",
+            value_title="CTR", label_title="Impression # per user", zero=None)
     charts_ = {
-        "series": charts.time_series(d["daily"].rows, "date_day", {"impressions": "Impressions",
-                                                                  "video_plays": "Plays"}, title="Delivery per day"),
-        "rates": charts.time_series(d["daily"].rows, "date_day", {"ctr": "CTR", "vtr_100": "Completion"},
-                                    title="CTR and completion per day", value_format="percent"),
-        "funnel": charts.bar_chart(d["funnel"].rows, "step", "views", title="Video-view funnel", sort=None,
-                                   ordinal=True),
+        **_trend_charts(d["daily"].rows, d["campaign"].get("daily_budget")),
         "lift": lift_chart,
         "qini": _qini_chart(d["deciles"].rows),
-        "fatigue": charts.bar_chart(d["fatigue"].rows, "bucket_label", "ctr", title="CTR by impression frequency",
-                                    value_format="percent", sort=None, ordinal=True),
-        "launch_age": charts.bar_chart(d["launch_age"], "bucket_label", "ctr", value_format="percent", sort=None,
-                                       ordinal=True, title="CTR by days since the ad launched"),
+        "fatigue": fatigue_chart,
         "placement": charts.interval_chart(placement_rows, "label", "estimate", "lower", "upper",
-                                           title="Incremental conversions per ¥1,000 (90% CI)", value_format="number")
+                                           title="Incremental conversions per ¥1,000 (90% CI)", value_format="number",
+                                           value_title="Incremental conversions per ¥1,000", label_title="Segment")
         if placement_rows else None,
     }
     csv_urls = {name: url_with(format="csv", table=name) for name in DETAIL_TABLES}
     by_links = {key: url_with(by=key) for key in BREAKDOWN_TABS}
     return render_page("campaigns/detail.html", marts=DETAIL_MARTS, charts_=charts_, csv_urls=csv_urls,
-                       by_links=by_links, breakdown_tabs=BREAKDOWN_TABS, lift_table=d["lift"], **d)
+                       by_links=by_links, breakdown_tabs=BREAKDOWN_TABS, lift_table=d["lift"],
+                       min_fatigue_clicks=MIN_FATIGUE_CLICKS, **d)
 
 
 @bp.get("/api/campaigns/<campaign_id>")
@@ -307,10 +459,12 @@ def api_detail(campaign_id: str):
     return jsonify({
         **d["date_range"].as_args(), "campaign": d["campaign"], "by": d["by"],
         "current": d["kpis"]["current"], "previous": {**d["kpis"]["previous"], **d["kpis"]["previous_range"].as_args()},
-        "daily": d["daily"].rows, "breakdown": d["breakdown"].rows, "funnel": d["funnel"].rows,
-        "lift": d["lift_row"], "uplift": {"fit_status": d["fit_status"], "evaluation": d["evaluation"],
-                                          "deciles": d["deciles"].rows},
-        "fatigue": {"frequency": d["fatigue"].rows, "days_since_launch": d["launch_age"]},
+        "pacing": d["pacing"], "daily": d["daily"].rows, "breakdown": d["breakdown"].rows, "funnel": d["funnel"].rows,
+        "lift": d["lift_row"],
+        "attributed_vs_incremental": [{k: v for k, v in row.items() if k not in ("kind", "shown")}
+                                      for row in _lift_table(d["campaign"], d["lift_row"]).rows],
+        "uplift": {"fit_status": d["fit_status"], "evaluation": d["evaluation"], "deciles": d["deciles"].rows},
+        "fatigue": {"frequency": d["fatigue"].rows},
         "placement": {"plan": d["plan"], "segments": d["placement_segments"]},
         "ad_comments": {"has_sentiment": d["has_sentiment"], "rows": d["comments"].rows},
     })

@@ -4,77 +4,48 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, url_for
 
-from webreport import charts, metrics, params
+from webreport import charts, metrics, params, ranked_list
 from webreport.pages import render_page, url_with
-from webreport.queries import common, creators
+from webreport.queries import common, creators, ranked
 from webreport.tables import Column, Table, csv_response
 
 bp = Blueprint("creators", __name__)
 NAV = ("Creators", "creators.index")
 MARTS = ("fct_creator_daily", "dim_creators", "fct_video_daily", "dim_videos")
 RATIOS = ["completion_rate", "engagement_rate"]
-SORT_LABELS = {"watch_seconds": "Watch time", "views": "Views", "completion_rate": "Completion rate",
-               "engagement_rate": "Engagement rate", "follows": "Follows"}
 
 
-def _filters() -> dict:
-    date_range = params.date_range(common.platform_date_bounds())
-    category = params.choice_arg("category", common.video_categories())
-    sort, descending = params.sort_arg(creators.SORT_KEYS, "-watch_seconds")
-    limit = params.int_arg("limit", 50, 1, 500)
-    min_views = params.int_arg("min_views", 10, 0, 1_000_000)
-    return {"date_range": date_range, "category": category, "sort": sort, "descending": descending,
-            "limit": limit, "min_views": min_views}
+def _columns(args: dict) -> list[Column]:
+    return [
+        Column("creator_id", "Creator", link=lambda r: url_for("creators.detail", creator_id=r["creator_id"], **args)),
+        Column("handle", "Handle"),
+        Column("primary_category", "Category"),
+        Column("is_verified", "Verified", "bool"),
+        Column("views", "Views", "int", total="sum"),
+        Column("watch_seconds", "Watch hours", "hours", total="sum"),
+        Column("completion_rate", "Completion rate", "percent", metric="completion_rate", total="metric"),
+        Column("engagement_rate", "Engagement rate", "percent", metric="engagement_rate", total="metric"),
+        Column("follows", "Follows", "int", total="sum"),
+    ]
 
 
-def _table(f: dict) -> Table:
-    rows = creators.top_creators(f["date_range"].start, f["date_range"].end, f["category"], f["sort"],
-                                 f["descending"], f["limit"], f["min_views"])
-    metrics.add_ratios(rows, RATIOS)
-    args = f["date_range"].as_args()
-    return Table(
-        id="creators",
-        columns=[
-            Column("creator_id", "Creator", link=lambda r: url_for("creators.detail", creator_id=r["creator_id"], **args)),
-            Column("handle", "Handle"),
-            Column("primary_category", "Category"),
-            Column("is_verified", "Verified", "bool"),
-            Column("views", "Views", "int", total="sum"),
-            Column("watch_seconds", "Watch hours", "hours", total="sum"),
-            Column("completion_rate", "Completion rate", "percent", metric="completion_rate", total="metric"),
-            Column("engagement_rate", "Engagement rate", "percent", metric="engagement_rate", total="metric"),
-            Column("follows", "Follows", "int", total="sum"),
-        ],
-        rows=rows, row_key="creator_id", with_totals=True,
-        hidden_parts=["completed_views", "likes", "comments", "shares"],
-    )
+PAGE = ranked_list.RankedPage(
+    ranking=ranked.CREATORS, table_id="creators", template="creators/index.html", marts=MARTS,
+    sort_labels={"watch_seconds": "Watch time", "views": "Views", "completion_rate": "Completion rate",
+                 "engagement_rate": "Engagement rate", "follows": "Follows"},
+    columns=_columns, hidden_parts=("completed_views", "likes", "comments", "shares"), chart_label="handle",
+    chart_title="Top creators",
+)
 
 
 @bp.get("/creators")
 def index():
-    f = _filters()
-    table = _table(f)
-    if params.format_arg() == "csv":
-        return csv_response(table, f"creators-{f['date_range'].start}-{f['date_range'].end}.csv")
-    value_format = "percent" if f["sort"] in creators.RATIO_KEYS else ("hours" if f["sort"] == "watch_seconds" else "int")
-    chart = charts.bar_chart(table.rows[:15], "handle", f["sort"], value_format=value_format,
-                             title=f"Top {min(15, len(table.rows))} by {SORT_LABELS[f['sort']].lower()}")
-    category_filter = {"name": "category", "label": "Category", "blank": "All categories",
-                       "options": [(c, c) for c in common.video_categories()], "selected": f["category"]}
-    sort_filter = {"name": "sort", "label": "Rank by", "blank": None,
-                   "options": [(f"-{k}", v) for k, v in SORT_LABELS.items()],
-                   "selected": ("-" if f["descending"] else "") + f["sort"]}
-    return render_page("creators/index.html", marts=MARTS, date_range=f["date_range"], table=table, chart=chart,
-                       filters=[category_filter, sort_filter], csv_url=url_with(format="csv"))
+    return ranked_list.index(PAGE)
 
 
 @bp.get("/api/creators")
 def api_index():
-    f = _filters()
-    table = _table(f)
-    return jsonify({**f["date_range"].as_args(), "category": f["category"], "sort": f["sort"],
-                    "descending": f["descending"], "limit": f["limit"], "min_views": f["min_views"],
-                    "rows": table.rows, "totals": table.totals()})
+    return ranked_list.api_index(PAGE)
 
 
 def _detail(creator_id: str):

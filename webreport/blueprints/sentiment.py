@@ -306,7 +306,8 @@ def _model() -> dict:
                   "f1": values.get(f"f1_{c}"),
                   "support": sum(details["confusion_matrix"][i]) if details.get("confusion_matrix") else None}
                  for i, c in enumerate(classes)]
-    matrix = [{"true_label": c, **{p: n for p, n in zip(classes, counts, strict=True)}}
+    matrix = [{"true_label": c, **{p: n for p, n in zip(classes, counts, strict=True)},
+               "_share": {p: (n / sum(counts) if sum(counts) else None) for p, n in zip(classes, counts, strict=True)}}
               for c, counts in zip(classes, details.get("confusion_matrix") or [], strict=False)]
     summary = {"model_version": version, "accuracy": values.get("accuracy"), "macro_f1": values.get("macro_f1"),
                "log_loss": values.get("log_loss"), "evaluated_at": rows[0]["evaluated_at"] if rows else None,
@@ -326,44 +327,17 @@ def model():
     m = _model()
     if params.format_arg() == "csv":
         return csv_response(m["class_table"], f"sentiment-model-{m['summary']['model_version']}.csv")
-    cells = [{"true": row["true_label"], "predicted": p, "comments": row[p]} for row in m["matrix"]
-             for p in m["classes"]]
-    heatmap = _confusion_chart(cells) if cells else None
     return _render("sentiment/model.html", ("fct_model_evaluations", "fct_comment_sentiment"),
-                   heatmap=heatmap, csv_url=url_with(format="csv"), **m)
+                   csv_url=url_with(format="csv"), **m)
 
 
 @bp.get("/api/sentiment/model")
 def api_model():
     m = _model()
     return jsonify({"summary": m["summary"], "per_class": m["class_table"].rows, "classes": m["classes"],
-                    "confusion_matrix": m["matrix"], "versions_evaluated": m["versions"],
+                    "confusion_matrix": [{k: v for k, v in row.items() if k != "_share"} for row in m["matrix"]],
+                    "versions_evaluated": m["versions"],
                     "versions_in_use": m["in_use"]})
-
-
-def _confusion_chart(cells: list[dict]) -> dict:
-    """A confusion-matrix heatmap (rows = true label, columns = predicted) with the counts written in."""
-    order = sorted({c["true"] for c in cells})
-    spec = {"$schema": charts.SCHEMA, "width": "container", "padding": 10,
-            "autosize": {"type": "fit", "contains": "padding"},
-            "config": {"view": {"stroke": None}, "axis": {"labelFontSize": 12, "titleFontSize": 12}}}
-    spec.update({
-        "height": 60 * len(order) + 40,
-        "title": {"text": "Confusion matrix (rows: true label, columns: predicted)", "anchor": "start", "fontSize": 13},
-        "data": {"values": cells},
-        "encoding": {
-            "x": {"field": "predicted", "type": "nominal", "sort": order, "title": "Predicted", "axis": {"labelAngle": 0}},
-            "y": {"field": "true", "type": "nominal", "sort": order, "title": "True"},
-        },
-        "layer": [
-            {"mark": {"type": "rect", "tooltip": True},
-             "encoding": {"color": {"field": "comments", "type": "quantitative", "legend": None,
-                                    "scale": {"scheme": "reds"}}}},
-            {"mark": {"type": "text", "fontSize": 13},
-             "encoding": {"text": {"field": "comments", "type": "quantitative", "format": ",d"}}},
-        ],
-    })
-    return spec
 
 
 @bp.get("/sentiment/sentiment.css")

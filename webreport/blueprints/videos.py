@@ -5,80 +5,50 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, url_for
 
-from webreport import charts, metrics, params
+from webreport import charts, metrics, params, ranked_list
 from webreport.pages import render_page, url_with
-from webreport.queries import common, videos
+from webreport.queries import common, ranked, videos
 from webreport.tables import Column, Table, csv_response
 
 bp = Blueprint("videos", __name__)
 NAV = ("Videos", "videos.index")
 MARTS = ("fct_video_daily", "dim_videos", "dim_creators", "fct_comments")
 RATIOS = ["completion_rate", "engagement_rate"]
-SORT_LABELS = {"watch_seconds": "Watch time", "views": "Views", "completion_rate": "Completion rate",
-               "engagement_rate": "Engagement rate", "likes": "Likes", "shares": "Shares"}
 
 
-def _filters() -> dict:
-    date_range = params.date_range(common.platform_date_bounds())
-    category = params.choice_arg("category", common.video_categories())
-    sort, descending = params.sort_arg(videos.SORT_KEYS, "-watch_seconds")
-    limit = params.int_arg("limit", 50, 1, 500)
-    min_views = params.int_arg("min_views", 10, 0, 1_000_000)
-    return {"date_range": date_range, "category": category, "sort": sort, "descending": descending,
-            "limit": limit, "min_views": min_views}
+def _columns(args: dict) -> list[Column]:
+    return [
+        Column("video_id", "Video", "text", link=lambda r: url_for("videos.detail", video_id=r["video_id"], **args)),
+        Column("title", "Title"),
+        Column("category", "Category"),
+        Column("creator_handle", "Creator",
+               link=lambda r: url_for("creators.detail", creator_id=r["creator_id"], **args)),
+        Column("views", "Views", "int", total="sum"),
+        Column("watch_seconds", "Watch hours", "hours", total="sum"),
+        Column("completion_rate", "Completion rate", "percent", metric="completion_rate", total="metric"),
+        Column("engagement_rate", "Engagement rate", "percent", metric="engagement_rate", total="metric"),
+        Column("likes", "Likes", "int", total="sum"),
+        Column("comments", "Comments", "int", total="sum"),
+        Column("shares", "Shares", "int", total="sum"),
+    ]
 
 
-def _table(f: dict) -> Table:
-    rows = videos.top_videos(f["date_range"].start, f["date_range"].end, f["category"], f["sort"],
-                             f["descending"], f["limit"], f["min_views"])
-    metrics.add_ratios(rows, RATIOS)
-    args = f["date_range"].as_args()
-    return Table(
-        id="videos",
-        columns=[
-            Column("video_id", "Video", "text", link=lambda r: url_for("videos.detail", video_id=r["video_id"], **args)),
-            Column("title", "Title"),
-            Column("category", "Category"),
-            Column("creator_handle", "Creator",
-                   link=lambda r: url_for("creators.detail", creator_id=r["creator_id"], **args)),
-            Column("views", "Views", "int", total="sum"),
-            Column("watch_seconds", "Watch hours", "hours", total="sum"),
-            Column("completion_rate", "Completion rate", "percent", metric="completion_rate", total="metric"),
-            Column("engagement_rate", "Engagement rate", "percent", metric="engagement_rate", total="metric"),
-            Column("likes", "Likes", "int", total="sum"),
-            Column("comments", "Comments", "int", total="sum"),
-            Column("shares", "Shares", "int", total="sum"),
-        ],
-        rows=rows, row_key="video_id", with_totals=True, hidden_parts=["completed_views", "follows"],
-    )
+PAGE = ranked_list.RankedPage(
+    ranking=ranked.VIDEOS, table_id="videos", template="videos/index.html", marts=MARTS,
+    sort_labels={"watch_seconds": "Watch time", "views": "Views", "completion_rate": "Completion rate",
+                 "engagement_rate": "Engagement rate", "likes": "Likes", "shares": "Shares"},
+    columns=_columns, hidden_parts=("completed_views", "follows"), chart_label="title", chart_title="Top videos",
+)
 
 
 @bp.get("/videos")
 def index():
-    f = _filters()
-    table = _table(f)
-    if params.format_arg() == "csv":
-        return csv_response(table, f"videos-{f['date_range'].start}-{f['date_range'].end}.csv")
-    chart = charts.bar_chart(table.rows[:15], "title", f["sort"],
-                             title=f"Top {min(15, len(table.rows))} by {SORT_LABELS[f['sort']].lower()}",
-                             value_format="percent" if f["sort"] in videos.RATIO_KEYS else
-                             ("hours" if f["sort"] == "watch_seconds" else "int"))
-    category_filter = {"name": "category", "label": "Category", "blank": "All categories",
-                       "options": [(c, c) for c in common.video_categories()], "selected": f["category"]}
-    sort_filter = {"name": "sort", "label": "Rank by", "blank": None,
-                   "options": [(f"-{k}", v) for k, v in SORT_LABELS.items()],
-                   "selected": ("-" if f["descending"] else "") + f["sort"]}
-    return render_page("videos/index.html", marts=MARTS, date_range=f["date_range"], table=table, chart=chart,
-                       filters=[category_filter, sort_filter], f=f, csv_url=url_with(format="csv"))
+    return ranked_list.index(PAGE)
 
 
 @bp.get("/api/videos")
 def api_index():
-    f = _filters()
-    table = _table(f)
-    return jsonify({**f["date_range"].as_args(), "category": f["category"], "sort": f["sort"],
-                    "descending": f["descending"], "limit": f["limit"], "min_views": f["min_views"],
-                    "rows": table.rows, "totals": table.totals()})
+    return ranked_list.api_index(PAGE)
 
 
 def _detail(video_id: str):

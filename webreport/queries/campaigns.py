@@ -12,11 +12,12 @@ from datetime import date
 from webreport.db import fetch_all, fetch_one, relation_exists
 
 # additive parts summed over any set of fct_campaign_daily rows (reach is not additive: left out)
-PARTS = ("impressions", "clicks", "spend", "conversions", "conversion_value", "video_plays", "video_views_2s",
-         "video_views_6s", "ad_views_p25", "ad_views_p50", "ad_views_p75", "ad_views_p100", "likes", "comments",
-         "shares", "follows")
+PARTS = ("impressions", "clicks", "spend", "conversions", "conversion_value", "click_through_conversions",
+         "click_through_conversion_value", "view_through_conversions", "view_through_conversion_value",
+         "video_plays", "video_views_2s", "video_views_6s", "ad_views_p25", "ad_views_p50", "ad_views_p75",
+         "ad_views_p100", "likes", "comments", "shares", "follows")
 _SUMS = ", ".join(
-    f"cast(coalesce(sum({p}), 0) as {'decimal(38, 6)' if p == 'spend' else 'decimal(38, 2)' if p == 'conversion_value' else 'bigint'}) as {p}"
+    f"cast(coalesce(sum({p}), 0) as {'decimal(38, 6)' if p == 'spend' else 'decimal(38, 2)' if p.endswith('_value') else 'bigint'}) as {p}"
     for p in PARTS
 )
 BREAKDOWNS = {"ad_group": "ad_group_id", "ad": "ad_id"}
@@ -74,9 +75,16 @@ def campaign_list(start: date, end: date, advertiser_id: str | None) -> list[dic
             group by campaign_id
         )
         select summary.campaign_id, summary.campaign_name, summary.advertiser_id, summary.advertiser_name,
-               summary.objective, summary.start_date, summary.end_date, period.* exclude (campaign_id),
-               lift.incremental_conversions, lift.incremental_conversions_ci_lower,
-               lift.incremental_conversions_ci_upper, lift.incremental_roas, lift.conversions_p_value
+               summary.objective, summary.start_date, summary.end_date, summary.daily_budget,
+               summary.reach as flight_reach, summary.frequency as flight_frequency,
+               period.* exclude (campaign_id),
+               summary.spend as flight_spend, summary.conversions as flight_conversions,
+               summary.conversion_value as flight_conversion_value,
+               lift.alpha, lift.incremental_conversions, lift.incremental_conversions_ci_lower,
+               lift.incremental_conversions_ci_upper, lift.conversions_p_value, lift.conversions_verdict,
+               lift.incremental_cpa, lift.incremental_cpa_ci_lower, lift.incremental_cpa_ci_upper,
+               lift.incremental_roas, lift.incremental_roas_ci_lower, lift.incremental_roas_ci_upper,
+               lift.value_verdict, lift.error_message as lift_error
         from rpt_campaign_summary as summary
         left join period on summary.campaign_id = period.campaign_id
         left join fct_campaign_lift as lift on summary.campaign_id = lift.campaign_id
@@ -85,6 +93,21 @@ def campaign_list(start: date, end: date, advertiser_id: str | None) -> list[dic
         """,
         [start, end, advertiser_id, advertiser_id],
     )]
+
+
+def daily_spend(start: date, end: date, advertiser_id: str | None = None, campaign_id: str | None = None) -> list[dict]:
+    """Spend per campaign and day over the range (for sparklines and pacing); days without delivery absent."""
+    return fetch_all(
+        """
+        select campaign_id, date_day, cast(sum(spend) as decimal(38, 6)) as spend
+        from fct_campaign_daily
+        where date_day between ? and ?
+          and (cast(? as varchar) is null or advertiser_id = ?)
+          and (cast(? as varchar) is null or campaign_id = ?)
+        group by campaign_id, date_day order by campaign_id, date_day
+        """,
+        [start, end, advertiser_id, advertiser_id, campaign_id, campaign_id],
+    )
 
 
 def campaign(campaign_id: str) -> dict | None:
@@ -190,16 +213,31 @@ def uplift_fit_status(campaign_id: str) -> str | None:
     return row["status"] if row else None
 
 
-def fatigue(campaign_id: str, dimension: str) -> list[dict]:
+def fatigue(campaign_id: str, dimension: str, z: float) -> list[dict]:
+    """CTR parts per bucket with the Wilson score interval of the CTR at normal quantile `z`, so a bucket
+    with a handful of clicks shows how little it says."""
     return fetch_all(
         """
-        select bucket, any_value(bucket_label) as bucket_label, cast(sum(impressions) as bigint) as impressions,
-               cast(sum(clicks) as bigint) as clicks
-        from fct_ad_fatigue
-        where campaign_id = ? and fatigue_dimension = ?
-        group by bucket order by bucket
+        with parts as (
+            select bucket, any_value(bucket_label) as bucket_label, cast(sum(impressions) as bigint) as impressions,
+                   cast(sum(clicks) as bigint) as clicks
+            from fct_ad_fatigue
+            where campaign_id = ? and fatigue_dimension = ?
+            group by bucket
+        ),
+        wilson as (
+            select *, cast(clicks as double) / nullif(impressions, 0) as p, cast(? as double) as z from parts
+        )
+        select bucket, bucket_label, impressions, clicks,
+               greatest(0.0, (p + z * z / (2 * impressions)
+                 - z * sqrt(p * (1 - p) / impressions + z * z / (4 * impressions * impressions)))
+                 / (1 + z * z / impressions)) as ctr_ci_lower,
+               least(1.0, (p + z * z / (2 * impressions)
+                 + z * sqrt(p * (1 - p) / impressions + z * z / (4 * impressions * impressions)))
+                 / (1 + z * z / impressions)) as ctr_ci_upper
+        from wilson order by bucket
         """,
-        [campaign_id, dimension],
+        [campaign_id, dimension, z],
     )
 
 

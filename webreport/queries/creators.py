@@ -1,51 +1,10 @@
-"""Creator queries: ranked creators over a date range, one creator's daily performance and videos."""
+"""Creator queries: one creator's daily performance and videos (the ranked list: queries/ranked.py)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from webreport import metrics
 from webreport.db import fetch_all, fetch_one
-
-SORT_KEYS = ("watch_seconds", "views", "completion_rate", "engagement_rate", "follows")
-RATIO_KEYS = ("completion_rate", "engagement_rate")
-
-
-def _order_by(sort: str, descending: bool) -> str:
-    if sort not in SORT_KEYS:
-        raise ValueError(f"unknown sort key {sort!r}")
-    expression = metrics.get(sort).sql() if sort in RATIO_KEYS else sort
-    return f"{expression} {'desc' if descending else 'asc'} nulls last, creator_id"
-
-
-def top_creators(start: date, end: date, category: str | None, sort: str, descending: bool, limit: int,
-                 min_views: int) -> list[dict]:
-    return fetch_all(
-        f"""
-        with daily as (
-            select creator_id, sum(views) as views, sum(watch_seconds) as watch_seconds,
-                   sum(completed_views) as completed_views, sum(likes) as likes, sum(comments) as comments,
-                   sum(shares) as shares, sum(follows) as follows
-            from fct_creator_daily
-            where date_day between ? and ?
-            group by creator_id
-        ),
-        ranked as (
-            select creators.creator_id, creators.handle, creators.primary_category, creators.is_verified,
-                   cast(daily.views as bigint) as views, daily.watch_seconds,
-                   cast(daily.completed_views as bigint) as completed_views, cast(daily.likes as bigint) as likes,
-                   cast(daily.comments as bigint) as comments, cast(daily.shares as bigint) as shares,
-                   cast(daily.follows as bigint) as follows
-            from daily
-            inner join dim_creators as creators on daily.creator_id = creators.creator_id
-            where (cast(? as varchar) is null or creators.primary_category = ?) and daily.views >= ?
-        )
-        select * from ranked
-        order by {_order_by(sort, descending)}
-        limit ?
-        """,
-        [start, end, category, category, min_views, limit],
-    )
 
 
 def creator(creator_id: int) -> dict | None:

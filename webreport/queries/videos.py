@@ -1,53 +1,10 @@
-"""Video queries: ranked videos over a date range, one video's facts, daily series and comments."""
+"""Video queries: one video's facts, daily series and comments (the ranked list: queries/ranked.py)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from webreport import metrics
 from webreport.db import fetch_all, fetch_one
-
-# sort key -> SQL over the aggregated columns of `top_videos` (ratios from the metric definitions)
-SORT_KEYS = ("watch_seconds", "views", "completion_rate", "engagement_rate", "likes", "shares")
-RATIO_KEYS = ("completion_rate", "engagement_rate")
-
-
-def _order_by(sort: str, descending: bool) -> str:
-    if sort not in SORT_KEYS:
-        raise ValueError(f"unknown sort key {sort!r}")
-    expression = metrics.get(sort).sql() if sort in RATIO_KEYS else sort
-    return f"{expression} {'desc' if descending else 'asc'} nulls last, video_id"
-
-
-def top_videos(start: date, end: date, category: str | None, sort: str, descending: bool, limit: int,
-               min_views: int) -> list[dict]:
-    return fetch_all(
-        f"""
-        with daily as (
-            select video_id, sum(views) as views, sum(watch_seconds) as watch_seconds,
-                   sum(completed_views) as completed_views, sum(likes) as likes, sum(comments) as comments,
-                   sum(shares) as shares, sum(follows) as follows
-            from fct_video_daily
-            where date_day between ? and ?
-            group by video_id
-        ),
-        ranked as (
-            select videos.video_id, videos.title, videos.category, creators.handle as creator_handle,
-                   videos.creator_id, cast(daily.views as bigint) as views, daily.watch_seconds,
-                   cast(daily.completed_views as bigint) as completed_views, cast(daily.likes as bigint) as likes,
-                   cast(daily.comments as bigint) as comments, cast(daily.shares as bigint) as shares,
-                   cast(daily.follows as bigint) as follows
-            from daily
-            inner join dim_videos as videos on daily.video_id = videos.video_id
-            left join dim_creators as creators on videos.creator_id = creators.creator_id
-            where (cast(? as varchar) is null or videos.category = ?) and daily.views >= ?
-        )
-        select * from ranked
-        order by {_order_by(sort, descending)}
-        limit ?
-        """,
-        [start, end, category, category, min_views, limit],
-    )
 
 
 def video(video_id: int) -> dict | None:

@@ -1,5 +1,6 @@
 // Client-side sorting for <table class="sortable">: click a header to sort the body rows by the cell's
-// data-sort value (numbers numerically); click again to reverse. The totals row (tfoot) stays put.
+// data-sort value (numbers numerically, largest first; text A to Z); click again to reverse. The totals
+// row (tfoot) stays put.
 (function () {
   "use strict";
 
@@ -14,7 +15,9 @@
   function sortBy(table, header, index) {
     const body = table.tBodies[0];
     const numeric = header.dataset.numeric === "1";
-    const ascending = header.getAttribute("aria-sort") !== "ascending";
+    const current = header.getAttribute("aria-sort");
+    // first click: numbers descending (the biggest spend first), text ascending; then alternate
+    const ascending = current ? current !== "ascending" : !numeric;
     const rows = Array.from(body.rows).filter(function (row) { return !row.classList.contains("empty"); });
     rows.sort(function (r1, r2) {
       const a = r1.cells[index].dataset.sort || "";

@@ -1,4 +1,5 @@
-{#- The holdout lift estimates (Python: int_campaign_lift_estimated) with the study's sizes, under a contract. -#}
+{#- The holdout lift estimates (Python: int_campaign_lift_estimated) with the study's sizes, under a contract,
+    and the verdict a report shows instead of an estimate whose interval is too wide to act on. -#}
 
 with estimates as (
     select * from {{ ref('int_campaign_lift_estimated') }}
@@ -54,7 +55,11 @@ final as (
         cast(estimates.incremental_roas as double) as incremental_roas,
         cast(estimates.incremental_roas_ci_lower as double) as incremental_roas_ci_lower,
         cast(estimates.incremental_roas_ci_upper as double) as incremental_roas_ci_upper,
-        cast(estimates.error_message as varchar) as error_message
+        cast(estimates.error_message as varchar) as error_message,
+        {{ lift_verdict('estimates.incremental_conversions_ci_lower', 'estimates.incremental_conversions_ci_upper') }}
+            as conversions_verdict,
+        {{ lift_verdict('estimates.incremental_value_ci_lower', 'estimates.incremental_value_ci_upper') }}
+            as value_verdict
     from statistics
     inner join estimates on statistics.campaign_id = estimates.campaign_id
     inner join campaigns on statistics.campaign_id = campaigns.campaign_id

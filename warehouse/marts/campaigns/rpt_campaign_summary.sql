@@ -38,6 +38,10 @@ totals as (
         cast(sum(spend) as decimal(38, 6)) as spend,
         cast(sum(conversions) as bigint) as conversions,
         cast(sum(conversion_value) as decimal(38, 2)) as conversion_value,
+        cast(sum(click_through_conversions) as bigint) as click_through_conversions,
+        cast(sum(click_through_conversion_value) as decimal(38, 2)) as click_through_conversion_value,
+        cast(sum(view_through_conversions) as bigint) as view_through_conversions,
+        cast(sum(view_through_conversion_value) as decimal(38, 2)) as view_through_conversion_value,
         cast(sum(video_plays) as bigint) as video_plays,
         cast(sum(video_views_2s) as bigint) as video_views_2s,
         cast(sum(video_views_6s) as bigint) as video_views_6s,
@@ -64,6 +68,10 @@ final as (
         totals.spend,
         totals.conversions,
         totals.conversion_value,
+        totals.click_through_conversions,
+        totals.click_through_conversion_value,
+        totals.view_through_conversions,
+        totals.view_through_conversion_value,
         totals.video_plays,
         totals.video_views_2s,
         totals.video_views_6s,
@@ -76,7 +84,8 @@ final as (
         {{ metric_ratio('roas', {'conversion_value': 'totals.conversion_value', 'spend': 'totals.spend'}) }} as roas,
         {{ metric_ratio('vtr_100', {'ad_views_p100': 'totals.ad_views_p100', 'impressions': 'totals.impressions'}) }}
             as completion_rate,
-        {{ metric_ratio('frequency', {'impressions': 'totals.impressions', 'reach': 'reach.reach'}) }} as frequency
+        {{ metric_ratio('frequency', {'impressions': 'totals.impressions', 'reach': 'reach.reach'}) }} as frequency,
+        cast(campaigns.daily_budget as decimal(38, 2)) as daily_budget
     from totals
     left join reach on totals.campaign_id = reach.campaign_id
     left join campaigns on totals.campaign_id = campaigns.campaign_id
