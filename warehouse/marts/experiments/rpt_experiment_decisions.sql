@@ -13,7 +13,7 @@
     not finished yet                          -> keep_running
     otherwise                                 -> no_effect
   Triage columns: the headline goal result (first goal metric, the variant with the highest chance
-  to win), days running and the power status (ready once every goal comparison can detect the
+  to win, then the larger lift), days running and the power status (ready once every goal comparison can detect the
   experiment's target lift with 80% power, or is already significant).
 -#}
 
@@ -102,7 +102,7 @@ headline as (
             *,
             row_number() over (
                 partition by analysis, experiment_id
-                order by sort_order, chance_to_win desc nulls last, variant_id
+                order by sort_order, chance_to_win desc nulls last, abs(relative_lift) desc nulls last, variant_id
             ) as headline_rank
         from last_day
         where role = 'goal'
