@@ -212,3 +212,29 @@ def test_lift_cis_cover_the_truth_at_20k_users(tmp_path):
     assert lower <= 0 <= upper and p_value > 0.10
     _, estimate, lower, _, p_value = coverage["cmp_pixel_preregister"]  # the largest planted effect
     assert lower > 0 and p_value < 0.10
+
+
+def test_served_uplift_learner_is_the_validation_winner(tiny_warehouse):
+    """With var campaign_uplift.learner auto, each fitted campaign serves the candidate marked selected,
+    the one with the lowest validation R-loss, and the scores carry its model_version."""
+    rows = _query(tiny_warehouse, """
+        with served as (
+            select distinct campaign_id, learner, model_version from fct_campaign_uplift_scores
+            where fit_status = 'fitted'
+        ),
+        selection as (
+            select replace(model_name, 'campaign_uplift_selection:', '') as campaign_id, model_version,
+                   max(value) filter (where metric = 'selected') as selected,
+                   max(value) filter (where metric = 'validation_r_loss') as r_loss
+            from fct_model_evaluations where model_name like 'campaign_uplift_selection:%'
+            group by all
+        )
+        select served.campaign_id, served.learner, served.model_version,
+               list(selection.model_version order by selection.r_loss) filter (where selection.r_loss is not null),
+               list(selection.model_version) filter (where selection.selected = 1)
+        from served inner join selection using (campaign_id)
+        group by all""")
+    assert rows, "no fitted campaign with a selection table on the tiny warehouse"
+    for campaign_id, learner, version, by_loss, selected in rows:
+        assert selected == [version] == by_loss[:1], campaign_id
+        assert version.startswith(f"{learner}_learner "), campaign_id
