@@ -1,4 +1,5 @@
-"""Short read-only connections to the serving snapshot, and the only place SQL is executed.
+"""Short read-only connections to the serving snapshot, and the only place the report site executes SQL
+(an audience export started from the site runs in the audience export domain, audience_export.snapshot).
 
 Each worker process keeps one read-only DuckDB database open per published snapshot (opening the
 file costs tens of milliseconds; a cursor on an open database costs microseconds) and runs every
