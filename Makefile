@@ -46,6 +46,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check reelmart models_ml webreport audience_export tests
+	DBT_PROFILES_DIR=$(CURDIR) DBT_SEND_ANONYMOUS_USAGE_STATS=false $(BIN)/sqlfluff lint warehouse
 
 clean:
 	rm -rf data target logs test-artifacts

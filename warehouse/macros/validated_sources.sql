@@ -32,10 +32,10 @@
 
 {#-
   The one place the validity filter lives: the body of every int_<source>_validated model. Consumers
-  read those models and never see a rejected row nor the reject_reason / copy_number columns.
+  read those models and never see a rejected row nor the columns that explain rejects.
 -#}
 {% macro valid_rows(model_name) -%}
-    select * exclude (reject_reason, copy_number)
+    select * exclude (reject_reason, copy_number, source_file, missing_columns, unparseable_columns)
     from {{ ref(model_name) }}
     where reject_reason is null
 {%- endmacro %}

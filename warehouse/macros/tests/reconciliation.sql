@@ -7,7 +7,7 @@
 {% test sources_reconcile(model) %}
 select *
 from {{ model }}
-where raw_rows != clean_rows + rejected_rows or not is_reconciled
+where raw_rows != clean_rows + rejected_rows or file_rows != raw_rows or not is_reconciled
 {% endtest %}
 
 {#- Every clean row of a source is in its mart, once: `marts` maps source table -> mart model name. -#}
@@ -23,4 +23,64 @@ select loaded.source_table, loaded.mart_rows, expected.clean_rows
 from loaded
 inner join {{ model }} as expected on loaded.source_table = expected.source_table
 where loaded.mart_rows != expected.clean_rows
+{% endtest %}
+
+{#-
+  A file with too many rejected rows fails the build (issue 16): a systematic fault (a dropped column, a
+  changed type, a broken exporter) rather than the usual dirt. `max_reject_rate` (var) maps a source table
+  to its limit, `default` for the rest; files under `reject_rate_min_rows` rows are not judged. Each row
+  names the file, so the build's error message does.
+-#}
+{% test reject_rate_within_limit(model) %}
+{%- set limits = var('max_reject_rate', {'default': 0.25}) -%}
+select
+    source_table,
+    source_file,
+    rejected_rows,
+    raw_rows,
+    top_reject_reason,
+    'file ' || source_file || ': ' || rejected_rows || ' of ' || raw_rows || ' rows rejected, mostly '
+    || top_reject_reason || '; fix or remove the file and rebuild' as problem
+from {{ model }}
+where raw_rows >= {{ var('reject_rate_min_rows', 20) }}
+    and rejected_rows > raw_rows * (
+        {%- for table, limit in limits.items() if table != 'default' %}
+        case when source_table = '{{ table }}' then {{ limit }} else
+        {%- endfor %}
+        {{ limits.get('default', 0.25) }}
+        {%- for table in limits.keys() if table != 'default' %} end{% endfor %}
+    )
+{% endtest %}
+
+{#- Every file's rows reach staging: a row lost before staging shows as footer_rows != raw_rows. -#}
+{% test files_reach_staging(model) %}
+select
+    source_table,
+    source_file,
+    footer_rows,
+    raw_rows,
+    'file ' || source_file || ': its footer declares ' || footer_rows || ' rows, staging read ' || raw_rows
+    as problem
+from {{ model }}
+where footer_rows != raw_rows
+{% endtest %}
+
+{#-
+  Every valid row of `validated` is in the incremental `model` (or superseded there by a copy from a later
+  export day). A late or re-delivered file for an export day already loaded is not read by an incremental
+  build; this test names the day and the command that loads it.
+-#}
+{% test export_days_loaded(model, validated, key) %}
+select
+    valid.export_date,
+    count(*) as rows_not_loaded,
+    'export day ' || cast(valid.export_date as varchar) || ' has ' || count(*)
+    || ' valid rows not loaded (a late or re-delivered file): run `reelmart backfill --export-date '
+    || cast(valid.export_date as varchar) || '`' as problem
+from {{ ref(validated) }} as valid
+where not exists (
+    select 1 from {{ model }} as loaded
+    where loaded.{{ key }} = valid.{{ key }} and loaded.export_date >= valid.export_date
+)
+group by valid.export_date
 {% endtest %}

@@ -10,9 +10,12 @@
 {#-
   Incremental by export day: a build reads only the export folders newer than the newest one
   already loaded (the bound is a constant so DuckDB prunes the Parquet partitions). Late copies of
-  an event in a later export replace the earlier row through the unique key.
+  an event in a later export replace the earlier row through the unique key. A late file for an
+  older export day is reloaded by `reelmart backfill --export-date DAY` (var backfill_export_dates);
+  until then the test export_days_loaded fails the build and says so.
 -#}
 {% set newest_loaded = none %}
+{% set backfill_days = var('backfill_export_dates', []) %}
 {% if is_incremental() %}
     {% set result = run_query("select max(export_date) from " ~ this) %}
     {% if execute %}{% set newest_loaded = result.columns[0].values()[0] %}{% endif %}
@@ -22,6 +25,9 @@ with events as (
     select * from {{ ref('int_watch_events_validated') }}
     {% if newest_loaded %}
         where export_date > cast('{{ newest_loaded }}' as date)
+        {%- for day in backfill_days %}
+            or export_date = cast('{{ day }}' as date)
+        {%- endfor %}
     {% endif %}
 ),
 
@@ -48,6 +54,13 @@ final as (
         events.export_date
     from events
     inner join videos on events.video_id = videos.video_id
+    {% if newest_loaded and backfill_days %}
+        -- a backfilled day never replaces a copy of the event from a later export (the later one wins)
+        where not exists (
+            select 1 from {{ this }} as loaded
+            where loaded.event_id = events.event_id and loaded.export_date > events.export_date
+        )
+    {% endif %}
 )
 
 select * from final

@@ -7,22 +7,24 @@ with
         cast({{ src.key }} as varchar) as record_key,
         {% if src.event %}export_date{% else %}cast(null as date) as export_date{% endif %},
         copy_number,
+        source_file,
         reject_reason,
         cast(to_json(rejected) as varchar) as record_json
+    -- the alias `rejected` is the whole row, passed to to_json above
     {% if src.sensitive %}
     from (select * exclude ({{ src.sensitive | join(", ") }}) from {{ ref(src.model) }}) as rejected  -- noqa: AL05
     {% else %}
-    from {{ ref(src.model) }} as rejected  -- noqa: AL05 (the alias is the row passed to to_json)
+    from {{ ref(src.model) }} as rejected  -- noqa: AL05
     {% endif %}
     where reject_reason is not null
 ),
 {% endfor %}
 
 unioned as (
-{% for src in validated_sources() %}
+    {% for src in validated_sources() %}
     select * from {{ src.source }}_rejects
     {% if not loop.last %}union all{% endif %}
-{% endfor %}
+    {% endfor %}
 ),
 
 final as (
@@ -32,6 +34,7 @@ final as (
         source_table,
         record_key,
         export_date,
+        source_file,
         reject_reason,
         record_json
     from unioned

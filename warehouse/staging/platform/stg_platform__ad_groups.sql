@@ -1,9 +1,12 @@
 with source as (
-    select * from {{ source('platform', 'ad_groups') }}
+    {{ staged_source('ad_groups') }}
 ),
 
 renamed as (
     select
+        source_file,
+        missing_columns,
+        cast(null as varchar) as unparseable_columns,
         ad_group_id,
         campaign_id,
         name as ad_group_name,
@@ -18,6 +21,8 @@ final as (
     select
         *,
         case
+            when missing_columns is not null then 'missing_column'
+            when unparseable_columns is not null then 'unparseable_value'
             when ad_group_id is null or campaign_id is null then 'missing_key'
             when copy_number > 1 then 'duplicate'
         end as reject_reason

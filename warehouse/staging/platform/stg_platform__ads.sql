@@ -1,14 +1,17 @@
 with source as (
-    select * from {{ source('platform', 'ads') }}
+    {{ staged_source('ads') }}
 ),
 
 renamed as (
     select
+        source_file,
+        missing_columns,
+        {{ unparseable_columns({'duration_s': 'integer'}) }} as unparseable_columns,
         ad_id,
         ad_group_id,
         name as ad_name,
         format as ad_format,
-        duration_s as duration_seconds,
+        {{ safe_cast_to('duration_s', 'integer') }} as duration_seconds,
         {{ parse_timestamp('launched_ts') }} as launched_at,
         row_number() over (partition by ad_id order by name) as copy_number
     from source
@@ -18,6 +21,8 @@ final as (
     select
         *,
         case
+            when missing_columns is not null then 'missing_column'
+            when unparseable_columns is not null then 'unparseable_value'
             when ad_id is null or ad_group_id is null then 'missing_key'
             when launched_at is null then 'unparseable_timestamp'
             when copy_number > 1 then 'duplicate'

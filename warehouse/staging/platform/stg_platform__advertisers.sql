@@ -1,9 +1,12 @@
 with source as (
-    select * from {{ source('platform', 'advertisers') }}
+    {{ staged_source('advertisers') }}
 ),
 
 renamed as (
     select
+        source_file,
+        missing_columns,
+        cast(null as varchar) as unparseable_columns,
         advertiser_id,
         name as advertiser_name,
         lower(industry) as industry,
@@ -16,6 +19,8 @@ final as (
     select
         *,
         case
+            when missing_columns is not null then 'missing_column'
+            when unparseable_columns is not null then 'unparseable_value'
             when advertiser_id is null then 'missing_key'
             when copy_number > 1 then 'duplicate'
         end as reject_reason

@@ -1,14 +1,20 @@
 with source as (
-    select * from {{ source('platform', 'experiment_variants') }}
+    {{ staged_source('experiment_variants') }}
 ),
 
 renamed as (
     select
+        source_file,
+        missing_columns,
+        {{ unparseable_columns({
+            'weight': 'double',
+            'is_control': 'boolean',
+        }) }} as unparseable_columns,
         variant_id,
         experiment_id,
         variant_name,
-        weight as traffic_weight,
-        is_control,
+        {{ safe_cast_to('weight', 'double') }} as traffic_weight,
+        {{ safe_cast_to('is_control', 'boolean') }} as is_control,
         row_number() over (partition by variant_id order by variant_name) as copy_number
     from source
 ),
@@ -17,6 +23,8 @@ final as (
     select
         *,
         case
+            when missing_columns is not null then 'missing_column'
+            when unparseable_columns is not null then 'unparseable_value'
             when variant_id is null or experiment_id is null then 'missing_key'
             when traffic_weight is null or traffic_weight <= 0 or traffic_weight > 1 then 'out_of_range'
             when copy_number > 1 then 'duplicate'

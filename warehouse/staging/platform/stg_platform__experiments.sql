@@ -1,9 +1,12 @@
 with source as (
-    select * from {{ source('platform', 'experiments') }}
+    {{ staged_source('experiments') }}
 ),
 
 renamed as (
     select
+        source_file,
+        missing_columns,
+        cast(null as varchar) as unparseable_columns,
         experiment_id,
         name as experiment_name,
         hypothesis,
@@ -17,6 +20,8 @@ final as (
     select
         *,
         case
+            when missing_columns is not null then 'missing_column'
+            when unparseable_columns is not null then 'unparseable_value'
             when experiment_id is null then 'missing_key'
             when start_date is null or end_date is null then 'unparseable_timestamp'
             when copy_number > 1 then 'duplicate'

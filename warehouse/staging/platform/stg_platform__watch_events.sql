@@ -1,18 +1,30 @@
 with source as (
-    select * from {{ source('platform', 'watch_events') }}
+    {{ staged_source('watch_events') }}
 ),
 
 renamed as (
     select
-        event_id,
-        user_id,
-        video_id,
+        source_file,
+        missing_columns,
+        {{ unparseable_columns({
+            'event_id': 'bigint',
+            'user_id': 'bigint',
+            'video_id': 'bigint',
+            'watch_seconds': 'decimal(18, 3)',
+            'completed': 'boolean',
+            'liked': 'boolean',
+            'shared': 'boolean',
+            'followed': 'boolean',
+        }) }} as unparseable_columns,
+        {{ safe_cast_to('event_id', 'bigint') }} as event_id,
+        {{ safe_cast_to('user_id', 'bigint') }} as user_id,
+        {{ safe_cast_to('video_id', 'bigint') }} as video_id,
         {{ parse_timestamp('event_ts') }} as event_at,
         {{ safe_cast_to('watch_seconds', 'decimal(18, 3)') }} as watch_seconds,
-        completed as is_completed,
-        liked as is_liked,
-        shared as is_shared,
-        followed as is_followed,
+        {{ safe_cast_to('completed', 'boolean') }} as is_completed,
+        {{ safe_cast_to('liked', 'boolean') }} as is_liked,
+        {{ safe_cast_to('shared', 'boolean') }} as is_shared,
+        {{ safe_cast_to('followed', 'boolean') }} as is_followed,
         lower(device_os) as device_os,
         cast(export_date as date) as export_date,
         event_ts as event_ts_raw,
@@ -25,8 +37,11 @@ final as (
     select
         *,
         case
+            when missing_columns is not null then 'missing_column'
+            when unparseable_columns is not null then 'unparseable_value'
             when event_id is null or user_id is null or video_id is null then 'missing_key'
             when event_at is null then 'unparseable_timestamp'
+            when {{ is_future_timestamp('event_at') }} then 'future_timestamp'
             when watch_seconds is null or watch_seconds < 0 or watch_seconds > 10800 then 'out_of_range'
             when copy_number > 1 then 'duplicate'
         end as reject_reason

@@ -1,0 +1,96 @@
+{#-
+  What staging knows about the raw files themselves (issue 16): which file a row came from, which
+  declared columns a file lacks, and how many rows its Parquet footer says it holds. The landing folder
+  is the one in the source's external_location (REELMART_LANDING, default data/landing).
+-#}
+
+{% macro landing_root() -%}
+    {{ return(env_var('REELMART_LANDING', 'data/landing')) }}
+{%- endmacro %}
+
+{% macro landing_glob(table) -%}
+    {{ return(landing_root() ~ '/' ~ table ~ '/**/*.parquet') }}
+{%- endmacro %}
+
+{#- The columns the source YAML declares for a raw table (export_date comes from the folder name). -#}
+{% macro declared_columns(table) -%}
+    {% set columns = [] %}
+    {% if execute and graph.get('sources') %}
+        {% for name in graph.sources['source.reelmart.platform.' ~ table].columns.keys() %}
+            {% if name != 'export_date' %}{% do columns.append(name | lower) %}{% endif %}
+        {% endfor %}
+    {% endif %}
+    {{ return(columns) }}
+{%- endmacro %}
+
+{#- One row per file of `table` that lacks declared columns: (file_name, missing_columns as 'a, b'). -#}
+{% macro files_missing_columns(table) -%}
+    {%- set columns = declared_columns(table) -%}
+    with expected as (
+        select unnest([{% for c in columns %}'{{ c }}'{{ ", " if not loop.last }}{% endfor %}]::varchar[]) as column_name
+    ),
+
+    present as (
+        select file_name, lower(name) as column_name
+        from parquet_schema('{{ landing_glob(table) }}')
+    ),
+
+    files as (
+        select distinct file_name from present
+    )
+
+    select
+        files.file_name,
+        string_agg(expected.column_name, ', ' order by expected.column_name) as missing_columns
+    from files
+    cross join expected
+    left join present
+        on files.file_name = present.file_name and expected.column_name = present.column_name
+    where present.column_name is null
+    group by files.file_name
+{%- endmacro %}
+
+{#-
+  The `source` CTE body of a staging model: the raw rows plus source_file (the path under the landing
+  folder) and missing_columns (NULL unless the row's file lacks declared columns).
+-#}
+{% macro staged_source(table) -%}
+    {%- if model.resource_type == 'unit_test' -%}
+    {#- dbt unit tests mock the source with its declared columns only: no file to inspect. -#}
+    select
+        *,
+        cast(null as varchar) as source_file,
+        cast(null as varchar) as missing_columns
+    from {{ source('platform', table) }}
+    {%- else -%}
+    select
+        raw.*,
+        replace(raw.filename, '{{ landing_root() }}/', '') as source_file,
+        files.missing_columns
+    from {{ source('platform', table) }} as raw
+    left join ({{ files_missing_columns(table) }}) as files on raw.filename = files.file_name
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Rows per file from the Parquet footers: counted without reading a row (reconciliation). -#}
+{% macro footer_row_count(table) -%}
+    select cast(coalesce(sum(num_rows), 0) as bigint) from parquet_file_metadata('{{ landing_glob(table) }}')
+{%- endmacro %}
+
+{#-
+  The raw columns holding a value that does not parse as its type, as 'a, b' (NULL when all parse):
+  a wrong-typed value (user_id = 'u123') rejects its row as unparseable_value instead of failing the build.
+-#}
+{% macro unparseable_columns(types) -%}
+    nullif(concat_ws(', '
+    {%- for column, type_name in types.items() %},
+        case when {{ column }} is not null and {{ safe_cast_to(column, type_name) }} is null then '{{ column }}' end
+    {%- endfor %}
+    ), '')
+{%- endmacro %}
+
+{#- An event stamped after its export day plus the tolerance (var future_timestamp_tolerance_hours). -#}
+{% macro is_future_timestamp(column) -%}
+    {{ column }} >= cast(export_date as timestamp) + interval 1 day
+        + to_hours(cast({{ var('future_timestamp_tolerance_hours', 24) }} as bigint))
+{%- endmacro %}
