@@ -411,6 +411,9 @@ def run_seed(args: argparse.Namespace) -> int:
         })
     # CPU seconds are reported too: on a shared machine, wall time measures the neighbours.
     print_table(throughput, title=f"Scoring throughput ({len(big):,} comments, one process)")
+    import os
+
+    print("load average (1/5/15 min) " + ", ".join(f"{v:.1f}" for v in os.getloadavg()) + f" on {os.cpu_count()} cores")
 
     if args.candidates:
         _run_candidates(texts, y, train, test, args.cv_folds, args.random_state, min_rows)

@@ -115,3 +115,14 @@ def test_real_corpora_read_from_their_installed_packages(name: str) -> None:
     assert set(clean["label"]) <= {"negative", "neutral", "positive"} and clean["label"].nunique() >= 2
     assert stats["kept"] == len(clean) > 5_000
     assert not clean["text"].str.lower().duplicated().any()
+
+
+def test_real_candidates_fit_and_predict() -> None:
+    from reelmart.bench.sentiment import real_candidates
+    from reelmart.bench.sentiment_real import chosen_by_cv
+
+    texts, y = _toy(n_copies=3)
+    for name, make in real_candidates(0).items():
+        model = make().fit(texts, y)
+        assert set(model.predict(texts[:4])) <= {"negative", "positive"}, name
+        assert chosen_by_cv(model).startswith("char "), name
