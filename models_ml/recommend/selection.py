@@ -5,7 +5,8 @@ The window is cut from the interactions the model is fitted on (each user's late
 (most-popular, item-kNN, ALS, EASE, their rank-fusion blend, the LambdaRank re-ranker) is tuned over
 its grid there; the blend reuses the best item-kNN, ALS and EASE settings, the re-ranker the best ALS
 settings for its ALS candidates. The family whose best setting has the highest
-validation NDCG@k is served, refitted on all the interactions; a family that loses is not served.
+validation NDCG@k is served, refitted on all the interactions (the blend stays when the leader's lead
+over it is within two paired standard errors); a family that loses clearly is never served.
 """
 
 from __future__ import annotations
