@@ -135,9 +135,10 @@ def run_setups(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """The semi-synthetic setups, then (with --scales) the simulated campaign, one row per learner and scale."""
+    scales = _scales(args.scales)  # a bad --scales fails before the setups run
     if args.setups.strip():
         run_setups(args)
-    if not _scales(args.scales):
+    if not scales:
         return 0
     params = {
         "n_estimators": args.n_estimators,
@@ -147,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
         "random_state": args.seed,
     }
     rows = []
-    for n in _scales(args.scales):
+    for n in scales:
         X, t, y, truth = make_uplift_data(n, random_state=args.seed, effect_scale=args.effect_scale)
         half = n // 2
         X_fit, t_fit, y_fit = X.iloc[:half], t[:half], y[:half]

@@ -40,5 +40,16 @@ def test_project_settings_are_complete(scorer) -> None:
 
     project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
     settings = project["vars"]["campaign_uplift"]
-    assert settings["learner"] in scorer.LEARNERS
-    scorer.learner_params(settings["learner"], settings, 10_000)  # no missing key
+    names = scorer.candidate_names(settings)  # learner auto with known candidates, or one known learner
+    assert names and set(names) <= set(scorer.LEARNERS)
+    for name in names:
+        scorer.learner_params(name, settings, 10_000)  # no missing key
+    scorer.make_model(str(settings["learner"]), settings, 10_000)  # incl. validation_share for auto
+
+
+def test_r_and_dr_cross_fit_with_coarser_effect_leaves(scorer) -> None:
+    for learner in ("r", "dr"):
+        kwargs = scorer.learner_params(learner, SETTINGS | {"n_folds": 2}, 50_000)
+        assert kwargs["n_folds"] == 2 and kwargs["effect_params"] == {"min_child_samples": 8_000}
+        assert scorer.LEARNERS[learner](**kwargs).get_params()["n_folds"] == 2
+        assert scorer.describe(learner, kwargs).startswith(f"{learner}_learner lgbm ")
