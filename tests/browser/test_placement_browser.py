@@ -34,7 +34,7 @@ def site_url(tiny_warehouse, tmp_path_factory):
 def test_placement_plan_evidence_and_backtest(signed_in, console_errors, screenshots):
     page = signed_in
     page.click("nav a:text('Placement')")
-    page.wait_for_url(re.compile(r".*/placement$"))
+    page.wait_for_url(re.compile(r".*/placement(\?.*)?$"))
     assert page.locator("table#placement-advertisers tbody tr").count() >= 2
     page.locator(f"table#placement-advertisers a[href='/placement/{ADVERTISER}']").first.click()
     page.wait_for_url(re.compile(rf".*/placement/{ADVERTISER}$"))
