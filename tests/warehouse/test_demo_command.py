@@ -16,6 +16,6 @@ def test_demo_prepares_a_served_warehouse_and_a_login(tmp_path, monkeypatch):
     user, password = prepare_demo(args)
     assert (tmp_path / "data" / "serving" / "reelmart.duckdb").exists()
     users = json.loads((tmp_path / "instance" / "users.json").read_text())
-    assert check_password_hash(users[user], password)
+    assert check_password_hash(users[user]["password_hash"], password) and users[user]["role"] == "analyst"
     # a second run reuses the same demo login
     assert demo_credentials() == (user, password)
