@@ -1,18 +1,20 @@
-"""Key moments of a retention curve: per-second hazard tests against the neighbouring seconds, BH FDR.
+"""Key moments of a retention curve: per-second hazard tests against both sides' seconds, BH FDR.
 
 At second t of a video, n_t views are still on their first pass ("at risk") and x_t of them end
-within [t, t + 1): the hazard x_t / n_t is the per-second leave rate. The baseline pools the exits X
-and views at risk N of the neighbouring seconds t-w..t-g and t+g..t+w (w shrunk near the ends so
-both sides are equal and a trend cancels), leaving out the highest- and
-lowest-hazard neighbour so that one dip nearby does not lift the baseline (and make its neighbours
-look like holds). Under "same hazard as the neighbours", exits are Poisson with exposures n_t and N,
-so given the x_t + X exits, x_t ~ Binomial(x_t + X, n_t / (n_t + N)): the exact conditional test of
-two rates, which accounts for the noise of the baseline as well as of the second (a test against a
-baseline taken as known called about one false moment per two null videos). Each second gets both
-one-sided tests: dip (more leave) and hold (fewer leave). The p-values of one video (both tails,
-every tested second) form one family, adjusted with Benjamini-Hochberg; a key moment has q < alpha.
-The test knows how many viewers stand behind each point: ten leavers out of twenty is weak
-evidence, ten out of a hundred against a 2% baseline is strong.
+within [t, t + 1): the hazard x_t / n_t is the per-second leave rate. Its left baseline pools the
+exits X and views at risk N of the seconds t-w..t-g, its right baseline those of t+g..t+w (each
+side without its highest- and lowest-hazard second, so a dip nearby does not lift it). Under
+"same hazard as that side", exits are Poisson with exposures n_t and N, so given the x_t + X exits,
+x_t ~ Binomial(x_t + X, n_t / (n_t + N)): the exact conditional test of two rates, which accounts for
+the noise of the baseline as well as of the second (a test against a baseline taken as known called
+about one false moment per two null videos). A third test compares the hazard with a quadratic in
+time fitted to both sides (normal approximation, the fit's variance added). A dip must leave faster
+than both sides and than the quadratic (an intersection-union test: p = the largest of the three
+one-sided p-values), so a steadily rising or falling stretch, such as the onset of leaving after the
+first seconds, and a smooth hump of the hazard are no moments; a hold must leave slower than all three. The p-values of one video (both kinds, every tested second) form
+one family, adjusted with Benjamini-Hochberg; a key moment has q < alpha. The test knows how many
+viewers stand behind each point: ten leavers out of twenty is weak evidence, ten out of a hundred
+against a 2% baseline is strong.
 """
 
 from __future__ import annotations
@@ -35,18 +37,16 @@ __all__ = ["CURVE_COLUMNS", "MOMENT_COLUMNS", "KeyMomentConfig", "detect_key_mom
 
 @dataclass(frozen=True)
 class KeyMomentConfig:
-    """alpha: the FDR level per video. window / gap: the baseline uses seconds gap..window away on each
-    side; trim: that many highest- and lowest-hazard neighbours are left out (so one dip nearby does not
-    lift the baseline). min_neighbours: seconds with fewer neighbours left after trimming are not tested
-    (with the defaults: the first 4 and the last 5 seconds). min_views_at_risk: seconds
-    with fewer first-pass viewers are not tested (no test has power there). The last second of a video
-    is never tested: a viewer who reaches it is completing, not leaving."""
+    """alpha: the FDR level per video. window / gap: each side's pool is the seconds gap..window away.
+    min_neighbours: seconds with fewer neighbours on either side are not tested (with the defaults: the
+    first 2 and the last 4 seconds). min_views_at_risk: seconds with fewer first-pass viewers are not
+    tested (no test has power there). The last second of a video is never tested: a viewer who reaches
+    it is completing, not leaving."""
 
     alpha: float = 0.05
     window: int = 5
     gap: int = 2
-    min_neighbours: int = 3
-    trim: int = 1
+    min_neighbours: int = 2
     min_views_at_risk: int = 10
 
     def __post_init__(self) -> None:
@@ -54,34 +54,58 @@ class KeyMomentConfig:
             raise ValueError(f"alpha must be in (0, 1), got {self.alpha}")
         if not 1 <= self.gap <= self.window:
             raise ValueError(f"need 1 <= gap <= window, got gap={self.gap}, window={self.window}")
-        if self.min_neighbours < 1 or self.min_views_at_risk < 1 or self.trim < 0:
+        if self.min_neighbours < 1 or self.min_views_at_risk < 1:
             raise ValueError("min_neighbours and min_views_at_risk must be positive")
 
 
-def _neighbour_pool(at_risk: np.ndarray, exits: np.ndarray, config: KeyMomentConfig
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per second: exits and views at risk pooled over the neighbouring seconds (gap..window away on
-    each side, as far on both sides, the highest- and lowest-hazard neighbours trimmed), and the number
-    of neighbours kept."""
+def _side_pool(at_risk: np.ndarray, exits: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per second: exits and views at risk pooled over the seconds at `offsets` (one side), leaving out
+    the side's highest- and lowest-hazard second when it has four or more (so that a dip nearby does not
+    lift the baseline and make its neighbour a hold), and how many seconds the side has. The last second
+    (completion) is nobody's neighbour."""
     n = len(at_risk)
-    offsets = np.concatenate([np.arange(-config.window, -config.gap + 1), np.arange(config.gap, config.window + 1)])
     index = np.arange(n)[:, None] + offsets[None, :]
-    # as many seconds on each side (fewer near the ends), so that a trending hazard cancels out;
-    # the last second (completion) is no neighbour
-    reach = np.minimum(np.minimum(np.arange(n), n - 2 - np.arange(n)), config.window)
-    valid = (np.abs(offsets)[None, :] <= reach[:, None]) & (index >= 0) & (index < n - 1)
+    valid = (index >= 0) & (index < n - 1)
     index = np.clip(index, 0, n - 1)
-    valid &= at_risk[index] > 0
-    hazard = np.where(valid, exits[index] / np.maximum(at_risk[index], 1), np.nan)
     count = valid.sum(axis=1)
-    order = np.argsort(np.where(valid, hazard, np.inf), axis=1, kind="stable")
-    rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.arange(order.shape[1])[None, :].repeat(n, axis=0), axis=1)
-    enough = count >= config.min_neighbours + 2 * config.trim
-    keep = valid & enough[:, None] & (rank >= config.trim) & (rank < count[:, None] - config.trim)
-    pooled_exits = np.where(keep, exits[index], 0).sum(axis=1)
-    pooled_at_risk = np.where(keep, at_risk[index], 0).sum(axis=1)
-    return pooled_exits, pooled_at_risk, keep.sum(axis=1)
+    hazard = np.where(valid, exits[index] / np.maximum(at_risk[index], 1), np.inf)
+    rank = np.argsort(np.argsort(hazard, axis=1, kind="stable"), axis=1, kind="stable")
+    trim = (count >= 4)[:, None]
+    keep = valid & ~(trim & ((rank == 0) | (rank == count[:, None] - 1)))
+    return (np.where(keep, exits[index], 0).sum(axis=1), np.where(keep, at_risk[index], 0).sum(axis=1), count)
+
+
+def _conditional_p(exits, at_risk, pooled_exits, pooled_at_risk, tested) -> tuple[np.ndarray, np.ndarray]:
+    """One-sided p-values (more exits, fewer exits) of the second's share of its own and the pool's
+    exits, Binomial(x + X, n / (n + N)) under equal hazards."""
+    total = exits + pooled_exits
+    share = np.where(tested, at_risk / np.maximum(at_risk + pooled_at_risk, 1), 0.5)
+    return (np.where(tested, stats.binom.sf(exits - 1, total, share), np.nan),
+            np.where(tested, stats.binom.cdf(exits, total, share), np.nan))
+
+
+def _curvature_p(at_risk, exits, config, tested) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One-sided p-values of the second's hazard against a quadratic in the offset fitted (weighted by
+    views at risk) to the hazards of both sides' seconds, evaluated at the second; the z statistic's
+    variance adds the fit's own variance to the second's binomial variance."""
+    n = len(at_risk)
+    right = np.arange(config.gap, config.window + 1)
+    offsets = np.concatenate([-right[::-1], right]).astype(float)
+    index = np.arange(n)[:, None] + offsets.astype(int)[None, :]
+    valid = (index >= 0) & (index < n - 1) & tested[:, None]
+    index = np.clip(index, 0, n - 1)
+    weight = np.where(valid, at_risk[index], 0).astype(float)
+    hazard = np.where(valid, exits[index] / np.maximum(at_risk[index], 1), 0.0)
+    design = np.stack([np.ones_like(offsets), offsets, offsets**2], axis=1)  # (k, 3)
+    xtwx = np.einsum("sk,ki,kj->sij", weight, design, design) + np.eye(3) * 1e-9
+    xtwy = np.einsum("sk,ki,sk->si", weight, design, hazard)
+    coef = np.linalg.solve(xtwx, xtwy[..., None])[..., 0]
+    p0 = np.clip(coef[:, 0], 1e-6, 1 - 1e-6)
+    fit_var = p0 * (1 - p0) * np.linalg.inv(xtwx)[:, 0, 0]
+    own_var = p0 * (1 - p0) / np.maximum(at_risk, 1)
+    z = (exits / np.maximum(at_risk, 1) - p0) / np.sqrt(own_var + fit_var)
+    return (np.where(tested, stats.norm.sf(z), np.nan), np.where(tested, stats.norm.cdf(z), np.nan),
+            np.where(tested, p0, np.nan))
 
 
 def second_tests(at_risk: np.ndarray, exits: np.ndarray, config: KeyMomentConfig | None = None) -> pd.DataFrame:
@@ -95,17 +119,23 @@ def second_tests(at_risk: np.ndarray, exits: np.ndarray, config: KeyMomentConfig
         raise ValueError("at_risk and exits must be 1-d arrays of the same length")
     if np.any(exits < 0) or np.any(exits > at_risk):
         raise ValueError("need 0 <= exits <= views_at_risk at every second")
-    pooled_exits, pooled_at_risk, kept = _neighbour_pool(at_risk, exits, config)
-    tested = (kept >= config.min_neighbours) & (at_risk >= config.min_views_at_risk) & (pooled_exits + exits > 0)
+    right = np.arange(config.gap, config.window + 1)
+    left_x, left_n, left_k = _side_pool(at_risk, exits, -right)
+    right_x, right_n, right_k = _side_pool(at_risk, exits, right)
+    tested = ((np.minimum(left_k, right_k) >= config.min_neighbours) & (at_risk >= config.min_views_at_risk)
+              & (exits + left_x > 0) & (exits + right_x > 0))
     tested[-1:] = False
     with np.errstate(all="ignore"):
         hazard = np.where(at_risk > 0, exits / np.maximum(at_risk, 1), np.nan)
-        baseline = np.where(tested, pooled_exits / np.maximum(pooled_at_risk, 1), np.nan)
-    # exits of the second among all exits of it and its neighbours, given equal hazards
-    total = exits + pooled_exits
-    share = np.where(tested, at_risk / np.maximum(at_risk + pooled_at_risk, 1), 0.5)
-    p_dip = np.where(tested, stats.binom.sf(exits - 1, total, share), np.nan)
-    p_hold = np.where(tested, stats.binom.cdf(exits, total, share), np.nan)
+        baseline = np.where(tested, (left_x + right_x) / np.maximum(left_n + right_n, 1), np.nan)
+    dip_left, hold_left = _conditional_p(exits, at_risk, left_x, left_n, tested)
+    dip_right, hold_right = _conditional_p(exits, at_risk, right_x, right_n, tested)
+    dip_curve, hold_curve, curve_baseline = _curvature_p(at_risk, exits, config, tested)
+    # intersection-union: a dip must beat both sides (so a rising or falling stretch is no moment) and
+    # the local quadratic trend through them (so a smooth hump of the hazard is none either)
+    p_dip = np.maximum(np.maximum(dip_left, dip_right), dip_curve)
+    p_hold = np.maximum(np.maximum(hold_left, hold_right), hold_curve)
+    baseline = np.where(tested, np.maximum(baseline, curve_baseline), np.nan)
     return pd.DataFrame({"second_index": np.arange(len(at_risk)), "views_at_risk": at_risk, "exits": exits,
                          "hazard": hazard, "baseline_hazard": baseline,
                          "p_dip": p_dip, "p_hold": p_hold})
