@@ -58,15 +58,21 @@ class KeyMomentConfig:
             raise ValueError("min_neighbours and min_views_at_risk must be positive")
 
 
-def _side_pool(at_risk: np.ndarray, exits: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, ...]:
+def _neighbours(second: np.ndarray, last: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row index of each second's neighbour at each offset, and whether it exists: same video (rows of a
+    video are contiguous, seconds 0..last) and not the video's last second (completion)."""
+    target = second[:, None] + offsets[None, :]
+    valid = (target >= 0) & (target < last[:, None])
+    index = np.clip(np.arange(len(second))[:, None] + offsets[None, :], 0, len(second) - 1)
+    return index, valid
+
+
+def _side_pool(at_risk, exits, second, last, offsets: np.ndarray) -> tuple[np.ndarray, ...]:
     """Per second: exits and views at risk pooled over the seconds at `offsets` (one side), leaving out
     the side's highest- and lowest-hazard second when it has four or more (so that a dip nearby does not
     lift the baseline and make its neighbour a hold), and how many seconds the side has. The last second
     (completion) is nobody's neighbour."""
-    n = len(at_risk)
-    index = np.arange(n)[:, None] + offsets[None, :]
-    valid = (index >= 0) & (index < n - 1)
-    index = np.clip(index, 0, n - 1)
+    index, valid = _neighbours(second, last, offsets)
     count = valid.sum(axis=1)
     hazard = np.where(valid, exits[index] / np.maximum(at_risk[index], 1), np.inf)
     rank = np.argsort(np.argsort(hazard, axis=1, kind="stable"), axis=1, kind="stable")
@@ -84,16 +90,14 @@ def _conditional_p(exits, at_risk, pooled_exits, pooled_at_risk, tested) -> tupl
             np.where(tested, stats.binom.cdf(exits, total, share), np.nan))
 
 
-def _curvature_p(at_risk, exits, config, tested) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _curvature_p(at_risk, exits, second, last, config, tested) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One-sided p-values of the second's hazard against a quadratic in the offset fitted (weighted by
     views at risk) to the hazards of both sides' seconds, evaluated at the second; the z statistic's
     variance adds the fit's own variance to the second's binomial variance."""
-    n = len(at_risk)
     right = np.arange(config.gap, config.window + 1)
     offsets = np.concatenate([-right[::-1], right]).astype(float)
-    index = np.arange(n)[:, None] + offsets.astype(int)[None, :]
-    valid = (index >= 0) & (index < n - 1) & tested[:, None]
-    index = np.clip(index, 0, n - 1)
+    index, valid = _neighbours(second, last, offsets.astype(int))
+    valid &= tested[:, None]
     weight = np.where(valid, at_risk[index], 0).astype(float)
     hazard = np.where(valid, exits[index] / np.maximum(at_risk[index], 1), 0.0)
     design = np.stack([np.ones_like(offsets), offsets, offsets**2], axis=1)  # (k, 3)
@@ -119,24 +123,30 @@ def second_tests(at_risk: np.ndarray, exits: np.ndarray, config: KeyMomentConfig
         raise ValueError("at_risk and exits must be 1-d arrays of the same length")
     if np.any(exits < 0) or np.any(exits > at_risk):
         raise ValueError("need 0 <= exits <= views_at_risk at every second")
+    n = len(at_risk)
+    return _tests(at_risk, exits, np.arange(n), np.full(n, n - 1), config)
+
+
+def _tests(at_risk, exits, second, last, config: KeyMomentConfig) -> pd.DataFrame:
+    """second_tests over the rows of many videos at once (rows of a video contiguous, in second order)."""
     right = np.arange(config.gap, config.window + 1)
-    left_x, left_n, left_k = _side_pool(at_risk, exits, -right)
-    right_x, right_n, right_k = _side_pool(at_risk, exits, right)
+    left_x, left_n, left_k = _side_pool(at_risk, exits, second, last, -right)
+    right_x, right_n, right_k = _side_pool(at_risk, exits, second, last, right)
     tested = ((np.minimum(left_k, right_k) >= config.min_neighbours) & (at_risk >= config.min_views_at_risk)
               & (exits + left_x > 0) & (exits + right_x > 0))
-    tested[-1:] = False
+    tested &= second < last
     with np.errstate(all="ignore"):
         hazard = np.where(at_risk > 0, exits / np.maximum(at_risk, 1), np.nan)
         baseline = np.where(tested, (left_x + right_x) / np.maximum(left_n + right_n, 1), np.nan)
     dip_left, hold_left = _conditional_p(exits, at_risk, left_x, left_n, tested)
     dip_right, hold_right = _conditional_p(exits, at_risk, right_x, right_n, tested)
-    dip_curve, hold_curve, curve_baseline = _curvature_p(at_risk, exits, config, tested)
+    dip_curve, hold_curve, curve_baseline = _curvature_p(at_risk, exits, second, last, config, tested)
     # intersection-union: a dip must beat both sides (so a rising or falling stretch is no moment) and
     # the local quadratic trend through them (so a smooth hump of the hazard is none either)
     p_dip = np.maximum(np.maximum(dip_left, dip_right), dip_curve)
     p_hold = np.maximum(np.maximum(hold_left, hold_right), hold_curve)
     baseline = np.where(tested, np.maximum(baseline, curve_baseline), np.nan)
-    return pd.DataFrame({"second_index": np.arange(len(at_risk)), "views_at_risk": at_risk, "exits": exits,
+    return pd.DataFrame({"second_index": second, "views_at_risk": at_risk, "exits": exits,
                          "hazard": hazard, "baseline_hazard": baseline,
                          "p_dip": p_dip, "p_hold": p_hold})
 
@@ -150,17 +160,23 @@ def detect_key_moments(curves: pd.DataFrame, config: KeyMomentConfig | None = No
     missing = [c for c in CURVE_COLUMNS if c not in curves.columns]
     if missing:
         raise ValueError(f"curves lacks columns {missing}")
-    frames = []
-    for video_id, curve in curves.sort_values(["video_id", "second_index"]).groupby("video_id", sort=False):
-        seconds = curve["second_index"].to_numpy()
-        if not np.array_equal(seconds, np.arange(len(seconds))):
-            raise ValueError(f"video {video_id}: seconds must run 0..n-1 without gaps")
-        tests = second_tests(curve["views_at_risk"].to_numpy(), curve["exits"].to_numpy(), config)
-        tests["video_id"] = video_id
-        frames.append(tests)
-    if not frames:
+    curves = curves.sort_values(["video_id", "second_index"], kind="stable")
+    if curves.empty:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _EMPTY_TYPES.items()})
-    tests = pd.concat(frames, ignore_index=True)
+    second = curves["second_index"].to_numpy().astype(np.int64)
+    video = curves["video_id"].to_numpy()
+    start = np.r_[True, video[1:] != video[:-1]]
+    row_in_video = np.arange(len(video)) - np.maximum.accumulate(np.where(start, np.arange(len(video)), 0))
+    if not np.array_equal(second, row_in_video):
+        bad = video[np.flatnonzero(second != row_in_video)[0]]
+        raise ValueError(f"video {bad}: seconds must run 0..n-1 without gaps")
+    last = curves.groupby("video_id", sort=False)["second_index"].transform("max").to_numpy().astype(np.int64)
+    at_risk = curves["views_at_risk"].to_numpy().astype(np.int64)
+    exits = curves["exits"].to_numpy().astype(np.int64)
+    if np.any(exits < 0) or np.any(exits > at_risk):
+        raise ValueError("need 0 <= exits <= views_at_risk at every second")
+    tests = _tests(at_risk, exits, second, last, config)
+    tests["video_id"] = video
     long = pd.concat([tests.assign(moment_type="dip", p_value=tests["p_dip"]),
                       tests.assign(moment_type="hold", p_value=tests["p_hold"])], ignore_index=True)
     codes = pd.factorize(long["video_id"])[0]

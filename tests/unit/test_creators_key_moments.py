@@ -95,3 +95,11 @@ def test_match_moments_counts_each_detection_once_within_tolerance():
     assert score["true_positives"] == 1  # 11 matches 10; 12 has no second partner; 23 is 3 s off
     assert score["precision"] == pytest.approx(1 / 4)
     assert score["recall"] == pytest.approx(1 / 3)
+
+
+def test_many_videos_at_once_equal_one_at_a_time():
+    """The vectorised pass over all videos must not let one video's seconds into another's baseline."""
+    curves = [_curve(v, 2000, length, {6: 0.25}, seed=v) for v, length in ((1, 12), (2, 40), (3, 20))]
+    together = detect_key_moments(pd.concat(curves).sample(frac=1, random_state=0))
+    alone = pd.concat([detect_key_moments(c) for c in curves], ignore_index=True)
+    pd.testing.assert_frame_equal(together, alone)
