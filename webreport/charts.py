@@ -172,3 +172,39 @@ def sparkline(values: Sequence[float | Decimal | None], width: int = 72, height:
     title = Markup.escape(label)
     return Markup(f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
                   f'role="img" aria-label="{title}"><title>{title}</title><polyline points="{coords}"/></svg>')
+
+
+def retention_curve(curve: Sequence[dict], moments: Sequence[dict], title: str | None = None,
+                    height: int = 240) -> dict:
+    """A video's retention (share of views still on their first pass) per second, its peers' quartile
+    band, and a rule per key moment (dips red, holds green)."""
+    values = _values(curve, ["second_index", "retention", "peer_retention_p25", "peer_retention_median",
+                             "peer_retention_p75", "views_at_risk"])
+    marks = _values(moments, ["second_index", "moment_type", "hazard", "baseline_hazard", "exits", "views_at_risk"])
+    x = {"field": "second_index", "type": "quantitative", "title": "Second of the video"}
+    percent = {"format": FORMATS["percent"]}
+    spec = _base(title, height)
+    spec["layer"] = [
+        {"data": {"values": values}, "mark": {"type": "area", "opacity": 0.25, "color": "#3b6fb6"},
+         "encoding": {"x": x, "y": {"field": "peer_retention_p25", "type": "quantitative",
+                                    "title": axis_title("Still watching", "percent"), "axis": percent},
+                      "y2": {"field": "peer_retention_p75"}}},
+        {"data": {"values": values}, "mark": {"type": "line", "color": ACCENT, "tooltip": True},
+         "encoding": {"x": x, "y": {"field": "retention", "type": "quantitative"},
+                      "tooltip": [{"field": "second_index", "title": "second"},
+                                  {"field": "retention", "format": FORMATS["percent"], "title": "still watching"},
+                                  {"field": "peer_retention_median", "format": FORMATS["percent"],
+                                   "title": "peer median"},
+                                  {"field": "views_at_risk", "format": ",d", "title": "viewers"}]}},
+    ]
+    if marks:
+        spec["layer"].append(
+            {"data": {"values": marks}, "mark": {"type": "rule", "strokeDash": [4, 3], "tooltip": True},
+             "encoding": {"x": x, "color": {"field": "moment_type", "type": "nominal", "title": "Key moment",
+                                            "scale": {"domain": ["dip", "hold"], "range": ["#c0392b", "#2e9b6a"]}},
+                          "tooltip": [{"field": "second_index", "title": "second"}, {"field": "moment_type"},
+                                      {"field": "exits", "format": ",d", "title": "left"},
+                                      {"field": "views_at_risk", "format": ",d", "title": "of viewers"},
+                                      {"field": "hazard", "format": ".1%", "title": "leave rate"},
+                                      {"field": "baseline_hazard", "format": ".1%", "title": "usual rate"}]}})
+    return spec

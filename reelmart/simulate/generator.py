@@ -56,6 +56,12 @@ EXPECTED_ORDER_VALUE_FACTOR = float(np.exp(-0.1 + 0.45**2 / 2))  # mean of the o
 
 BUDGET_HEADROOM = 1.25  # daily budget / expected daily spend
 NO_TOUCH = -(10**12)  # "never" for the latest click / impression of a user
+# Creator studio retention truth (issue 17): share of videos with planted dips (the most viewed of their
+# category), their cap, the shortest video that gets one; share of completed views of those videos that loop
+RETENTION_DIP_VIDEO_SHARE = 0.03
+RETENTION_DIP_MAX_VIDEOS = 150
+RETENTION_DIP_MIN_DURATION = 12
+RETENTION_LOOP_SHARE = 0.3
 BAD_TIMESTAMPS = np.array(["not-a-time", "2026-13-45 99:00:00", "", "yesterday"], dtype=object)
 
 
@@ -431,6 +437,7 @@ class PlatformSimulator:
         duration = self.video_duration[video_idx].astype(np.float64)
         partial = duration * rng.uniform(0.05, 0.95, n_ev) * (0.4 + 0.6 * enjoy)
         watch_seconds = np.round(np.where(completed, duration, partial), 1)
+        watch_seconds, completed = self._plant_retention(d, video_idx, watch_seconds, completed, duration)
         self._accumulate_experiment_truth(d, user_idx, enjoy, duration)
         liked = rng.random(n_ev) < 0.02 + 0.3 * enjoy**2
         shared = rng.random(n_ev) < 0.003 + 0.05 * enjoy**3
@@ -898,12 +905,73 @@ class PlatformSimulator:
             "categories": CATEGORIES, "experiments": experiments, "campaigns": campaigns,
             "injected_dirty_rows": self.injected,
             "campaign_spend_response": self._spend_response_truth(),
+            "retention_dips": self._retention_truth(),
             "notes": {
                 "experiments": "Lifts are relative per assigned user over the post-exposure window; "
                                "completion_rate is completed views / views.",
                 "campaigns": "Effects are intention-to-treat: expected extra conversions per user in the "
                              "treatment group over the campaign window, p0 + tau per user.",
             },
+        }
+
+    # ---- creator studio (issue 17): planted retention dips and loops ----------------------
+    def _retention_plan(self) -> dict:
+        """Which videos get dips (the most viewed in their category, so a dip has viewers behind it),
+        at which seconds and how deep. Static state from its own random stream: replays identically."""
+        if hasattr(self, "_retention_plan_cache"):
+            return self._retention_plan_cache
+        rng = self._rng(17)
+        days = np.arange(PLANNED_DAYS)[None, :]
+        age = days - self.video_published_day[:, None]
+        weight = np.where(age >= 0, self.video_popularity[:, None] * np.exp(-np.maximum(age, 0) / 45.0), 0.0).sum(1)
+        share = weight / np.maximum(np.bincount(self.video_category, weights=weight, minlength=N_CAT), 1e-12)[
+            self.video_category]
+        eligible = np.flatnonzero((self.video_duration >= RETENTION_DIP_MIN_DURATION) & (share > 0))
+        n_plant = int(np.clip(round(RETENTION_DIP_VIDEO_SHARE * len(self.video_ids)), 8, RETENTION_DIP_MAX_VIDEOS))
+        chosen = eligible[np.argsort(-share[eligible], kind="stable")[:n_plant]]
+        dips: dict[int, list[tuple[int, float]]] = {}
+        for v in chosen:
+            length = int(self.video_duration[v])
+            k = 1 + int(length >= 25 and rng.random() < 0.5)
+            seconds: list[int] = []
+            while len(seconds) < k:
+                s = int(rng.integers(4, length - 5))  # the seconds key moments can be tested at
+                if all(abs(s - o) >= 6 for o in seconds):
+                    seconds.append(s)
+            dips[int(v)] = [(s, float(rng.uniform(0.12, 0.3))) for s in sorted(seconds)]
+        self._retention_plan_cache = {"dips": dips, "looping": set(int(v) for v in chosen)}
+        return self._retention_plan_cache
+
+    def _plant_retention(self, d, video_idx, watch_seconds, completed, duration):
+        """Views of planted videos: at each dip second a share of the viewers still watching leave within
+        that second; a share of completed views loop (watch ratio above 1). Own random stream per day, so
+        every other column of the export is unchanged."""
+        plan = self._retention_plan()
+        rows = np.flatnonzero(np.isin(video_idx, np.fromiter(plan["dips"], dtype=np.int64)))
+        if len(rows) == 0:
+            return watch_seconds, completed
+        rng = self._rng(17, d)
+        watch_seconds, completed = watch_seconds.copy(), completed.copy()
+        for v in np.unique(video_idx[rows]):
+            r = rows[video_idx[rows] == v]
+            for second, drop in plan["dips"][int(v)]:
+                leave = r[(watch_seconds[r] >= second + 1) & (rng.random(len(r)) < drop)]
+                watch_seconds[leave] = np.round(second + rng.uniform(0.05, 0.9, len(leave)), 1)
+                completed[leave] = False
+            loops = r[completed[r] & (rng.random(len(r)) < RETENTION_LOOP_SHARE)]
+            extra = rng.geometric(0.6, len(loops)) - 1 + rng.uniform(0.05, 0.95, len(loops))
+            watch_seconds[loops] = np.round(duration[loops] * (1 + extra), 1)
+        return watch_seconds, completed
+
+    def _retention_truth(self) -> dict:
+        plan = self._retention_plan()
+        return {
+            "dips": [{"video_id": int(self.video_ids[v]), "second": s, "drop_share": round(h, 4)}
+                     for v, items in sorted(plan["dips"].items()) for s, h in items],
+            "looping_video_ids": sorted(int(self.video_ids[v]) for v in plan["looping"]),
+            "loop_share_of_completed_views": RETENTION_LOOP_SHARE,
+            "note": "At each dip second, drop_share of the views still watching end within [second, second + 1). "
+                    "Videos not listed have no planted dip: any dip detected there is a false positive.",
         }
 
     def _write_truth(self) -> None:

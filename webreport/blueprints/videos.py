@@ -85,13 +85,29 @@ def detail(video_id: str):
     rates = charts.time_series(table.rows, "date_day", {"completion_rate": "Completion rate",
                                                         "engagement_rate": "Engagement rate"},
                                title="Completion and engagement rate per day", value_format="percent")
-    return render_page("videos/detail.html", marts=MARTS, date_range=date_range, video=info, table=table,
-                       comments=comments, series=series, rates=rates, csv_url=url_with(format="csv"))
+    retention, curve, moments = _retention(info["video_id"])
+    return render_page("videos/detail.html", marts=MARTS + RETENTION_MARTS, date_range=date_range, video=info,
+                       table=table, comments=comments, series=series, rates=rates, csv_url=url_with(format="csv"),
+                       retention=retention, moments=moments,
+                       retention_chart=charts.retention_curve(curve, moments, title="Retention") if curve else None)
+
+
+RETENTION_MARTS = ("fct_video_retention", "fct_video_retention_curve", "fct_video_key_moments")
+
+
+def _retention(video_id: int) -> tuple[dict | None, list[dict], list[dict]]:
+    """Creator studio (issue 17): lifetime retention, its per-second curve and key moments (all time,
+    not the page's date range: the curve needs every viewer)."""
+    retention = videos.video_retention(video_id)
+    if retention is None:
+        return None, [], []
+    return retention, videos.video_retention_curve(video_id), videos.video_key_moments(video_id)
 
 
 @bp.get("/api/videos/<video_id>")
 def api_detail(video_id: str):
     info, date_range, table = _detail(video_id)
     comments = videos.video_comments(info["video_id"], date_range.start, date_range.end, 20)
+    retention, curve, moments = _retention(info["video_id"])
     return jsonify({**date_range.as_args(), "video": info, "daily": table.rows, "totals": table.totals(),
-                    "comments": comments})
+                    "comments": comments, "retention": retention, "retention_curve": curve, "key_moments": moments})

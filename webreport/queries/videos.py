@@ -30,3 +30,25 @@ def video_comments(video_id: int, start: date, end: date, limit: int) -> list[di
         "where video_id = ? and comment_date between ? and ? order by commented_at desc, comment_id limit ?",
         [video_id, start, end, limit],
     )
+
+
+def video_retention(video_id: int) -> dict | None:
+    """Lifetime retention summary and relative retention of one video (fct_video_retention)."""
+    return fetch_one("select * from fct_video_retention where video_id = ?", [video_id])
+
+
+def video_retention_curve(video_id: int) -> list[dict]:
+    return fetch_all(
+        "select second_index, views_at_risk, exits, views_replaying, retention, peer_retention_p25, "
+        "peer_retention_median, peer_retention_p75 from fct_video_retention_curve where video_id = ? "
+        "order by second_index",
+        [video_id],
+    )
+
+
+def video_key_moments(video_id: int) -> list[dict]:
+    return fetch_all(
+        "select second_index, moment_type, views_at_risk, exits, hazard, baseline_hazard, hazard_ratio, q_value "
+        "from fct_video_key_moments where video_id = ? order by second_index, moment_type",
+        [video_id],
+    )
