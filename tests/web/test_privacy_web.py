@@ -51,9 +51,9 @@ def test_csv_cells_that_spreadsheets_run_as_formulas_are_neutralised(app):
 
 def test_a_route_csv_carries_no_formula(logged_in, monkeypatch):
     """A creator whose handle is a formula (creators choose their handles) reaches the CSV neutralised."""
-    from webreport.queries import creators
+    from webreport.queries import ranked
 
-    real = creators.top_creators
+    real = ranked.top
 
     def hostile(*args, **kwargs):
         rows = real(*args, **kwargs)
@@ -61,7 +61,7 @@ def test_a_route_csv_carries_no_formula(logged_in, monkeypatch):
             row["handle"] = value
         return rows
 
-    monkeypatch.setattr(creators, "top_creators", hostile)
+    monkeypatch.setattr(ranked, "top", hostile)
     body = logged_in.get("/creators?format=csv").get_data(as_text=True)
     handles = [row["handle"] for row in csv.DictReader(io.StringIO(body, newline=""))]
     assert handles[:len(FORMULAS)] == ["'" + value.replace("\r", "\n") for value in FORMULAS]

@@ -1,7 +1,8 @@
 {{ config(materialized='table') }}
 
 {#-
-  Winsorisation caps: per experiment x capped mean metric, the `experiment_capping_percentile`
+  Winsorisation caps: per experiment x capped mean metric, the metric's own `capped` quantile (a
+  number) or, for `capped: true`, the `experiment_capping_percentile`
   quantile of the per-user metric value over the whole metric window (all arms pooled) and of
   its covariate. The same cap applies to every cumulative day. NULL caps when capping is off.
 -#}
@@ -15,12 +16,14 @@ with users as (
 
 caps as (
     {% for metric in metrics %}
+    {%- set capped = metric.get('capped', false) -%}
+    {%- set metric_percentile = percentile if capped is sameas true else (none if capped is sameas false else capped) -%}
     select
         experiment_id,
         '{{ metric["metric_id"] }}' as metric_id,
-        {% if percentile is not none and metric['metric_type'] == 'mean' and metric.get('capped', false) %}
-        quantile_cont({{ experiment_metric_main(metric, 'post_') }}, {{ percentile }}) as main_cap,
-        quantile_cont({{ experiment_metric_covariate(metric, 'pre_') }}, {{ percentile }}) as covariate_cap
+        {% if metric_percentile is not none and metric['metric_type'] == 'mean' %}
+        quantile_cont({{ experiment_metric_main(metric, 'post_') }}, {{ metric_percentile }}) as main_cap,
+        quantile_cont({{ experiment_metric_covariate(metric, 'pre_') }}, {{ metric_percentile }}) as covariate_cap
         {% else %}
         cast(null as double) as main_cap,
         cast(null as double) as covariate_cap

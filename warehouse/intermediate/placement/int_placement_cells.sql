@@ -28,8 +28,7 @@ campaigns as (
         end_date,
         {{ dbt.dateadd('day', 'cast(floor((' ~ dbt.datediff('start_date', 'end_date', 'day') ~ ' + 1) / 2) as integer)', 'start_date') }}
             as second_half_start
-    from {{ ref('stg_platform__campaigns') }}
-    where reject_reason is null
+    from {{ ref('int_campaigns_validated') }}
 ),
 
 periods as (
