@@ -16,6 +16,7 @@ BENCHMARKS = {
     "audiences": "reelmart.bench.audiences",
     "campaigns": "reelmart.bench.campaigns",
     "placement": "reelmart.bench.placement",
+    "creators": "reelmart.bench.creators",
 }
 
 
