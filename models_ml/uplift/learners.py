@@ -39,7 +39,7 @@ from sklearn.base import BaseEstimator
 from sklearn.model_selection import StratifiedKFold
 from sklearn.utils import check_random_state
 
-from models_ml.uplift.tuning import tune_lgbm
+from models_ml.uplift.tuning import DEFAULT_GRID, tune_lgbm
 
 __all__ = ["DRLearner", "RLearner", "SLearner", "TLearner", "XLearner"]
 
@@ -129,6 +129,7 @@ class _MetaLearner(BaseEstimator):
         lgbm_params: dict[str, Any] | None = None,
         outcome: str = "auto",
         tuning: int | None = None,
+        tuning_grid: tuple[dict[str, Any], ...] | None = None,
         n_jobs: int | None = None,
         random_state: int | np.random.RandomState | None = None,
     ) -> None:
@@ -143,6 +144,7 @@ class _MetaLearner(BaseEstimator):
         self.lgbm_params = lgbm_params
         self.outcome = outcome
         self.tuning = tuning
+        self.tuning_grid = tuning_grid
         self.n_jobs = n_jobs
         self.random_state = random_state
 
@@ -192,8 +194,11 @@ class _MetaLearner(BaseEstimator):
         if not isinstance(self.tuning, numbers.Integral) or self.tuning < 2:
             raise ValueError(f"tuning must be None or a number of folds >= 2, got {self.tuning!r}")
         base = {**self._lgbm_kwargs(), **(overrides or {})}
-        return tune_lgbm(kind, base, X, y, categorical=categorical, folds=self.tuning,
+        return tune_lgbm(kind, base, X, y, categorical=categorical, folds=self.tuning, grid=self._grid(),
                          random_state=0 if self._seed is None else int(self._seed))
+
+    def _grid(self) -> tuple[dict[str, Any], ...]:
+        return DEFAULT_GRID if self.tuning_grid is None else tuple(self.tuning_grid)
 
     def _predict_outcome(self, model: lgb.LGBMModel, X: np.ndarray) -> np.ndarray:
         if self.outcome_type_ == "binary":
@@ -343,6 +348,7 @@ class XLearner(_MetaLearner):
         lgbm_params: dict[str, Any] | None = None,
         outcome: str = "auto",
         tuning: int | None = None,
+        tuning_grid: tuple[dict[str, Any], ...] | None = None,
         n_jobs: int | None = None,
         random_state: int | np.random.RandomState | None = None,
     ) -> None:
@@ -358,6 +364,7 @@ class XLearner(_MetaLearner):
             lgbm_params=lgbm_params,
             outcome=outcome,
             tuning=tuning,
+            tuning_grid=tuning_grid,
             n_jobs=n_jobs,
             random_state=random_state,
         )
@@ -432,6 +439,7 @@ class _CrossFittedLearner(_MetaLearner):
         lgbm_params: dict[str, Any] | None = None,
         outcome: str = "auto",
         tuning: int | None = None,
+        tuning_grid: tuple[dict[str, Any], ...] | None = None,
         n_jobs: int | None = None,
         random_state: int | np.random.RandomState | None = None,
     ) -> None:
@@ -447,6 +455,7 @@ class _CrossFittedLearner(_MetaLearner):
             lgbm_params=lgbm_params,
             outcome=outcome,
             tuning=tuning,
+            tuning_grid=tuning_grid,
             n_jobs=n_jobs,
             random_state=random_state,
         )
@@ -503,7 +512,7 @@ class _CrossFittedLearner(_MetaLearner):
         params = {**self._lgbm_kwargs(), **(self.effect_params or {})}
         if self.tuning:
             params = tune_lgbm("regressor", params, X, target, sample_weight=weight, categorical=categorical,
-                               folds=self.tuning, random_state=self._fold_seed())
+                               folds=self.tuning, grid=self._grid(), random_state=self._fold_seed())
         self.effect_params_ = params
         self.effect_model_ = lgb.LGBMRegressor(**params).fit(
             X, target, sample_weight=weight, categorical_feature=categorical or "auto"
@@ -571,6 +580,7 @@ class DRLearner(_CrossFittedLearner):
         lgbm_params: dict[str, Any] | None = None,
         outcome: str = "auto",
         tuning: int | None = None,
+        tuning_grid: tuple[dict[str, Any], ...] | None = None,
         n_jobs: int | None = None,
         random_state: int | np.random.RandomState | None = None,
     ) -> None:
@@ -590,6 +600,7 @@ class DRLearner(_CrossFittedLearner):
             lgbm_params=lgbm_params,
             outcome=outcome,
             tuning=tuning,
+            tuning_grid=tuning_grid,
             n_jobs=n_jobs,
             random_state=random_state,
         )

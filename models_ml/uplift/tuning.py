@@ -14,16 +14,26 @@ import lightgbm as lgb
 import numpy as np
 from sklearn.model_selection import KFold, StratifiedKFold
 
-__all__ = ["DEFAULT_GRID", "tune_lgbm"]
+__all__ = ["DEFAULT_GRID", "GBM_GRID", "LINEAR_TREE_GRID", "tune_lgbm"]
 
 # Shapes from a stump-like model for a near-constant effect to a deep one for a rough baseline; the
 # number of rounds is chosen along each curve (learning rate fixed by the caller).
-DEFAULT_GRID: tuple[dict[str, Any], ...] = (
+GBM_GRID: tuple[dict[str, Any], ...] = (
     {"num_leaves": 2, "min_child_samples": 20},
     {"num_leaves": 4, "min_child_samples": 20},
     {"num_leaves": 8, "min_child_samples": 20},
     {"num_leaves": 16, "min_child_samples": 40},
 )
+# Trees whose leaves hold a ridge regression on the numeric features (LightGBM's linear_tree): a hinge
+# such as max(x1 + x2 + x3, 0) takes two such leaves but a staircase of many constant ones.
+LINEAR_TREE_GRID: tuple[dict[str, Any], ...] = (
+    {"num_leaves": 2, "min_child_samples": 40, "linear_tree": True, "linear_lambda": 1.0},
+    {"num_leaves": 4, "min_child_samples": 40, "linear_tree": True, "linear_lambda": 1.0},
+    {"num_leaves": 8, "min_child_samples": 40, "linear_tree": True, "linear_lambda": 1.0},
+)
+# What ``tuning=k`` searches unless a learner's ``tuning_grid`` says otherwise: CV picks constant or
+# linear leaves per model.
+DEFAULT_GRID: tuple[dict[str, Any], ...] = GBM_GRID + LINEAR_TREE_GRID
 
 
 def tune_lgbm(

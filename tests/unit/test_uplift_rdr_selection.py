@@ -19,7 +19,7 @@ from models_ml.uplift import (
 )
 from models_ml.uplift import campaign as campaign_fit
 from models_ml.uplift.evaluation import evaluate_campaigns, setup_rmse, summarise_setups
-from models_ml.uplift.tuning import tune_lgbm
+from models_ml.uplift.tuning import GBM_GRID, tune_lgbm
 
 FIXED = {"n_estimators": 100, "learning_rate": 0.05, "num_leaves": 4, "min_child_samples": 20, "n_jobs": 1}
 
@@ -101,6 +101,22 @@ def test_tuning_chooses_on_the_training_loss_and_is_deterministic() -> None:
     assert model.model_treated_.n_estimators <= 300
     with pytest.raises(ValueError, match="tuning"):
         TLearner(tuning=1, n_jobs=1).fit(data.X, data.treatment, data.y)
+
+
+def test_tuning_picks_linear_leaves_for_a_hinge_and_a_learner_can_restrict_its_grid() -> None:
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(800, 4))
+    hinge = np.maximum(X[:, 0] + X[:, 1] + X[:, 2], 0) + rng.normal(0, 0.3, 800)
+    base = {"learning_rate": 0.05, "verbose": -1, "n_jobs": 1, "random_state": 0}
+    assert tune_lgbm("regressor", base, X, hinge).get("linear_tree") is True
+    assert "linear_tree" not in tune_lgbm("regressor", base, X, hinge, grid=GBM_GRID)
+    data = make_nie_wager_data("D", 600, random_state=0)
+    kwargs = {"tuning": 2, "n_jobs": 1, "random_state": 0}
+    restricted = TLearner(tuning_grid=GBM_GRID, **kwargs).fit(data.X, data.treatment, data.y)
+    assert not any(m.get_params().get("linear_tree") for m in (restricted.model_treated_, restricted.model_control_))
+    default = TLearner(**kwargs).fit(data.X, data.treatment, data.y)
+    assert any(m.get_params().get("linear_tree") for m in (default.model_treated_, default.model_control_))
+    assert clone(TLearner(tuning_grid=GBM_GRID)).get_params()["tuning_grid"] == GBM_GRID
 
 
 def test_setup_comparison_pairs_draws_and_averages_ratios() -> None:
