@@ -27,8 +27,11 @@ from models_ml.uplift.learners import (
     _FeatureEncoder,
     _n_rows,
 )
+from models_ml.uplift.metrics import qini_auc_score
 
 __all__ = ["LearnerSelector", "r_loss"]
+
+_CRITERIA = ("r_loss", "qini")
 
 
 def r_loss(y: ArrayLike, treatment: ArrayLike, uplift: ArrayLike, outcome_mean: ArrayLike,
@@ -50,9 +53,11 @@ class LearnerSelector(BaseEstimator):
     The outcome model m of the R-loss is a LightGBM model (classifier for a 0/1 outcome) with
     ``outcome_params``, cross-fitted over ``n_folds`` folds of the validation users; ``propensity`` is
     ``"observed"`` (the treated share of the validation users, right for a randomised holdout), a float,
-    or ``"model"`` (a cross-fitted LightGBM classifier). After ``fit``: ``selected_`` (the winner's name),
-    ``validation_losses_`` (name -> R-loss; NaN for a candidate whose fit failed, with the error in
-    ``failures_``) and ``model_``, the winner refitted on all users.
+    or ``"model"`` (a cross-fitted LightGBM classifier). ``criterion="qini"`` (0/1 outcomes) serves the highest
+    Qini coefficient on the validation users instead of the lowest R-loss. After ``fit``: ``selected_`` (the
+    winner's name), ``validation_losses_`` (name -> R-loss; NaN for a candidate whose fit failed, with the
+    error in ``failures_``), ``validation_qini_`` (name -> Qini coefficient, NaN for a continuous outcome) and
+    ``model_``, the winner refitted on all users.
     """
 
     def __init__(
@@ -64,6 +69,7 @@ class LearnerSelector(BaseEstimator):
         n_folds: int = 3,
         outcome_params: dict[str, Any] | None = None,
         refit: bool = True,
+        criterion: str = "r_loss",
         random_state: int | None = None,
     ) -> None:
         self.candidates = candidates
@@ -72,6 +78,7 @@ class LearnerSelector(BaseEstimator):
         self.n_folds = n_folds
         self.outcome_params = outcome_params
         self.refit = refit
+        self.criterion = criterion
         self.random_state = random_state
 
     def fit(self, X: pd.DataFrame | ArrayLike, treatment: ArrayLike, y: ArrayLike) -> Self:
@@ -81,6 +88,8 @@ class LearnerSelector(BaseEstimator):
         if not (isinstance(self.validation_share, numbers.Real) and 0.0 < self.validation_share < 1.0):
             raise ValueError(f"validation_share must be in (0, 1), got {self.validation_share!r}")
         _check_propensity(self.propensity)
+        if self.criterion not in _CRITERIA:
+            raise ValueError(f"criterion must be one of {_CRITERIA}, got {self.criterion!r}")
         n_rows = _n_rows(X)
         t = _check_treatment(treatment, n_rows)
         y = _check_outcome(y, n_rows)
@@ -89,19 +98,28 @@ class LearnerSelector(BaseEstimator):
                                                 random_state=self.random_state)
         fit_rows, valid_rows = np.sort(fit_rows), np.sort(valid_rows)
         m, e = self._nuisance(_take(X, valid_rows), t[valid_rows], y[valid_rows])
+        binary = bool(np.isin(y, (0.0, 1.0)).all())
+        if self.criterion == "qini" and not binary:
+            raise ValueError("criterion='qini' needs a 0/1 outcome; use 'r_loss' for a continuous one")
         self.validation_losses_: dict[str, float] = {}
+        self.validation_qini_: dict[str, float] = {}
         self.failures_: dict[str, str] = {}
         for name, candidate in self.candidates.items():
             try:
                 model = clone(candidate).fit(_take(X, fit_rows), t[fit_rows], y[fit_rows])
                 uplift = model.predict(_take(X, valid_rows))
                 self.validation_losses_[name] = r_loss(y[valid_rows], t[valid_rows], uplift, m, e)
+                self.validation_qini_[name] = (qini_auc_score(y[valid_rows], uplift, t[valid_rows]) if binary
+                                               else float("nan"))
             except ValueError as error:
                 self.validation_losses_[name] = float("nan")
+                self.validation_qini_[name] = float("nan")
                 self.failures_[name] = str(error)
         finite = {name: loss for name, loss in self.validation_losses_.items() if np.isfinite(loss)}
         if not finite:
             raise ValueError("no candidate could be fitted: " + "; ".join(f"{k}: {v}" for k, v in self.failures_.items()))
+        if self.criterion == "qini":
+            finite = {name: -self.validation_qini_[name] for name in finite}
         self.selected_ = min(finite, key=finite.get)  # ties: the first candidate listed
         winner = clone(self.candidates[self.selected_])
         self.model_ = winner.fit(X, t, y) if self.refit else winner.fit(_take(X, fit_rows), t[fit_rows], y[fit_rows])

@@ -15,6 +15,7 @@ from models_ml.uplift import (
     RLearner,
     TLearner,
     make_nie_wager_data,
+    make_uplift_data,
     r_loss,
 )
 from models_ml.uplift import campaign as campaign_fit
@@ -165,6 +166,34 @@ def test_a_candidate_that_loses_the_validation_is_not_served() -> None:
     flipped = LearnerSelector({"t": TLearner(random_state=0, **FIXED), "wrong": ConstantUplift(5.0)},
                               random_state=0).fit(data.X, data.treatment, data.y)
     assert flipped.selected_ == "t"
+
+
+class FeatureUplift(BaseEstimator):
+    """A candidate that ranks users by one feature, times a sign."""
+
+    def __init__(self, column: str = "category_affinity", sign: float = 1.0) -> None:
+        self.column = column
+        self.sign = sign
+
+    def fit(self, X, treatment, y):
+        return self
+
+    def predict(self, X):
+        return self.sign * X[self.column].to_numpy(dtype=float)
+
+
+def test_qini_criterion_serves_the_best_validation_ranking() -> None:
+    data = make_uplift_data(20_000, random_state=3, effect_scale=3.0)  # the effect rises with affinity
+    candidates = {"reversed": FeatureUplift(sign=-1.0), "affinity": FeatureUplift()}
+    selector = LearnerSelector(candidates, criterion="qini", random_state=0).fit(data.X, data.treatment, data.y)
+    assert selector.selected_ == "affinity"
+    assert selector.validation_qini_["affinity"] > 0 > selector.validation_qini_["reversed"]
+    flipped = LearnerSelector(dict(reversed(candidates.items())), criterion="qini", random_state=0)
+    assert flipped.fit(data.X, data.treatment, data.y).selected_ == "affinity"
+    with pytest.raises(ValueError, match="criterion"):
+        LearnerSelector(candidates, criterion="auuc").fit(data.X, data.treatment, data.y)
+    with pytest.raises(ValueError, match="0/1 outcome"):
+        LearnerSelector(candidates, criterion="qini").fit(data.X, data.treatment, data.y + 0.5)
 
 
 def test_selector_skips_candidates_that_cannot_fit_and_checks_inputs() -> None:
