@@ -22,12 +22,14 @@ from models_ml.uplift import (
     uplift_auc_score,
 )
 from models_ml.uplift.evaluation import setup_rmse, summarise_setups
+from models_ml.uplift.tuning import GBM_GRID
 from reelmart.bench.table import measure, print_table
 
 # The default learner for data of the user's own and the two-model gradient-boosting reference it must beat.
 DEFAULT_LEARNER = "drs"
 REFERENCE = "t"
-SETUP_LEARNERS = {"t": TLearner, "s": SLearner, "x": XLearner, "r": RLearner, "dr": DRLearner, "drs": DRLearner}
+SETUP_LEARNERS = {"t": TLearner, "tl": TLearner, "s": SLearner, "x": XLearner, "r": RLearner, "dr": DRLearner,
+                  "drs": DRLearner}
 SETUP_COLUMNS = ["setup", "learner", "CATE RMSE", "RMSE 90% CI", "vs reference", "ratio 90% CI", "fit s"]
 
 COLUMNS = [
@@ -47,7 +49,8 @@ COLUMNS = [
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--setups", default="A,B,C,D", help="Nie & Wager setups to run (comma-separated; '' skips)")
     parser.add_argument("--setup-learners", default="t,r,dr,drs",
-                        help="learners on the setups (t, s, x, r, dr, drs = DR stacked); t is the reference, drs the default")
+                        help="learners on the setups (t, s, x, r, dr, drs = DR stacked, tl = T-learner searching the "
+                             "default grid with linear leaves); t is the reference, drs the default")
     parser.add_argument("--n", type=int, default=1000, help="training users per setup draw (the paper: 500, 1000)")
     parser.add_argument("--d", type=int, default=6, help="features per setup (the paper: 6, 12)")
     parser.add_argument("--sigma", type=float, default=1.0, help="outcome noise (the paper: 0.5 to 4)")
@@ -94,9 +97,11 @@ def _evaluate(y: np.ndarray, t: np.ndarray, truth: np.ndarray, score: np.ndarray
 
 
 def _setup_learner(name: str, tuning_folds: int, seed: int):
-    extra = {} if name in ("t", "s") else {"propensity": "model"}
+    extra = {} if name in ("t", "tl", "s") else {"propensity": "model"}
     if name == "drs":
         extra["stack"] = True
+    if name == REFERENCE:
+        extra["tuning_grid"] = GBM_GRID  # the reference stays a two-model GBM with constant leaves
     return SETUP_LEARNERS[name](tuning=tuning_folds, learning_rate=0.05, n_jobs=1, random_state=seed, **extra)
 
 
@@ -122,13 +127,14 @@ def run_setups(args: argparse.Namespace) -> None:
         results = {setup: future.result() for setup, future in futures.items()}
     rows = summarise_setups(results, REFERENCE)
     labels = {REFERENCE: "T-learner GBM (reference)", DEFAULT_LEARNER: "DR-learner, stacked (default)",
-              "dr": "DR-learner", "r": "R-learner", "x": "X-learner", "s": "S-learner"}
+              "dr": "DR-learner", "r": "R-learner", "x": "X-learner", "s": "S-learner",
+              "tl": "T-learner, linear leaves allowed"}
     for row in rows:
         row["learner"] = labels[row["learner"]]
     print_table(rows, title=(
         f"CATE RMSE on Nie & Wager setups (n={args.n}, d={args.d}, sigma={args.sigma}, {args.replications} draws, "
         f"{args.n_test} test users; every LightGBM model tuned by {args.tuning_folds}-fold CV on its own training "
-        "loss; propensity modelled; 1 LightGBM thread; vs reference = RMSE / the T-learner's on the same draw, "
+        "loss, the reference over constant-leaf trees only, the others over constant or linear leaves; propensity modelled; 1 LightGBM thread; vs reference = RMSE / the T-learner's on the same draw, "
         "mean and 90% t interval)"
     ), columns=SETUP_COLUMNS)
 
