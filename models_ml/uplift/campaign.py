@@ -128,12 +128,14 @@ def score_campaign(rows: pd.DataFrame, learner: str, params: dict) -> CampaignSc
 
 
 def make_model(learner: str, params: dict, n_train: int):
-    """The unfitted estimator for ``learner`` (one of LEARNERS, or "auto": a LearnerSelector of the candidates)."""
+    """The unfitted estimator for ``learner`` (one of LEARNERS, or "auto": a LearnerSelector of the candidates,
+    by validation R-loss unless ``params["selection_criterion"]`` is "qini")."""
     if learner != "auto":
         return LEARNERS[learner](**learner_params(learner, params, n_train))
     candidates = {name: LEARNERS[name](**learner_params(name, params, n_train))
                   for name in candidate_names({**params, "learner": "auto"})}
     return LearnerSelector(candidates, validation_share=float(params["validation_share"]),
+                           criterion=str(params.get("selection_criterion", "r_loss")),
                            random_state=int(params["random_state"]))
 
 SCORE_COLUMNS = ["campaign_id", "user_id", "is_treatment", "has_converted", "is_evaluation", "uplift_score",

@@ -34,6 +34,7 @@ REFERENCE_LABELS = {
     "ceiling": "best function of the features",
     "oracle": "oracle (true tau)",
 }
+SELECTION_LABELS = {"auto": "selected by R-loss", "auto_qini": "selected by validation Qini"}
 # The ceiling regressor learns the planted uplift, a smooth target without outcome noise, so it gets
 # more capacity than the learners: it estimates E[tau | features], the best any ranking on them can do.
 CEILING_PARAMS = {"n_estimators": 300, "learning_rate": 0.05, "num_leaves": 31, "min_child_samples": 200}
@@ -114,7 +115,10 @@ def _fit_and_score(scorer, learner: str, settings: dict, train: pd.DataFrame, te
         return rng.random(len(test)), 0.0, 0.0
     if learner in ("response", "ceiling"):
         return _reference_scores(scorer, learner, settings, train, test), 0.0, 0.0
-    model = scorer.make_model(learner, settings, len(train))
+    if learner == "auto_qini":  # the selection by validation Qini instead of R-loss
+        model = scorer.make_model("auto", {**settings, "selection_criterion": "qini"}, len(train))
+    else:
+        model = scorer.make_model(learner, settings, len(train))
     started = time.perf_counter()
     try:
         model.fit(scorer.feature_frame(train), train["is_treatment"].to_numpy(dtype=int),
@@ -211,7 +215,7 @@ def compare_learners(features: pd.DataFrame, truth: pd.DataFrame, learners: list
             return float(np.mean([metric(c["y"], c["scores"][name], c["t"], c["true"]) for c in campaigns]))
 
         rows.append({
-            "learner": REFERENCE_LABELS.get(name, "selected by R-loss" if name == "auto" else f"{name.upper()}-learner"),
+            "learner": REFERENCE_LABELS.get(name, SELECTION_LABELS.get(name, f"{name.upper()}-learner")),
             "campaigns": len(campaigns), "users": sum(c["users"] for c in campaigns),
             "fit s": None if name in REFERENCES else timing[name][0],
             "score s": None if name in REFERENCES else timing[name][1],

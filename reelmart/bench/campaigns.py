@@ -36,7 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-build", action="store_true",
                         help="with --data-dir: skip the timed campaign build, only compare the learners")
     parser.add_argument("--learners", default="s,t,x,r,dr,auto",
-                        help="comma-separated learners to compare (s, t, x, r, dr; auto = chosen per campaign by R-loss)")
+                        help="comma-separated learners to compare (s, t, x, r, dr; auto = chosen per campaign by R-loss, "
+                             "auto_qini = by Qini on the validation part)")
     parser.add_argument("--n-jobs", type=int, default=2, help="LightGBM threads")
     parser.add_argument("--seed", type=int, default=7, help="simulator seed when generating")
     parser.add_argument("--replicates", type=int, default=BOOTSTRAP_REPLICATES,
@@ -65,8 +66,8 @@ def _load(paths: WarehousePaths) -> tuple[pd.DataFrame, pd.DataFrame]:
 def run(args: argparse.Namespace) -> int:
     """Generate + build unless --data-dir, time the campaign build, then compare the learners."""
     learners = [name.strip().lower() for name in args.learners.split(",") if name.strip()]
-    if not learners or set(learners) - {*LEARNERS, "auto"}:
-        raise SystemExit(f"--learners takes a comma-separated subset of {', '.join(LEARNERS)}, auto")
+    if not learners or set(learners) - {*LEARNERS, "auto", "auto_qini"}:
+        raise SystemExit(f"--learners takes a comma-separated subset of {', '.join(LEARNERS)}, auto, auto_qini")
     root = None
     if args.data_dir:
         paths = WarehousePaths(args.data_dir.resolve())

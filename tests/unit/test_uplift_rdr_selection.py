@@ -262,3 +262,5 @@ def test_campaign_learner_settings_are_checked() -> None:
             campaign_fit.score_campaigns(rows, SETTINGS | bad)
     fixed = campaign_fit.score_campaigns(rows, SETTINGS | {"learner": "s"})
     assert set(fixed["learner"]) == {"s"} and set(fixed["selection"]) == {"{}"}
+    by_qini = campaign_fit.make_model("auto", SETTINGS | {"selection_criterion": "qini"}, 1000)
+    assert by_qini.criterion == "qini" and campaign_fit.make_model("auto", SETTINGS, 1000).criterion == "r_loss"
