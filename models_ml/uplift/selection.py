@@ -109,8 +109,7 @@ class LearnerSelector(BaseEstimator):
                 model = clone(candidate).fit(_take(X, fit_rows), t[fit_rows], y[fit_rows])
                 uplift = model.predict(_take(X, valid_rows))
                 self.validation_losses_[name] = r_loss(y[valid_rows], t[valid_rows], uplift, m, e)
-                self.validation_qini_[name] = (qini_auc_score(y[valid_rows], uplift, t[valid_rows]) if binary
-                                               else float("nan"))
+                self.validation_qini_[name] = _qini(y[valid_rows], uplift, t[valid_rows], binary)
             except ValueError as error:
                 self.validation_losses_[name] = float("nan")
                 self.validation_qini_[name] = float("nan")
@@ -119,7 +118,9 @@ class LearnerSelector(BaseEstimator):
         if not finite:
             raise ValueError("no candidate could be fitted: " + "; ".join(f"{k}: {v}" for k, v in self.failures_.items()))
         if self.criterion == "qini":
-            finite = {name: -self.validation_qini_[name] for name in finite}
+            finite = {name: -self.validation_qini_[name] for name in finite if np.isfinite(self.validation_qini_[name])}
+            if not finite:
+                raise ValueError("the validation Qini is undefined (no converter among the validation users)")
         self.selected_ = min(finite, key=finite.get)  # ties: the first candidate listed
         winner = clone(self.candidates[self.selected_])
         self.model_ = winner.fit(X, t, y) if self.refit else winner.fit(_take(X, fit_rows), t[fit_rows], y[fit_rows])
@@ -157,6 +158,13 @@ class LearnerSelector(BaseEstimator):
                 model = lgb.LGBMClassifier(**params).fit(matrix[train], t[train], categorical_feature=categorical)
                 e[valid] = np.clip(model.predict_proba(matrix[valid])[:, 1], 0.05, 0.95)
         return m, e
+
+
+def _qini(y: np.ndarray, uplift: np.ndarray, t: np.ndarray, binary: bool) -> float:
+    """The validation Qini, NaN where it is undefined (continuous outcome, no converter among the validation users)."""
+    if not binary or np.unique(y).size < 2:
+        return float("nan")
+    return float(qini_auc_score(y, uplift, t))
 
 
 def _take(X: pd.DataFrame | ArrayLike, rows: np.ndarray):

@@ -194,6 +194,8 @@ def test_qini_criterion_serves_the_best_validation_ranking() -> None:
         LearnerSelector(candidates, criterion="auuc").fit(data.X, data.treatment, data.y)
     with pytest.raises(ValueError, match="0/1 outcome"):
         LearnerSelector(candidates, criterion="qini").fit(data.X, data.treatment, data.y + 0.5)
+    by_loss = LearnerSelector(candidates, random_state=0).fit(data.X, data.treatment, data.y + 0.5)
+    assert np.isnan(list(by_loss.validation_qini_.values())).all()  # undefined for a continuous outcome, not a failure
 
 
 def test_selector_skips_candidates_that_cannot_fit_and_checks_inputs() -> None:
