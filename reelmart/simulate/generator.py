@@ -1021,11 +1021,11 @@ class PlatformSimulator:
         counts = getattr(self, "_traffic_counts", np.zeros_like(p, dtype=np.int64))
         return {
             "sources": list(TRAFFIC_SOURCES),
-            "probabilities": {name: {"non_follower": dict(zip(TRAFFIC_SOURCES, p[c, 0].round(4).tolist())),
-                                     "follower": dict(zip(TRAFFIC_SOURCES, p[c, 1].round(4).tolist()))}
+            "probabilities": {name: {"non_follower": dict(zip(TRAFFIC_SOURCES, p[c, 0].round(4).tolist(), strict=True)),
+                                     "follower": dict(zip(TRAFFIC_SOURCES, p[c, 1].round(4).tolist(), strict=True))}
                               for c, name in enumerate(CATEGORIES)},
             "search_heavy_categories": sorted(TRAFFIC_SEARCH_HEAVY),
-            "views_by_source": dict(zip(TRAFFIC_SOURCES, counts.sum(axis=(0, 1)).tolist())),
+            "views_by_source": dict(zip(TRAFFIC_SOURCES, counts.sum(axis=(0, 1)).tolist(), strict=True)),
             "views_by_follower_state": {"non_follower": int(counts[:, 0].sum()), "follower": int(counts[:, 1].sum())},
             "note": "Counts are over every written view, dirty rows included. 'following' is drawn only for "
                     "viewers who followed the creator (a watch event with followed = true) on an earlier day.",

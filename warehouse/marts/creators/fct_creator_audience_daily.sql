@@ -5,7 +5,12 @@
 -#}
 
 with events as (
-    select creator_id, user_id, event_date, is_followed, watch_seconds
+    select
+        creator_id,
+        user_id,
+        event_date,
+        is_followed,
+        watch_seconds
     from {{ ref('fct_watch_events') }}
 ),
 
