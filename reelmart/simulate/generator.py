@@ -62,6 +62,13 @@ RETENTION_DIP_VIDEO_SHARE = 0.03
 RETENTION_DIP_MAX_VIDEOS = 150
 RETENTION_DIP_MIN_DURATION = 12
 RETENTION_LOOP_SHARE = 0.3
+# Traffic sources of views (issue 17): the feed a view came from. Viewers who already follow the creator
+# often arrive from the Following feed; search is planted higher for how-to categories so that a
+# category difference is there to recover.
+TRAFFIC_SOURCES = ("for_you", "following", "search", "profile", "share")
+TRAFFIC_FOLLOWER_P = {"for_you": 0.40, "following": 0.45, "search": 0.04, "profile": 0.08, "share": 0.03}
+TRAFFIC_NON_FOLLOWER_P = {"for_you": 0.80, "following": 0.0, "search": 0.08, "profile": 0.06, "share": 0.06}
+TRAFFIC_SEARCH_HEAVY = {"education": 0.22, "tech": 0.18, "food": 0.15}  # non-follower search share there
 BAD_TIMESTAMPS = np.array(["not-a-time", "2026-13-45 99:00:00", "", "yesterday"], dtype=object)
 
 
@@ -449,6 +456,7 @@ class PlatformSimulator:
             "video_id": self.video_ids[video_idx], "event_ts": _ts_strings(day, seconds),
             "watch_seconds": watch_seconds, "completed": completed, "liked": liked, "shared": shared,
             "followed": followed, "device_os": np.array(DEVICES, dtype=object)[self.device_idx[user_idx]],
+            "traffic_source": self._traffic_sources(d, user_idx, video_idx, followed),
         }
         taken = np.zeros(n_ev, dtype=bool)
         events["user_id"][self._dirty_rows(rng, "watch_events", n_ev, "missing_key", taken)] = None
@@ -906,6 +914,7 @@ class PlatformSimulator:
             "injected_dirty_rows": self.injected,
             "campaign_spend_response": self._spend_response_truth(),
             "retention_dips": self._retention_truth(),
+            "traffic_sources": self._traffic_truth(),
             "notes": {
                 "experiments": "Lifts are relative per assigned user over the post-exposure window; "
                                "completion_rate is completed views / views.",
@@ -974,6 +983,54 @@ class PlatformSimulator:
                     "Videos not listed have no planted dip: any dip detected there is a false positive.",
         }
 
+    # ---- creator studio (issue 17): traffic sources and follows ----------------------------
+    def _traffic_probabilities(self) -> np.ndarray:
+        """P(source) per (category, follows the creator), shape (N_CAT, 2, len(TRAFFIC_SOURCES))."""
+        p = np.zeros((N_CAT, 2, len(TRAFFIC_SOURCES)))
+        for c, name in enumerate(CATEGORIES):
+            non = dict(TRAFFIC_NON_FOLLOWER_P)
+            if name in TRAFFIC_SEARCH_HEAVY:
+                non["for_you"] -= TRAFFIC_SEARCH_HEAVY[name] - non["search"]
+                non["search"] = TRAFFIC_SEARCH_HEAVY[name]
+            p[c, 0] = [non[s] for s in TRAFFIC_SOURCES]
+            p[c, 1] = [TRAFFIC_FOLLOWER_P[s] for s in TRAFFIC_SOURCES]
+        return p
+
+    def _reset_traffic(self) -> None:
+        self._follow_keys = np.empty(0, dtype=np.int64)  # user_idx * n_creators + creator_idx, sorted
+        self._traffic_counts = np.zeros((N_CAT, 2, len(TRAFFIC_SOURCES)), dtype=np.int64)
+
+    def _traffic_sources(self, d, user_idx, video_idx, followed) -> np.ndarray:
+        """The source of each view: drawn per view from the category's mix, the Following feed only for
+        viewers who followed the creator on an earlier day. Own random stream per day, so the other
+        columns of the export are unchanged; today's follows join the follower state afterwards."""
+        if not hasattr(self, "_follow_keys"):
+            self._reset_traffic()
+        rng = self._rng(18, d)
+        keys = user_idx.astype(np.int64) * len(self.creator_ids) + self.video_creator[video_idx]
+        follows = np.isin(keys, self._follow_keys).astype(np.int64)
+        cat = self.video_category[video_idx]
+        cum = np.cumsum(self._traffic_probabilities()[cat, follows], axis=1)
+        source_idx = np.minimum((cum < rng.random(len(keys))[:, None]).sum(axis=1), len(TRAFFIC_SOURCES) - 1)
+        np.add.at(self._traffic_counts, (cat, follows, source_idx), 1)
+        self._follow_keys = np.union1d(self._follow_keys, keys[followed])
+        return np.array(TRAFFIC_SOURCES, dtype=object)[source_idx]
+
+    def _traffic_truth(self) -> dict:
+        p = self._traffic_probabilities()
+        counts = getattr(self, "_traffic_counts", np.zeros_like(p, dtype=np.int64))
+        return {
+            "sources": list(TRAFFIC_SOURCES),
+            "probabilities": {name: {"non_follower": dict(zip(TRAFFIC_SOURCES, p[c, 0].round(4).tolist(), strict=True)),
+                                     "follower": dict(zip(TRAFFIC_SOURCES, p[c, 1].round(4).tolist(), strict=True))}
+                              for c, name in enumerate(CATEGORIES)},
+            "search_heavy_categories": sorted(TRAFFIC_SEARCH_HEAVY),
+            "views_by_source": dict(zip(TRAFFIC_SOURCES, counts.sum(axis=(0, 1)).tolist(), strict=True)),
+            "views_by_follower_state": {"non_follower": int(counts[:, 0].sum()), "follower": int(counts[:, 1].sum())},
+            "note": "Counts are over every written view, dirty rows included. 'following' is drawn only for "
+                    "viewers who followed the creator (a watch event with followed = true) on an earlier day.",
+        }
+
     def _write_truth(self) -> None:
         self.truth_dir.mkdir(parents=True, exist_ok=True)
         tmp = self.truth_dir / "truth.json.tmp"
@@ -1037,6 +1094,7 @@ class PlatformSimulator:
         self._ws_truth: dict[str, np.ndarray] = {}
         self._comment_truth: list = []
         self.impressions_so_far[:] = 0
+        self._reset_traffic()
         self._reset_ad_touches()
         self.injected = {table: counts for table, counts in self.injected.items()
                          if table in ("users", "videos")}

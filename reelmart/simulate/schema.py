@@ -25,6 +25,7 @@ RAW_TABLES: dict[str, pa.Schema] = {
     "watch_events": pa.schema([
         ("event_id", I64), ("user_id", I64), ("video_id", I64), ("event_ts", STR), ("watch_seconds", F64),
         ("completed", BOOL), ("liked", BOOL), ("shared", BOOL), ("followed", BOOL), ("device_os", STR),
+        ("traffic_source", STR),
     ]),
     "comments": pa.schema([
         ("comment_id", I64), ("user_id", I64), ("video_id", I64), ("ad_id", STR), ("comment_ts", STR),

@@ -12,12 +12,17 @@
     {{ return(landing_root() ~ '/' ~ table ~ '/**/*.parquet') }}
 {%- endmacro %}
 
-{#- The columns the source YAML declares for a raw table (export_date comes from the folder name). -#}
+{#-
+  The columns the source YAML declares for a raw table (export_date comes from the folder name), except
+  those marked `meta: {optional: true}`: a column added to the export later, whose absence in an older
+  file is not a reason to reject its rows (staging gives it a documented default instead).
+-#}
 {% macro declared_columns(table) -%}
     {% set columns = [] %}
     {% if execute and graph.get('sources') %}
         {% for name in graph.sources['source.reelmart.platform.' ~ table].columns.keys() %}
-            {% if name != 'export_date' %}{% do columns.append(name | lower) %}{% endif %}
+            {% set column = graph.sources['source.reelmart.platform.' ~ table].columns[name] %}
+            {% if name != 'export_date' and not column.meta.get('optional') %}{% do columns.append(name | lower) %}{% endif %}
         {% endfor %}
     {% endif %}
     {{ return(columns) }}
@@ -67,7 +72,7 @@
         raw.*,
         replace(raw.filename, '{{ landing_root() }}/', '') as source_file,
         files.missing_columns
-    from {{ source('platform', table) }} as raw
+    from ({{ with_optional_columns(table) }}) as raw
     left join ({{ files_missing_columns(table) }}) as files on raw.filename = files.file_name
     {%- endif -%}
 {%- endmacro %}
@@ -93,4 +98,29 @@
 {% macro is_future_timestamp(column) -%}
     {{ column }} >= cast(export_date as timestamp) + interval 1 day
         + to_hours(cast({{ var('future_timestamp_tolerance_hours', 24) }} as bigint))
+{%- endmacro %}
+
+{#- The columns marked `meta: {optional: true}` in the source YAML of a raw table. -#}
+{% macro optional_columns(table) -%}
+    {% set columns = [] %}
+    {% if execute and graph.get('sources') %}
+        {% for name, column in graph.sources['source.reelmart.platform.' ~ table].columns.items() %}
+            {% if column.meta.get('optional') %}{% do columns.append(name | lower) %}{% endif %}
+        {% endfor %}
+    {% endif %}
+    {{ return(columns) }}
+{%- endmacro %}
+
+{#-
+  The raw rows with every optional column present: when no file of the table has it yet (an export
+  from before the column existed), it is added as NULL, so staging compiles either way (varchar: the
+  optional columns so far are strings).
+-#}
+{% macro with_optional_columns(table) -%}
+    {%- set optional = optional_columns(table) -%}
+    select * from {{ source('platform', table) }}
+    {%- if optional %}
+    union all by name
+    select {% for c in optional %}cast(null as varchar) as {{ c }}{{ ", " if not loop.last }}{% endfor %} where false
+    {%- endif %}
 {%- endmacro %}

@@ -1,4 +1,5 @@
-"""Creators: creators ranked over the date range, and one creator's daily performance and videos."""
+"""Creators: creators ranked over the date range, and one creator's page, which is their creator studio
+(issue 17): audience (new vs returning, followers), traffic sources, hooks, then daily performance and videos."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from flask import Blueprint, jsonify, url_for
 
 from webreport import charts, metrics, params, ranked_list
 from webreport.pages import render_page, url_with
-from webreport.queries import common, creators, ranked
+from webreport.queries import common, creator_studio, creators, ranked
 from webreport.tables import Column, Table, csv_response
 
 bp = Blueprint("creators", __name__)
@@ -95,12 +96,47 @@ def detail(creator_id: str):
     rates = charts.time_series(daily.rows, "date_day", {"completion_rate": "Completion rate",
                                                         "engagement_rate": "Engagement rate"},
                                title="Completion and engagement rate per day", value_format="percent")
-    return render_page("creators/detail.html", marts=MARTS, date_range=date_range, creator=info, daily=daily,
-                       top=top, series=series, rates=rates, csv_url=url_with(format="csv"))
+    studio = _studio(info["creator_id"], date_range)
+    return render_page("creators/detail.html", marts=MARTS + STUDIO_MARTS, date_range=date_range, creator=info,
+                       daily=daily, top=top, series=series, rates=rates, csv_url=url_with(format="csv"),
+                       **studio, **_studio_charts(studio))
+
+
+STUDIO_MARTS = ("fct_creator_audience_daily", "fct_creator_traffic_daily", "fct_video_retention",
+                "fct_video_retention_curve")
+STUDIO_HOOK_VIDEOS = 10
+
+
+def _studio(creator_id: int, date_range) -> dict:
+    """Creator studio data of the creator page (also the API's)."""
+    start, end = date_range.start, date_range.end
+    return {"audience": creator_studio.creator_audience(creator_id, start, end),
+            "traffic": creator_studio.creator_traffic(creator_id, start, end),
+            "traffic_daily": creator_studio.creator_traffic_daily(creator_id, start, end),
+            "hooks": creator_studio.creator_hooks(creator_id, STUDIO_HOOK_VIDEOS)}
+
+
+def _studio_charts(studio: dict) -> dict:
+    traffic, daily, audience = studio["traffic"], studio["traffic_daily"], studio["audience"]
+    sources = {t["traffic_source"]: t["source"] for t in traffic}
+    return {
+        "traffic_chart": charts.bar_chart(traffic, "source", "view_share", title="Share of views",
+                                          value_format="percent", value_title="Share of views",
+                                          category_title="Traffic source") if traffic else None,
+        "traffic_daily_chart": charts.time_series(daily, "event_date", sources, title="Views per day by source",
+                                                  y_title="Views") if daily else None,
+        "audience_chart": charts.time_series(audience, "event_date", {"new_viewers": "New viewers",
+                                                                      "returning_viewers": "Returning viewers"},
+                                             title="New and returning viewers per day", y_title="Viewers"),
+        "followers_chart": charts.time_series(audience, "event_date", {"followers_to_date": "Followers gained"},
+                                              title="Followers gained since the first export"),
+    }
 
 
 @bp.get("/api/creators/<creator_id>")
 def api_detail(creator_id: str):
     info, date_range, daily, top = _detail(creator_id)
+    studio = _studio(info["creator_id"], date_range)
     return jsonify({**date_range.as_args(), "creator": info, "daily": daily.rows, "totals": daily.totals(),
-                    "videos": top.rows})
+                    "videos": top.rows, "audience": studio["audience"], "traffic_sources": studio["traffic"],
+                    "hooks": studio["hooks"]})

@@ -1,5 +1,6 @@
 """Videos: top videos over the date range by watch time, completion or engagement (category filter),
-and one video's daily series and latest comments."""
+and one video's page, which is its creator studio (issue 17): retention, hook, traffic sources, then
+the daily series and latest comments."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from flask import Blueprint, jsonify, url_for
 
 from webreport import charts, metrics, params, ranked_list
 from webreport.pages import render_page, url_with
-from webreport.queries import common, ranked, videos
+from webreport.queries import common, creator_studio, ranked, videos
 from webreport.tables import Column, Table, csv_response
 
 bp = Blueprint("videos", __name__)
@@ -86,13 +87,25 @@ def detail(video_id: str):
                                                         "engagement_rate": "Engagement rate"},
                                title="Completion and engagement rate per day", value_format="percent")
     retention, curve, moments = _retention(info["video_id"])
-    return render_page("videos/detail.html", marts=MARTS + RETENTION_MARTS, date_range=date_range, video=info,
-                       table=table, comments=comments, series=series, rates=rates, csv_url=url_with(format="csv"),
-                       retention=retention, moments=moments,
-                       retention_chart=charts.retention_curve(curve, moments, title="Retention") if curve else None)
+    studio = _studio(info["video_id"], date_range)
+    return render_page("videos/detail.html", marts=MARTS + RETENTION_MARTS + STUDIO_MARTS, date_range=date_range,
+                       video=info, table=table, comments=comments, series=series, rates=rates,
+                       csv_url=url_with(format="csv"), retention=retention, moments=moments,
+                       retention_chart=charts.retention_curve(curve, moments, title="Retention") if curve else None,
+                       **studio)
 
 
 RETENTION_MARTS = ("fct_video_retention", "fct_video_retention_curve", "fct_video_key_moments")
+STUDIO_MARTS = ("fct_video_traffic_daily",)
+
+
+def _studio(video_id: int, date_range) -> dict:
+    """Creator studio sections of the video page: the hook against the category's best, traffic sources."""
+    traffic = creator_studio.video_traffic(video_id, date_range.start, date_range.end)
+    return {"hook": creator_studio.video_hook(video_id), "traffic": traffic,
+            "traffic_chart": charts.bar_chart(traffic, "source", "view_share", title="Share of views",
+                                              value_format="percent", value_title="Share of views",
+                                              category_title="Traffic source") if traffic else None}
 
 
 def _retention(video_id: int) -> tuple[dict | None, list[dict], list[dict]]:
@@ -109,5 +122,7 @@ def api_detail(video_id: str):
     info, date_range, table = _detail(video_id)
     comments = videos.video_comments(info["video_id"], date_range.start, date_range.end, 20)
     retention, curve, moments = _retention(info["video_id"])
+    studio = _studio(info["video_id"], date_range)
     return jsonify({**date_range.as_args(), "video": info, "daily": table.rows, "totals": table.totals(),
-                    "comments": comments, "retention": retention, "retention_curve": curve, "key_moments": moments})
+                    "comments": comments, "retention": retention, "retention_curve": curve, "key_moments": moments,
+                    "hook": studio["hook"], "traffic_sources": studio["traffic"]})

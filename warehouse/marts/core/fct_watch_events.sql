@@ -51,6 +51,7 @@ final as (
         events.is_shared,
         events.is_followed,
         events.device_os,
+        events.traffic_source,
         events.export_date
     from events
     inner join videos on events.video_id = videos.video_id

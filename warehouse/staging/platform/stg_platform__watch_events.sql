@@ -26,6 +26,7 @@ renamed as (
         {{ safe_cast_to('shared', 'boolean') }} as is_shared,
         {{ safe_cast_to('followed', 'boolean') }} as is_followed,
         lower(device_os) as device_os,
+        {{ normalised_traffic_source('traffic_source') }} as traffic_source,
         cast(export_date as date) as export_date,
         event_ts as event_ts_raw,
         -- a re-sent batch repeats rows within an export day; the first copy is kept

@@ -1,0 +1,61 @@
+"""The creator studio pages in a real browser at desktop and phone widths: every chart draws (retention
+with its peer band, traffic sources, new vs returning, followers), the studio sections are there, and
+at 390 px the page never scrolls sideways (wide tables scroll in their own box)."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from tests.browser.test_pages import wait_for_charts
+from tests.conftest import TEST_PASSWORD, TEST_USER
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def studio_ids(tiny_warehouse) -> tuple[int, int]:
+    """The most viewed video with a key moment, and its creator."""
+    with duckdb.connect(str(tiny_warehouse.serving_db), read_only=True) as con:
+        return con.execute(
+            "select r.video_id, r.creator_id from fct_video_retention as r "
+            "where r.video_id in (select video_id from fct_video_key_moments) order by r.views desc limit 1"
+        ).fetchone()
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_studio_pages_draw_and_fit_the_screen(browser, site_url, screenshots, studio_ids, width):
+    video_id, creator_id = studio_ids
+    context = browser.new_context(viewport={"width": width, "height": 844 if width == 390 else 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{site_url}/login")
+    page.fill("input[name=username]", TEST_USER)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{site_url}/")
+    pages = {
+        "studio-video": (f"/videos/{video_id}", ["#chart-retention", "#chart-traffic", "#hook-table",
+                                                 "#key-moments", "#traffic-table"]),
+        "studio-creator": (f"/creators/{creator_id}", ["#chart-audience", "#chart-followers", "#chart-traffic",
+                                                      "#chart-traffic-daily", "#hooks-table", "#traffic-table"]),
+    }
+    for name, (path, parts) in pages.items():
+        page.goto(site_url + path)
+        assert wait_for_charts(page) >= 2, name
+        for selector in parts:
+            assert page.locator(selector).count() == 1, (name, selector)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+        for right in page.locator("div.chart").evaluate_all("els => els.map(e => e.getBoundingClientRect().right)"):
+            assert right <= width, name
+        page.screenshot(path=str(screenshots / f"{name}-{width}.png"), full_page=True)
+    # the retention chart draws the peer band and the curve; the studio nav jumps to the hook
+    page.goto(f"{site_url}/videos/{video_id}")
+    wait_for_charts(page)
+    assert page.locator("#chart-retention svg path").count() >= 2
+    page.click("nav.studio-nav a[href='#hook']")
+    assert page.locator("#hook").is_visible()
+    assert errors == []
+    context.close()

@@ -1,0 +1,83 @@
+"""The creator studio sections of the creator and video pages (issue 17): traffic sources, new vs
+returning viewers, followers and hooks, checked against the marts."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pytest
+
+
+def _one(paths, sql: str, params=None):
+    with duckdb.connect(str(paths.serving_db), read_only=True) as con:
+        return con.execute(sql, params or []).fetchone()
+
+
+@pytest.fixture(scope="module")
+def busiest(tiny_warehouse) -> tuple[int, int]:
+    """The most viewed video with at least 3 seconds and its creator."""
+    return _one(tiny_warehouse, "select video_id, creator_id from fct_video_retention where duration_seconds >= 3 "
+                                "order by views desc, video_id limit 1")
+
+
+def test_creator_page_shows_audience_traffic_and_hooks(logged_in, tiny_warehouse, busiest):
+    _, creator_id = busiest
+    page = logged_in.get(f"/creators/{creator_id}").get_data(as_text=True)
+    for anchor in ('id="audience"', 'id="chart-audience"', 'id="chart-followers"', 'id="traffic-table"',
+                   'id="chart-traffic-daily"', 'id="hooks-table"'):
+        assert anchor in page, anchor
+    views = dict(re.findall(r'<tr data-source="(\w+)"><td>[^<]+</td><td class="num">([\d,]+)</td>', page))
+    with duckdb.connect(str(tiny_warehouse.serving_db), read_only=True) as con:
+        expected = dict(con.execute("select traffic_source, sum(views) from fct_creator_traffic_daily "
+                                    "where creator_id = ? group by 1", [creator_id]).fetchall())
+    assert {k: int(v.replace(",", "")) for k, v in views.items()} == {k: int(v) for k, v in expected.items()}
+
+
+def test_creator_api_adds_up(logged_in, tiny_warehouse, busiest):
+    _, creator_id = busiest
+    body = logged_in.get(f"/api/creators/{creator_id}").json
+    audience, traffic = body["audience"], body["traffic_sources"]
+    assert audience and traffic and body["hooks"]
+    assert sum(t["views"] for t in traffic) == sum(a["views"] for a in audience)
+    assert sum(t["view_share"] for t in traffic) == pytest.approx(1)
+    new_viewers = sum(a["new_viewers"] for a in audience)
+    distinct = _one(tiny_warehouse, "select count(distinct user_id) from fct_watch_events where creator_id = ?",
+                    [creator_id])[0]
+    assert new_viewers == distinct  # the whole range: each viewer is new exactly once
+    assert audience[-1]["followers_to_date"] == sum(a["new_followers"] for a in audience)
+
+
+def test_video_page_compares_the_hook_with_the_best_of_the_category(logged_in, tiny_warehouse, busiest):
+    video_id, _ = busiest
+    body = logged_in.get(f"/api/videos/{video_id}").json
+    hook = body["hook"]
+    assert [s["second_index"] for s in hook["seconds"]] == [0, 1, 2, 3]
+    own = _one(tiny_warehouse, "select retention from fct_video_retention_curve where video_id = ? and second_index = 3",
+               [video_id])[0]
+    assert hook["retention"] == pytest.approx(own)
+    category_best, n_best = _one(tiny_warehouse, """
+        with hooks as (
+            select c.retention, row_number() over (order by c.retention desc, c.video_id) as place,
+                   count(*) over () as n
+            from fct_video_retention as r join fct_video_retention_curve as c
+              on c.video_id = r.video_id and c.second_index = 3
+            where r.is_peer_eligible and r.category = (select category from fct_video_retention where video_id = ?))
+        select avg(retention), count(*) from hooks where place <= greatest(1, ceil(0.1 * n))""", [video_id])
+    assert hook["category_best"] == pytest.approx(category_best) and hook["best_videos"] == n_best
+    assert hook["category_best"] >= hook["category_median"]
+    page = logged_in.get(f"/videos/{video_id}").get_data(as_text=True)
+    assert 'id="hook-table"' in page and 'id="traffic-table"' in page and 'id="chart-retention"' in page
+    assert sum(t["views"] for t in body["traffic_sources"]) == sum(d["views"] for d in body["daily"])
+
+
+def test_studio_sections_say_so_when_there_is_nothing(logged_in, tiny_warehouse):
+    creator = _one(tiny_warehouse, "select creator_id from dim_creators where creator_id not in "
+                                   "(select creator_id from fct_creator_audience_daily) limit 1")
+    if creator is not None:
+        text = logged_in.get(f"/creators/{creator[0]}").get_data(as_text=True)
+        assert 'id="audience-none"' in text and 'id="traffic-none"' in text and 'id="hooks-none"' in text
+    unviewed = _one(tiny_warehouse, "select video_id from dim_videos where video_id not in "
+                                    "(select video_id from fct_video_retention) limit 1")[0]
+    text = logged_in.get(f"/videos/{unviewed}").get_data(as_text=True)
+    assert 'id="hook-none"' in text and 'id="traffic-none"' in text and 'id="retention-none"' in text
