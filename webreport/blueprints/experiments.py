@@ -16,7 +16,7 @@ from datetime import timedelta
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from models_ml.experiments import plan_experiment
-from webreport import charts, params
+from webreport import charts, params, report_settings
 from webreport.pages import render_page, url_with
 from webreport.queries import experiments as q
 from webreport.tables import Column, Table, csv_response
@@ -376,7 +376,7 @@ def detail(experiment_id: str):
     rows = q.results(experiment["experiment_id"], analysis)
     if params.format_arg() == "csv":
         return csv_response(_csv_table(rows), f"{experiment['experiment_id']}-{analysis}.csv")
-    alpha = rows[0]["alpha"] if rows else 0.05
+    alpha = rows[0]["alpha"] if rows else report_settings.get().alpha
     correction = rows[0]["correction"] if rows else "holm"
     experiment["badges"] = health_badges(experiment)
     experiment["srm_text"] = format_p(experiment.get("srm_p_value"))
@@ -467,7 +467,7 @@ def planning():
     experiment_ids = q.experiment_ids()
     source = params.choice_arg("source", experiment_ids, experiment_ids[0] if experiment_ids else None)
     effect = _float_arg("effect", 0.05, 0.001, 10.0)
-    alpha = _float_arg("alpha", 0.05, 0.0001, 0.5)
+    alpha = _float_arg("alpha", report_settings.get().alpha, 0.0001, 0.5)
     power = _float_arg("power", 0.8, 0.5, 0.999)
     arms = params.int_arg("arms", 2, 2, 10)
     metric = next(m for m in definitions if m["metric_id"] == metric_id)
