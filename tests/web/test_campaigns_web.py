@@ -232,3 +232,19 @@ def test_cvr_is_click_through_conversions_per_click(logged_in, tiny_warehouse):
         if row["clicks"]:
             assert row["cvr"] == pytest.approx(row["click_through_conversions"] / row["clicks"])
 
+
+def test_list_tiles_are_what_an_advertiser_reads(logged_in):
+    """The list's tiles: no 'Completion' (it was VTR 100%, impressions watched to the end, a fraction of a percent
+    in the simulator and easily read as video completion); CPM instead, equal to 1000 x spend / impressions."""
+    html = logged_in.get("/campaigns").get_data(as_text=True)
+    kpis = html.split('id="kpis"')[1].split("</section>")[0]
+    labels = [re.sub(r"<[^>]+>|ⓘ", "", label).strip() for label in re.findall(r'class="kpi-label">(.*?)</div>', kpis)]
+    assert labels == ["Spend", "Impressions", "Clicks", "CTR", "Conversions (attributed)", "CPA (attributed)",
+                      "ROAS (attributed)", "CPM"]
+    current = logged_in.get("/api/campaigns").json["current"]
+    cpm = 1000 * float(current["spend"]) / current["impressions"]
+    assert current["cpm"] == pytest.approx(cpm)
+    values = re.findall(r'class="kpi-value">(.*?)</div>', kpis)
+    assert values[-1] == f"¥{cpm:,.2f}"
+    detail = logged_in.get(f"/campaigns/{CAMPAIGN}").get_data(as_text=True)
+    assert "Ad completion (VTR 100%)" in detail

@@ -55,7 +55,7 @@ def _performance_columns(first: list[Column]) -> list[Column]:
         Column("cpc", "CPC", "currency", metric="cpc", total="metric"),
         Column("cpa", "CPA", "currency", metric="cpa", total="metric"),
         Column("roas", "ROAS", "ratio", metric="roas", total="metric"),
-        Column("vtr_100", "Completion", "percent", metric="vtr_100", total="metric"),
+        Column("vtr_100", "Ad completion (VTR 100%)", "percent", metric="vtr_100", total="metric"),
     ]
 
 
