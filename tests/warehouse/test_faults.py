@@ -135,6 +135,31 @@ def test_a_bad_file_fails_the_build_and_a_late_file_is_backfilled(instance, caps
     assert counts[0][0] == 0
 
 
+def test_a_redelivered_export_day_is_refused_saying_so(instance):
+    """The same export day delivered again (a copy of its file beside the original): the copy's rows are the
+    duplicates (the first file by name keeps its events, build after build), and the build fails saying the
+    day was delivered twice and what to do, not "fix the file"; removing the copy makes the build green."""
+    served = _digest(instance.serving_db)
+    day = _day_folders(instance, "watch_events")[-1]
+    original = sorted(day.glob("*.parquet"))[0]
+    copy = day / "zz-redelivered.parquet"
+    shutil.copy(original, copy)
+
+    with pytest.raises(BuildError) as failure:
+        build(instance, docs=False, quiet=True)
+    message = str(failure.value)
+    export_date = day.name.split("=")[1]
+    assert f"{day.name}/zz-redelivered.parquet" in message
+    assert f"export day {export_date} was delivered twice" in message
+    assert "Remove the re-delivered file and rebuild" in message
+    assert f"{day.name}/{original.name}" not in message  # the original keeps its rows
+    assert _digest(instance.serving_db) == served
+
+    copy.unlink()
+    build(instance, docs=False, quiet=True)
+    assert read_build_status(instance)["status"] == "green"
+
+
 def test_reconciliation_counts_rows_from_the_parquet_footers(tiny_warehouse):
     for table, file_rows, raw_rows in _query(tiny_warehouse.serving_db,
                                              "select source_table, file_rows, raw_rows from rpt_source_reconciliation"):
