@@ -247,4 +247,4 @@ def test_list_tiles_are_what_an_advertiser_reads(logged_in):
     values = re.findall(r'class="kpi-value">(.*?)</div>', kpis)
     assert values[-1] == f"¥{cpm:,.2f}"
     detail = logged_in.get(f"/campaigns/{CAMPAIGN}").get_data(as_text=True)
-    assert "Ad completion (VTR 100%)" in detail
+    assert ">VTR 100%<" in detail and "Completion<" not in detail

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from flask import Blueprint, jsonify, url_for
 
 from webreport import charts, metrics, params, report_settings
+from webreport.blueprints.placement import SEGMENT_TYPES
 from webreport.pages import render_page, url_with
 from webreport.queries import campaigns
 from webreport.queries import placement as placement_queries
@@ -55,7 +56,7 @@ def _performance_columns(first: list[Column]) -> list[Column]:
         Column("cpc", "CPC", "currency", metric="cpc", total="metric"),
         Column("cpa", "CPA", "currency", metric="cpa", total="metric"),
         Column("roas", "ROAS", "ratio", metric="roas", total="metric"),
-        Column("vtr_100", "Ad completion (VTR 100%)", "percent", metric="vtr_100", total="metric"),
+        Column("vtr_100", "VTR 100%", "percent", metric="vtr_100", total="metric"),
     ]
 
 
@@ -271,7 +272,8 @@ def _lift_table(info: dict, lift: dict | None) -> Table:
     level = settings.level
     return Table(id="campaign-lift", rows=rows, row_key="measure", columns=[
         Column("measure", "Measure"),
-        Column("attributed", "Attributed", "ratio", display=lambda r: format_value(r["attributed"], r["kind"]),
+        Column("attributed", "Attributed", "ratio",
+               display=lambda r: format_value(r["attributed"], "int" if r["kind"] == "number" else r["kind"]),
                tooltip=f"Last-touch attribution ({settings.attribution_short}) over the flight so far."),
         Column("incremental", f"Incremental ({level} interval)", "ratio", display=lambda r: r["shown"],
                tooltip="Caused by the campaign: treatment minus holdout, scaled to the treatment group."),
@@ -416,7 +418,7 @@ def detail(campaign_id: str):
             [{"label": "Conversions", "estimate": lift["lift"], "lower": lift["lift_ci_lower"],
               "upper": lift["lift_ci_upper"]}],
             "label", "estimate", "lower", "upper", title=f"Relative lift with its {d['level']} interval",
-            value_format="percent", value_title="Lift over the holdout", label_title="Outcome")
+            value_format="percent", value_title="Lift over the holdout", label_title="Outcome", height=120)
     z = report_settings.get().z
     placement_rows = [{"label": f"{r['campaign_id']} · {r['segment']}", "estimate": r["return_per_1000"],
                       "lower": r["return_per_1000"] - z * r["return_per_1000_se"],
@@ -443,7 +445,7 @@ def detail(campaign_id: str):
     csv_urls = {name: url_with(format="csv", table=name) for name in DETAIL_TABLES}
     by_links = {key: url_with(by=key) for key in BREAKDOWN_TABS}
     return render_page("campaigns/detail.html", marts=DETAIL_MARTS, charts_=charts_, csv_urls=csv_urls,
-                       by_links=by_links, breakdown_tabs=BREAKDOWN_TABS, lift_table=d["lift"],
+                       by_links=by_links, breakdown_tabs=BREAKDOWN_TABS, lift_table=d["lift"], segment_types=SEGMENT_TYPES,
                        min_fatigue_clicks=MIN_FATIGUE_CLICKS, **d)
 
 
