@@ -269,7 +269,9 @@ def _lift_chart(rows: list[dict], view: str, title: str, label_key: str = "metri
     labelled = [{**r, "label": f"{r[label_key]} · {r['variant_name']}",
                  lower: None if _missing(r.get(lower)) else max(r[lower], -1.0)} for r in rows]
     spec = charts.interval_chart(labelled, "label", estimate, lower, upper, title=title,
-                                 value_title="Relative lift (variant vs control)", height=30 * len(rows) + 70)
+                                 value_title="Relative lift (variant vs control)",
+                                 height=36 * len(rows) + 120)  # title, legend and axis take ~120 px
+    spec["layer"][0]["encoding"]["y"]["title"] = None  # the row labels name metric and variant
     spec["layer"][0]["encoding"]["x"]["axis"] = {"format": ".0%", "tickCount": 8}
     for value, row in zip(spec["data"]["values"], labelled, strict=True):
         value["news"] = _NEWS_LEGEND[row["news"]]
