@@ -48,5 +48,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check reelmart models_ml webreport audience_export tests
 	DBT_PROFILES_DIR=$(CURDIR) DBT_SEND_ANONYMOUS_USAGE_STATS=false $(BIN)/sqlfluff lint warehouse
 
+## Remove generated data and builds; data/warehouse/.gitkeep is tracked, so it stays.
 clean:
-	rm -rf data target logs test-artifacts
+	[ ! -d data ] || find data -mindepth 1 ! -path data/warehouse ! -path data/warehouse/.gitkeep -delete
+	rm -rf target logs test-artifacts

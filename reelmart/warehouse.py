@@ -321,3 +321,34 @@ def _swap_in_snapshot(paths: WarehousePaths, serving_dir: Path, build_seconds: f
         shutil.copyfile(docs, docs_tmp)
         os.replace(docs_tmp, paths.docs_html)
     return info
+
+
+def publish_pending(paths: WarehousePaths) -> dict | None:
+    """Publish a green build that is newer than the served snapshot, if there is one; else do nothing.
+
+    A plain `dbt build` marks its build green or failed (dbt's on-run-end hook) but cannot copy it: dbt holds
+    DuckDB's write lock until it exits. So whoever reads the snapshot next publishes it first: `reelmart serve`
+    at start, the site before a request (reelmart.site), the audience export. A failed, untested or unfinished
+    build is never published; neither is a build file dbt still holds (the next reader tries again). Returns the
+    publish metadata, or None when nothing was published.
+    """
+    if read_build_status(paths)["status"] != "green" or not paths.build_db.exists():
+        return None
+    try:
+        marked_at = paths.build_status.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+    with contextlib.suppress(FileNotFoundError):
+        if paths.serving_db.stat().st_mtime_ns >= marked_at:
+            return None  # published after the build was marked (reelmart build / publish) or already on demand
+    try:  # dbt still running (its on-run-end hook has written the marker, it has not exited): try later
+        duckdb.connect(str(paths.build_db), read_only=True).close()
+    except duckdb.Error:  # IOException from another process's lock (ConnectionException within this one)
+        return None
+    try:
+        info = publish(paths)
+    except BuildError as exc:  # another process is publishing it right now, or the marker changed meanwhile
+        log.info("not published on demand: %s", exc)
+        return None
+    log.info("published the build a plain dbt build left green")
+    return info

@@ -11,7 +11,7 @@ from __future__ import annotations
 import duckdb
 from flask import Flask, g, render_template, request, url_for
 
-from webreport import charts, metrics
+from webreport import charts, metrics, report_settings
 from webreport.db import SnapshotMissing
 from webreport.params import DateRange
 from webreport.queries import common
@@ -66,7 +66,7 @@ def init_app(app: Flask) -> None:
     from webreport.blueprints.site import vega_url
 
     app.jinja_env.globals.update(url_with=url_with, dbt_docs_url=dbt_docs_url, metric_tooltip=_metric_tooltip,
-                                 vega_url=vega_url, report_args=report_args)
+                                 vega_url=vega_url, report_args=report_args, report_settings=report_settings.get)
 
     @app.context_processor
     def frame() -> dict:

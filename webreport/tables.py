@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,8 +19,11 @@ from flask import Response
 
 from webreport import metrics
 
-# kinds: text, int, number, seconds->hours, percent, currency, ratio, date, bool
-NUMERIC_KINDS = {"int", "number", "hours", "percent", "currency", "ratio"}
+# kinds: text, int, number, seconds->hours, percent, currency, ratio, date, bool; and for experiment results:
+# rate (a share, 1 decimal), seconds, lift (signed %), pp (signed percentage points), signed_currency,
+# signed_seconds, signed (a signed count), p_value ("<0.001" below it)
+NUMERIC_KINDS = {"int", "number", "hours", "percent", "currency", "ratio", "rate", "seconds", "lift", "pp",
+                 "signed_currency", "signed_seconds", "signed", "p_value"}
 
 
 @dataclass(frozen=True)
@@ -116,31 +120,43 @@ def csv_response(table: Table, filename: str) -> Response:
 
 
 def format_value(value, kind: str = "text") -> str:
-    """Display formatting shared by tables, tiles and templates (filter `fmt`). A value that rounds to
-    zero prints without a sign ("0.00", never "-0.00")."""
+    """Display formatting shared by tables, tiles, templates (filter `fmt`) and the experiment results: the one
+    home of number formats. A value that rounds to zero prints without a sign ("0.00", never "-0.00")."""
     text = _format_value(value, kind)
-    if text.startswith("-") and not any(ch in "123456789" for ch in text):
+    if any(ch in "123456789" for ch in text):
+        return text
+    if text.startswith(("-", "+")):
         return text[1:]
-    if text.startswith("¥-") and not any(ch in "123456789" for ch in text):
+    if text.startswith(("¥-", "¥+")):
         return "¥" + text[2:]
     return text
 
 
+# kind -> how a number reads; one home for number formats (tables, tiles, templates, experiment results)
+_NUMBER_FORMATS: dict[str, Callable[[float], str]] = {
+    "number": lambda v: f"{v:,.1f}",
+    "hours": lambda v: f"{v / 3600:,.1f}",
+    "percent": lambda v: f"{v * 100:.2f}%",
+    "currency": lambda v: f"¥{v:,.2f}",
+    "ratio": lambda v: f"{v:,.2f}",
+    "rate": lambda v: f"{v * 100:.1f}%",
+    "seconds": lambda v: f"{v:,.0f} s",
+    "p_value": lambda v: "<0.001" if v < 0.001 else f"{v:.3f}",
+    "lift": lambda v: f"{v * 100:+.1f}%",
+    "pp": lambda v: f"{v * 100:+.2f} pp",
+    "signed_currency": lambda v: f"{'+' if v >= 0 else '-'}¥{abs(v):,.2f}",
+    "signed_seconds": lambda v: f"{v:+,.1f} s",
+    "signed": lambda v: f"{v:+,.2f}",
+}
+
+
 def _format_value(value, kind: str) -> str:
-    if value is None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if kind in _NUMBER_FORMATS:
+        return _NUMBER_FORMATS[kind](float(value))
     if kind == "int":
         return f"{int(value):,}"
-    if kind == "number":
-        return f"{float(value):,.1f}"
-    if kind == "hours":
-        return f"{float(value) / 3600:,.1f}"
-    if kind == "percent":
-        return f"{float(value) * 100:.2f}%"
-    if kind == "currency":
-        return f"¥{float(value):,.2f}"
-    if kind == "ratio":
-        return f"{float(value):,.2f}"
     if kind == "date" and isinstance(value, date | datetime):
         return value.isoformat()[:10]
     if kind == "bool":

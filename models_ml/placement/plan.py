@@ -125,11 +125,15 @@ def _frequency_responses(cells: pd.DataFrame, confidence: float, max_ratio_width
 class PlacementPlanner(BaseEstimator):
     """fit(cells) -> self, cells at CELL_COLUMNS grain for one period. Learned: plan_ (PLAN_COLUMNS, one row
     per campaign x segment), summary_ (SUMMARY_COLUMNS, per advertiser x segment type), and the posterior
-    draws behind them (gain_draws_, segments_) for backtests."""
+    draws behind them (gain_draws_, segments_) for backtests. `confidence` is the decision rule (how sure a shift
+    must be); `interval_level` the level of the reported intervals (None: the same as confidence), so the site's
+    one interval level does not change which segments move."""
 
     def __init__(self, confidence: float = 0.9, shift_share: float = 0.2, min_arm_users: int = 20,
-                 max_ratio_width: float = 0.4, n_draws: int = 4000, random_state: int = 0):
+                 max_ratio_width: float = 0.4, n_draws: int = 4000, random_state: int = 0,
+                 interval_level: float | None = None):
         self.confidence = confidence
+        self.interval_level = interval_level
         self.shift_share = shift_share
         self.min_arm_users = min_arm_users
         self.max_ratio_width = max_ratio_width
@@ -142,6 +146,8 @@ class PlacementPlanner(BaseEstimator):
             raise ValueError(f"placement cells lack columns: {missing}")
         if not 0.5 < self.confidence < 1 or not 0 < self.shift_share <= 1:
             raise ValueError("confidence must be in (0.5, 1) and shift_share in (0, 1]")
+        if self.interval_level is not None and not 0 < self.interval_level < 1:
+            raise ValueError(f"interval_level must be in (0, 1), got {self.interval_level}")
         cells = cells.copy()
         cells[ADDITIVE] = cells[ADDITIVE].astype(float)
         rng = np.random.default_rng(self.random_state)
@@ -223,7 +229,7 @@ class PlacementPlanner(BaseEstimator):
             fraction = np.where(spend > 0, change / spend, 0.0)
         k_draws = saturation_from_ratio(rho)
         gains = np.where(change != 0, np.nan_to_num(theta) * spend / 1000 * gain_fraction(k_draws, fraction), 0.0)
-        q_lo, q_hi = (1 - self.confidence) / 2, (1 + self.confidence) / 2
+        q_lo, q_hi = self._interval_quantiles()
 
         out = seg[["advertiser_id", "campaign_id", "segment_type", "segment", "audience_filter", "treated_users",
                    "arm_treated_users", "arm_holdout_users", "spend", "incremental_conversions",
@@ -281,6 +287,10 @@ class PlacementPlanner(BaseEstimator):
             })
         return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
+    def _interval_quantiles(self) -> tuple[float, float]:
+        level = self.confidence if self.interval_level is None else self.interval_level
+        return (1 - level) / 2, (1 + level) / 2
+
 
 def backtest(cells: pd.DataFrame, plan_period: str = "first_half", evaluation_period: str = "second_half",
              **planner_params) -> pd.DataFrame:
@@ -297,7 +307,7 @@ def backtest(cells: pd.DataFrame, plan_period: str = "first_half", evaluation_pe
                      planner.min_arm_users).set_index(["campaign_id", "segment_type", "segment"])
     plan = planner.plan_
     rng = np.random.default_rng(planner.random_state + 1)
-    q_lo, q_hi = (1 - planner.confidence) / 2, (1 + planner.confidence) / 2
+    q_lo, q_hi = planner._interval_quantiles()
     rows = []
     for (advertiser, kind), index in plan.groupby(["advertiser_id", "segment_type"]).indices.items():
         moved_rows = [i for i in index if plan["budget_change"].iloc[i] != 0]

@@ -19,11 +19,13 @@ from audience_export import (
 from audience_export.snapshot import AudienceError
 from reelmart.bench.table import print_table
 from reelmart.cli import CommandError
+from reelmart.warehouse import WarehousePaths, publish_pending
 
 DEFAULT_DB_PATH = Path("data/serving/reelmart.duckdb")
 
 
 def _list(args: argparse.Namespace) -> int:
+    _publish_pending(args.db)
     db = Path(args.db)
     try:
         with snapshot.connect(db) as con:
@@ -58,6 +60,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _overlap(args: argparse.Namespace) -> int:
+    _publish_pending(args.db)
     try:
         with snapshot.connect(Path(args.db)) as con:
             o = snapshot.overlap(con, args.a, args.b)
@@ -80,6 +83,13 @@ def _overlap(args: argparse.Namespace) -> int:
     return 0
 
 
+def _publish_pending(db: str) -> None:
+    """A build a plain `dbt build` left green is published before the snapshot is read (data/serving layout)."""
+    path = Path(db).resolve()
+    if path.name == "reelmart.duckdb" and path.parent.name == "serving":
+        publish_pending(WarehousePaths(path.parent.parent))
+
+
 def _terminated(signum, frame):
     raise SystemExit(128 + signum)
 
@@ -88,6 +98,7 @@ def _export(args: argparse.Namespace) -> int:
     # a SIGTERM (kill, a scheduler's timeout) unwinds like Ctrl-C, so the export removes its temporary
     # files of hashed identifiers; a SIGKILL cannot be caught, and the next export removes them
     signal.signal(signal.SIGTERM, _terminated)
+    _publish_pending(args.db)
     try:
         result = snapshot.export_from_snapshot(
             args.db,

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from reelmart.cli import CommandError
-from reelmart.warehouse import PROJECT_DIR, BuildError, WarehousePaths, build, publish
+from reelmart.warehouse import PROJECT_DIR, BuildError, WarehousePaths, build, publish, publish_pending
 
 DEMO_USER = "analyst"
 USER_ROLES = ("analyst", "privileged")  # webreport.auth.ROLES
@@ -160,6 +160,7 @@ def demo_credentials() -> tuple[str, str]:
 
 def cmd_serve(args: argparse.Namespace, banner: str = "") -> int:
     paths = _paths(args)
+    publish_pending(paths)  # a green build a plain `dbt build` left behind
     if not paths.serving_db.exists():
         raise CommandError(f"nothing published at {paths.serving_db}: run `reelmart build` first")
     os.environ["REELMART_DATA"] = str(paths.data_dir)
@@ -168,7 +169,7 @@ def cmd_serve(args: argparse.Namespace, banner: str = "") -> int:
     gunicorn = Path(sys.executable).with_name("gunicorn")
     os.execv(str(gunicorn), [
         str(gunicorn), "--workers", str(args.workers), "--bind", f"{args.host}:{args.port}",
-        "--access-logfile", "-", "--chdir", str(PROJECT_DIR), "webreport:create_app()",
+        "--access-logfile", "-", "--chdir", str(PROJECT_DIR), "reelmart.site:create_app()",
     ])
     return 0  # not reached
 

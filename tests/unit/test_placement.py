@@ -90,6 +90,30 @@ def test_plan_is_budget_neutral_capped_and_gives_the_null_campaign_nothing():
     assert (moved["expected_gain_ci_lower"] <= moved["expected_gain"]).all()
 
 
+def test_interval_level_widens_the_ranges_but_moves_the_same_budget():
+    """The site's interval level (var interval_level) sets the reported ranges; the decision rule (confidence)
+    alone decides what moves, so a 95% site does not change the plan that was validated at 90%."""
+    cells, _ = synthetic_cells(users=150_000, periods=("first_half", "second_half"), random_state=5)
+    cells_full = cells[cells["period"] == "first_half"]
+    at_90 = PlacementPlanner(n_draws=1000, random_state=1).fit(cells_full)
+    at_95 = PlacementPlanner(n_draws=1000, random_state=1, interval_level=0.95).fit(cells_full)
+    pd.testing.assert_series_equal(at_90.plan_["budget_change"], at_95.plan_["budget_change"])
+    assert (at_90.plan_["action"] == at_95.plan_["action"]).all()
+    moved = at_95.plan_["budget_change"] != 0
+    assert moved.any()
+    assert (at_95.plan_.loc[moved, "expected_gain_ci_lower"] < at_90.plan_.loc[moved, "expected_gain_ci_lower"]).all()
+    assert (at_95.plan_.loc[moved, "expected_gain_ci_upper"] > at_90.plan_.loc[moved, "expected_gain_ci_upper"]).all()
+    planned = at_95.summary_["budget_moved"] > 0
+    assert (at_95.summary_.loc[planned, "expected_gain_ci_lower"]
+            < at_90.summary_.loc[planned, "expected_gain_ci_lower"]).all()
+    at_95_backtest = backtest(cells, n_draws=1000, interval_level=0.95)
+    at_90_backtest = backtest(cells, n_draws=1000)
+    has = at_95_backtest["predicted_gain"].notna()
+    assert (at_95_backtest.loc[has, "predicted_gain_ci_lower"] <= at_90_backtest.loc[has, "predicted_gain_ci_lower"]).all()
+    with pytest.raises(ValueError, match="interval_level"):
+        PlacementPlanner(interval_level=95).fit(cells_full)
+
+
 def test_a_segment_whose_arm_has_no_conversion_is_insufficient_data():
     cells, _ = synthetic_cells(n_campaigns=2, users=40_000, random_state=2)
     row = (cells["campaign_id"] == "cmp_0") & (cells["segment"] == "seg 00")
@@ -110,11 +134,12 @@ def test_planner_rejects_bad_input():
 
 @pytest.mark.slow
 def test_plan_against_planted_truth_over_seeds():
-    """Synthetic seeds 100-111 (the method was developed on 0-39): direction, interval coverage, null."""
+    """Synthetic seeds 100-111 (the method was developed on 0-39): direction, interval coverage at the site's
+    95% level (var interval_level; measured 99 of 103 segment and 20 of 20 plan intervals cover), null."""
     right, covered, plans_covered, null_shifts = [], [], [], 0
     for seed in range(100, 112):
         cells, truth = synthetic_cells(users=100_000, random_state=seed)
-        planner = PlacementPlanner(n_draws=2000, random_state=seed).fit(cells)
+        planner = PlacementPlanner(n_draws=2000, random_state=seed, interval_level=0.95).fit(cells)
         rows = planner.plan_.merge(truth.drop(columns=["spend", "period"]), on=KEYS)
         null_shifts += int(((rows["advertiser_id"] == "adv_null") & (rows["budget_change"] != 0)).sum())
         for advertiser, part in rows.groupby("advertiser_id"):
@@ -130,8 +155,8 @@ def test_plan_against_planted_truth_over_seeds():
             plans_covered.append(summary["expected_gain_ci_lower"] <= sum(gains) <= summary["expected_gain_ci_upper"])
     assert null_shifts == 0
     assert len(right) >= 20 and np.mean(right) >= 0.85, (np.mean(right), len(right))
-    assert 0.8 <= np.mean(covered) <= 0.98, np.mean(covered)
-    assert np.mean(plans_covered) >= 0.75, plans_covered
+    assert 0.88 <= np.mean(covered) <= 0.995, np.mean(covered)
+    assert np.mean(plans_covered) >= 0.85, plans_covered
 
 
 def test_backtest_replays_the_first_period_plan_on_the_second():

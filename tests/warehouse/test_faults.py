@@ -135,6 +135,31 @@ def test_a_bad_file_fails_the_build_and_a_late_file_is_backfilled(instance, caps
     assert counts[0][0] == 0
 
 
+def test_a_redelivered_export_day_is_refused_saying_so(instance):
+    """The same export day delivered again (a copy of its file beside the original): the copy's rows are the
+    duplicates (the first file by name keeps its events, build after build), and the build fails saying the
+    day was delivered twice and what to do, not "fix the file"; removing the copy makes the build green."""
+    served = _digest(instance.serving_db)
+    day = _day_folders(instance, "watch_events")[-1]
+    original = sorted(day.glob("*.parquet"))[0]
+    copy = day / "zz-redelivered.parquet"
+    shutil.copy(original, copy)
+
+    with pytest.raises(BuildError) as failure:
+        build(instance, docs=False, quiet=True)
+    message = str(failure.value)
+    export_date = day.name.split("=")[1]
+    assert f"{day.name}/zz-redelivered.parquet" in message
+    assert f"export day {export_date} was delivered twice" in message
+    assert "Remove the re-delivered file and rebuild" in message
+    assert f"{day.name}/{original.name}" not in message  # the original keeps its rows
+    assert _digest(instance.serving_db) == served
+
+    copy.unlink()
+    build(instance, docs=False, quiet=True)
+    assert read_build_status(instance)["status"] == "green"
+
+
 def test_reconciliation_counts_rows_from_the_parquet_footers(tiny_warehouse):
     for table, file_rows, raw_rows in _query(tiny_warehouse.serving_db,
                                              "select source_table, file_rows, raw_rows from rpt_source_reconciliation"):
@@ -208,6 +233,49 @@ def test_plain_dbt_build_leaves_the_same_marker(instance):
     assert read_build_status(instance)["status"] == "failed"
     with pytest.raises(BuildError, match="not publishing: the last build failed"):
         publish(instance)
+
+
+def test_a_plain_dbt_build_is_published_on_demand_only_when_green(instance, tmp_path):
+    """dbt cannot publish (it holds the build file's lock), so the next reader publishes a newer green build:
+    publish_pending (called by `reelmart serve`, the site before requests, the audience export). A build that
+    failed or ran without tests, or a build file dbt still holds, is not published."""
+    from reelmart.site import add_publish_on_demand
+    from reelmart.warehouse import publish_pending
+    from webreport import create_app
+
+    assert publish_pending(instance) is None  # reelmart build published after marking: nothing pending
+    instance.serving_db.unlink()  # as on a fresh clone: nothing served yet
+    run_dbt(["build", "--select", "stg_platform__ads"], instance, quiet=True)
+    info = publish_pending(instance)
+    assert info and instance.serving_db.exists()
+    assert _query(instance.serving_db, "select count(*) from fct_watch_events")[0][0] > 0
+    served = _digest(instance.serving_db)
+    assert publish_pending(instance) is None and _digest(instance.serving_db) == served
+
+    run_dbt(["run", "--select", "stg_platform__ads"], instance, quiet=True)  # untested
+    assert publish_pending(instance) is None and _digest(instance.serving_db) == served
+    with pytest.raises(BuildError):
+        run_dbt(["build", "--select", "stg_platform__watch_events",
+                 "--vars", json.dumps({"future_timestamp_tolerance_hours": "no_such_column"})], instance, quiet=True)
+    assert publish_pending(instance) is None and _digest(instance.serving_db) == served
+
+    run_dbt(["build", "--select", "stg_platform__ads"], instance, quiet=True)
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
+                               "print('locked', flush=True); time.sleep(120)", str(instance.build_db)],
+                              stdout=subprocess.PIPE, text=True)
+    try:  # another process writing the build file: dbt between its on-run-end hook and its exit
+        assert holder.stdout.readline().strip() == "locked"
+        assert publish_pending(instance) is None
+    finally:
+        holder.kill()
+        holder.wait()
+    assert _digest(instance.serving_db) == served
+
+    app = add_publish_on_demand(create_app({"TESTING": True, "SECRET_KEY": "t", "SERVING_DB": str(instance.serving_db),
+                                            "DOCS_HTML": str(tmp_path / "d.html"), "USERS": {}}), instance, every=0)
+    app.test_client().get("/login")  # any request: the site publishes the pending green build first
+    assert _digest(instance.serving_db) != served
+    assert publish_pending(instance) is None
 
 
 def test_a_fresh_clone_has_the_folder_dbt_builds_into():

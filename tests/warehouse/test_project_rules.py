@@ -96,20 +96,6 @@ def catalog(tiny_warehouse) -> dict:
     return json.loads((tiny_warehouse.dbt_target / "catalog.json").read_text())
 
 
-# Intermediate models of other areas whose columns were not yet documented when the rule landed (issue 13):
-# their owners document them; a model leaves this list as soon as it is complete (the test below insists).
-UNDOCUMENTED_PENDING = {
-    "experiments": ["int_experiment_metric_caps", "int_experiment_user_metrics", "int_experiment_windows",
-                    "int_experiment_user_activity", "int_experiment_exposures", "int_experiment_user_days"],
-    "sentiment": ["int_user_sentiment_summarised"],
-    "recommender": ["int_recommendation_users_selected", "int_user_video_interactions_aggregated",
-                    "int_video_features_summarised", "int_recommender_evaluated"],
-    "campaigns": ["int_campaign_uplift_features", "int_conversions_attributed", "int_campaign_lift_users",
-                  "int_ad_impressions_joined", "int_ad_clicks_joined", "int_campaign_lift_statistics",
-                  "int_campaign_uplift_scored", "int_campaign_lift_estimated", "int_campaign_uplift_evaluated"],
-}
-
-
 def _undocumented_columns(manifest, catalog) -> dict[str, list[str]]:
     missing = {}
     for uid, node in _models(manifest).items():
@@ -123,12 +109,9 @@ def _undocumented_columns(manifest, catalog) -> dict[str, list[str]]:
 
 
 def test_every_models_columns_are_documented(manifest, catalog):
-    pending = {model for models in UNDOCUMENTED_PENDING.values() for model in models}
+    """Every column of every built relation has a description, intermediate models included (no allow-list)."""
     missing = _undocumented_columns(manifest, catalog)
-    new = {model: columns for model, columns in missing.items() if model not in pending}
-    assert not new, f"undocumented columns: {new}"
-    done = sorted(pending - set(missing))
-    assert not done, f"fully documented now, remove from UNDOCUMENTED_PENDING: {done}"
+    assert not missing, f"undocumented columns: {missing}"
 
 
 def test_root_models_built_only_from_vars_say_why(manifest):

@@ -215,3 +215,36 @@ def test_dates_outside_the_data(logged_in):
     api = logged_in.get("/api/campaigns?start=2025-01-01&end=2025-01-31")
     assert api.status_code == 400 and "the data covers 2026-10-01 to 2026-10-21" in api.json["message"]
     assert logged_in.get("/campaigns?format=csv&start=2027-01-01&end=2027-01-02").status_code == 400
+
+
+def test_cvr_is_click_through_conversions_per_click(logged_in, tiny_warehouse):
+    """A view-through conversion had no click, so it cannot be in a per-click rate (issue 15)."""
+    rows = _warehouse(tiny_warehouse, "select cvr, click_through_conversions, conversions, clicks "
+                                      "from rpt_campaign_summary where clicks > 0")
+    assert rows and any(ct < total for _, ct, total, _ in rows)  # some view-through conversions exist
+    for cvr, click_through, _, clicks in rows:
+        assert cvr == pytest.approx(click_through / clicks)
+    (numerator,), = _warehouse(tiny_warehouse, "select numerator_parts from rpt_metric_definitions "
+                                               "where metric_name = 'cvr'")
+    assert numerator == "click_through_conversions"
+    data = logged_in.get("/api/campaigns").json
+    for row in data["rows"]:
+        if row["clicks"]:
+            assert row["cvr"] == pytest.approx(row["click_through_conversions"] / row["clicks"])
+
+
+def test_list_tiles_are_what_an_advertiser_reads(logged_in):
+    """The list's tiles: no 'Completion' (it was VTR 100%, impressions watched to the end, a fraction of a percent
+    in the simulator and easily read as video completion); CPM instead, equal to 1000 x spend / impressions."""
+    html = logged_in.get("/campaigns").get_data(as_text=True)
+    kpis = html.split('id="kpis"')[1].split("</section>")[0]
+    labels = [re.sub(r"<[^>]+>|ⓘ", "", label).strip() for label in re.findall(r'class="kpi-label">(.*?)</div>', kpis)]
+    assert labels == ["Spend", "Impressions", "Clicks", "CTR", "Conversions (attributed)", "CPA (attributed)",
+                      "ROAS (attributed)", "CPM"]
+    current = logged_in.get("/api/campaigns").json["current"]
+    cpm = 1000 * float(current["spend"]) / current["impressions"]
+    assert current["cpm"] == pytest.approx(cpm)
+    values = re.findall(r'class="kpi-value">(.*?)</div>', kpis)
+    assert values[-1] == f"¥{cpm:,.2f}"
+    detail = logged_in.get(f"/campaigns/{CAMPAIGN}").get_data(as_text=True)
+    assert ">VTR 100%<" in detail and "Completion<" not in detail

@@ -164,6 +164,19 @@ def test_formats_carry_units_and_never_print_minus_zero():
     assert format_interval(-1.7, 0.25) == "[-100.0%, +25.0%]"
 
 
+def test_experiment_formats_live_in_the_tables_module():
+    """One home for number formats (issue 13): the experiment units are kinds of webreport.tables.format_value,
+    so a template's `fmt` filter and the experiment tables print a value alike."""
+    from webreport.blueprints.experiments import DIFFERENCE_KINDS, UNIT_KINDS
+    from webreport.tables import NUMERIC_KINDS, format_value
+
+    assert set(UNIT_KINDS.values()) | set(DIFFERENCE_KINDS.values()) <= NUMERIC_KINDS
+    assert format_value(0.0123, "pp") == "+1.23 pp" and format_value(-0.00001, "pp") == "0.00 pp"
+    assert format_value(-3.0, "signed_currency") == "-¥3.00" and format_value(0.0, "signed_currency") == "¥0.00"
+    assert format_value(0.0612, "lift") == "+6.1%" and format_value(float("nan"), "lift") == "–"
+    assert format_value(0.0004, "p_value") == "<0.001" and format_value(42.4, "seconds") == "42 s"
+
+
 def test_page_sections_follow_the_warehouse_roles_and_significance(logged_in, tiny_warehouse):
     """Sections and verdicts are what dim_experiment_metric_roles and fct_experiment_results say."""
     rows = logged_in.get(f"/api/experiments/{EXPERIMENT}").json["results"]

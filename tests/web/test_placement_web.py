@@ -88,7 +88,7 @@ def test_a_plan_reads_in_words(tiny_warehouse, tmp_path):
     toward, away = _warehouse(db, "select segment from rpt_placement_recommendations where advertiser_id = ? "
                               "and budget_change != 0 order by budget_change desc", [ADVERTISER])
     assert f"Move ¥{MOVED:.2f} from 1 segment(s) to 1 segment(s)" in text
-    assert "about 0.5 extra conversions" in text and "90% range 0.1 to 0.9" in text
+    assert "about 0.5 extra conversions" in text and "95% range 0.1 to 0.9" in text
     assert f"Add ¥{MOVED:.2f} to {toward[0]}" in text and f"Take ¥{MOVED:.2f} from {away[0]}" in text
     assert "96.00% chance it beats your average" in text
     assert "it promised 0.3 extra conversions (0.1 to 0.6) and the second half measured 0.2 (-0.4 to 0.8)" in text

@@ -6,20 +6,22 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from statistics import NormalDist
 
 from flask import Blueprint, jsonify, url_for
 
-from webreport import charts, metrics, params
+from webreport import charts, metrics, params, report_settings
+from webreport.blueprints.placement import SEGMENT_TYPES
 from webreport.pages import render_page, url_with
 from webreport.queries import campaigns
+from webreport.queries import placement as placement_queries
 from webreport.tables import Column, Table, csv_response, format_value
 
 bp = Blueprint("campaigns", __name__)
 NAV = ("Campaigns", "campaigns.index")
-MARTS = ("fct_campaign_daily", "rpt_campaign_summary", "fct_campaign_lift", "rpt_metric_definitions")
+MARTS = ("fct_campaign_daily", "rpt_campaign_summary", "fct_campaign_lift", "rpt_metric_definitions", "rpt_report_settings")
 DETAIL_MARTS = ("fct_campaign_daily", "fct_campaign_region_daily", "fct_campaign_segment_daily", "fct_campaign_lift",
-                "fct_campaign_uplift_deciles", "fct_model_evaluations", "fct_ad_fatigue", "rpt_placement_recommendations", "dim_campaign_ads")
+                "fct_campaign_uplift_deciles", "fct_model_evaluations", "fct_ad_fatigue", "rpt_placement_recommendations",
+                "rpt_placement_plan", "dim_campaign_ads", "rpt_report_settings")
 RATIOS = ["ctr", "cvr", "cpm", "cpc", "cpa", "roas", "vtr_100"]
 HIDDEN_PARTS = ["conversion_value", "ad_views_p100"]
 # Breakdown tabs: ?by= key -> tab label; the columns naming a row (key, name, detail or "" for none).
@@ -28,7 +30,6 @@ BREAKDOWN_COLUMNS = {"ad_group": ("Ad group", "Name", "Placement"), "ad": ("Ad",
                      "region": ("Country", "Region", ""), "segment": ("Age band", "Device", "")}
 DETAIL_TABLES = ("daily", "breakdown", "funnel", "lift", "deciles", "fatigue", "placement", "comments")
 _CAMPAIGN_ID = re.compile(r"[A-Za-z0-9_\-]{1,100}")
-DEFAULT_ALPHA = 0.05  # campaigns without a lift study use the warehouse's default interval level (95%)
 MIN_FATIGUE_CLICKS = 50  # below this many clicks the fatigue chart is not drawn: the table says why
 VERDICT_TEXT = {"positive": "positive", "negative": "negative", "inconclusive": "inconclusive"}
 
@@ -46,8 +47,8 @@ def _performance_columns(first: list[Column]) -> list[Column]:
         Column("impressions", "Impressions", "int", total="sum"),
         Column("clicks", "Clicks", "int", total="sum"),
         Column("conversions", "Conversions", "int", total="sum",
-               tooltip="Attributed conversions: last touch, a click within 7 days or else an impression within "
-                       "1 day (attribution_click_window_days / attribution_view_window_days)."),
+               tooltip=f"Attributed conversions: {report_settings.get().attribution} "
+                       "(attribution_click_window_days / attribution_view_window_days)."),
         Column("view_through_conversions", "of which view-through", "int", total="sum",
                tooltip="Conversions credited to an impression (no click in the click window)."),
         Column("ctr", "CTR", "percent", metric="ctr", total="metric"),
@@ -55,16 +56,11 @@ def _performance_columns(first: list[Column]) -> list[Column]:
         Column("cpc", "CPC", "currency", metric="cpc", total="metric"),
         Column("cpa", "CPA", "currency", metric="cpa", total="metric"),
         Column("roas", "ROAS", "ratio", metric="roas", total="metric"),
-        Column("vtr_100", "Completion", "percent", metric="vtr_100", total="metric"),
+        Column("vtr_100", "VTR 100%", "percent", metric="vtr_100", total="metric"),
     ]
 
 
 # --- campaign list ----------------------------------------------------------------------------------
-def level_label(alpha: float | None) -> str:
-    """'95%' for alpha 0.05: the interval level printed beside every interval."""
-    return f"{(1 - (alpha if alpha is not None else DEFAULT_ALPHA)) * 100:.0f}%"
-
-
 def _interval_text(estimate, lower, upper, verdict, kind: str) -> str | None:
     """An incremental figure as a reader should take it: the estimate when its interval excludes zero
     effect, else 'inconclusive' with the interval (the point estimate alone would mislead)."""
@@ -149,8 +145,7 @@ def _list_table(f: dict) -> Table:
             Column("impressions", "Impressions", "int", total="sum"),
             Column("ctr", "CTR", "percent", metric="ctr", total="metric"),
             Column("conversions", "Conversions", "int", total="sum",
-                   tooltip="Attributed in the period: last touch, a click within 7 days or else an impression "
-                           "within 1 day."),
+                   tooltip=f"Attributed in the period: {report_settings.get().attribution}."),
             Column("cpa", "CPA", "currency", metric="cpa", total="metric"),
             Column("roas", "ROAS", "ratio", metric="roas", total="metric"),
         ],
@@ -207,11 +202,9 @@ def index():
     advertiser_filter = {"name": "advertiser", "label": "Advertiser", "blank": "All advertisers",
                          "options": [(a["advertiser_id"], a["advertiser_name"]) for a in campaigns.advertisers()],
                          "selected": f["advertiser"]}
-    alphas = {r["alpha"] for r in table.rows if r.get("alpha") is not None}
     return render_page("campaigns/index.html", marts=MARTS, date_range=f["date_range"], kpis=_kpis(f), table=table,
                        flights=flights, filters=[advertiser_filter], csv_url=url_with(format="csv"),
-                       flights_csv_url=url_with(format="csv", table="flights"),
-                       level=level_label(min(alphas) if alphas else None))
+                       flights_csv_url=url_with(format="csv", table="flights"), level=report_settings.get().level)
 
 
 @bp.get("/api/campaigns")
@@ -275,11 +268,13 @@ def _lift_table(info: dict, lift: dict | None) -> Table:
                          "verdict": verdict, "kind": kind,
                          "shown": _interval_text(lift.get(key), lift.get(f"{key}_ci_lower"),
                                                  lift.get(f"{key}_ci_upper"), verdict, kind)})
-    level = level_label(lift.get("alpha") if lift else None)
+    settings = report_settings.get()
+    level = settings.level
     return Table(id="campaign-lift", rows=rows, row_key="measure", columns=[
         Column("measure", "Measure"),
-        Column("attributed", "Attributed", "ratio", display=lambda r: format_value(r["attributed"], r["kind"]),
-               tooltip="Last-touch attribution (7-day click, 1-day view) over the flight so far."),
+        Column("attributed", "Attributed", "ratio",
+               display=lambda r: format_value(r["attributed"], "int" if r["kind"] == "number" else r["kind"]),
+               tooltip=f"Last-touch attribution ({settings.attribution_short}) over the flight so far."),
         Column("incremental", f"Incremental ({level} interval)", "ratio", display=lambda r: r["shown"],
                tooltip="Caused by the campaign: treatment minus holdout, scaled to the treatment group."),
         Column("ci_lower", f"{level} lower", "ratio", display=lambda r: format_value(r["ci_lower"], r["kind"])),
@@ -304,9 +299,8 @@ def _deciles_table(cid: str) -> Table:
     ])
 
 
-def _fatigue_rows(cid: str, dimension: str, alpha: float) -> list[dict]:
-    z = NormalDist().inv_cdf(1 - alpha / 2)
-    return metrics.add_ratios(campaigns.fatigue(cid, dimension, z), ["ctr"])
+def _fatigue_rows(cid: str, dimension: str) -> list[dict]:
+    return metrics.add_ratios(campaigns.fatigue(cid, dimension, report_settings.get().z), ["ctr"])
 
 
 def _placement_table(advertiser_id: str) -> Table:
@@ -320,8 +314,8 @@ def _placement_table(advertiser_id: str) -> Table:
                tooltip="Incremental conversions per 1,000 CNY of spend in the segment (holdout within the segment)."),
         Column("return_per_1000_se", "± s.e.", "number"),
         Column("budget_change", "Budget change", "currency"), Column("expected_gain", "Expected gain", "number"),
-        Column("expected_gain_ci_lower", "Gain 90% lower", "number"),
-        Column("expected_gain_ci_upper", "Gain 90% upper", "number"),
+        Column("expected_gain_ci_lower", f"Gain {report_settings.get().level} lower", "number"),
+        Column("expected_gain_ci_upper", f"Gain {report_settings.get().level} upper", "number"),
         Column("target_audience", "Audience"), Column("audience_filter", "Audience filter"),
     ])
 
@@ -388,11 +382,11 @@ def _detail(campaign_id: str) -> dict:
     pacing = {**info, "spend": current.get("spend")}
     _add_pacing([pacing], date_range.start, date_range.end, date_range.bounds)
     lift = campaigns.lift(cid)
-    alpha = lift["alpha"] if lift and lift.get("alpha") is not None else DEFAULT_ALPHA
-    fatigue_rows = _fatigue_rows(cid, "frequency", alpha)
+    level = report_settings.get().level
+    fatigue_rows = _fatigue_rows(cid, "frequency")
     comments, has_sentiment = _comments_table(cid)
     return {
-        "campaign": info, "date_range": date_range, "by": by, "level": level_label(alpha),
+        "campaign": info, "date_range": date_range, "by": by, "level": level,
         "kpis": {"current": current, "previous": previous, "previous_range": previous_range},
         "pacing": {"budget": pacing["budget_in_period"], "pacing": pacing["pacing"]},
         "daily": _daily_table(cid, date_range), "breakdown": _breakdown_table(cid, by, date_range),
@@ -401,10 +395,10 @@ def _detail(campaign_id: str) -> dict:
         "fatigue": Table(id="campaign-fatigue", rows=fatigue_rows, row_key="bucket", columns=[
             Column("bucket_label", "Impression # per user"), Column("impressions", "Impressions", "int"),
             Column("clicks", "Clicks", "int"), Column("ctr", "CTR", "percent", metric="ctr"),
-            Column("ctr_ci_lower", f"CTR {level_label(alpha)} lower", "percent"),
-            Column("ctr_ci_upper", f"CTR {level_label(alpha)} upper", "percent")]),
+            Column("ctr_ci_lower", f"CTR {level} lower", "percent"),
+            Column("ctr_ci_upper", f"CTR {level} upper", "percent")]),
         "fatigue_clicks": sum(row["clicks"] or 0 for row in fatigue_rows),
-        "placement": _placement_table(info["advertiser_id"]), "plan": campaigns.placement_plan(info["advertiser_id"]),
+        "placement": _placement_table(info["advertiser_id"]), "plan": placement_queries.plans(info["advertiser_id"]),
         "placement_segments": campaigns.placement(info["advertiser_id"]),
         "comments": comments, "has_sentiment": has_sentiment,
     }
@@ -424,10 +418,11 @@ def detail(campaign_id: str):
             [{"label": "Conversions", "estimate": lift["lift"], "lower": lift["lift_ci_lower"],
               "upper": lift["lift_ci_upper"]}],
             "label", "estimate", "lower", "upper", title=f"Relative lift with its {d['level']} interval",
-            value_format="percent", value_title="Lift over the holdout", label_title="Outcome")
+            value_format="percent", value_title="Lift over the holdout", label_title="Outcome", height=120)
+    z = report_settings.get().z
     placement_rows = [{"label": f"{r['campaign_id']} · {r['segment']}", "estimate": r["return_per_1000"],
-                      "lower": r["return_per_1000"] - 1.6449 * r["return_per_1000_se"],
-                      "upper": r["return_per_1000"] + 1.6449 * r["return_per_1000_se"]}
+                      "lower": r["return_per_1000"] - z * r["return_per_1000_se"],
+                      "upper": r["return_per_1000"] + z * r["return_per_1000_se"]}
                       for r in d["placement"].rows if r["action"] in ("shift_toward", "shift_away")
                       and r["return_per_1000_se"] is not None]
     fatigue_chart = None
@@ -442,14 +437,15 @@ def detail(campaign_id: str):
         "qini": _qini_chart(d["deciles"].rows),
         "fatigue": fatigue_chart,
         "placement": charts.interval_chart(placement_rows, "label", "estimate", "lower", "upper",
-                                           title="Incremental conversions per ¥1,000 (90% CI)", value_format="number",
+                                           title=f"Incremental conversions per ¥1,000 ({d['level']} interval)",
+                                           value_format="number",
                                            value_title="Incremental conversions per ¥1,000", label_title="Segment")
         if placement_rows else None,
     }
     csv_urls = {name: url_with(format="csv", table=name) for name in DETAIL_TABLES}
     by_links = {key: url_with(by=key) for key in BREAKDOWN_TABS}
     return render_page("campaigns/detail.html", marts=DETAIL_MARTS, charts_=charts_, csv_urls=csv_urls,
-                       by_links=by_links, breakdown_tabs=BREAKDOWN_TABS, lift_table=d["lift"],
+                       by_links=by_links, breakdown_tabs=BREAKDOWN_TABS, lift_table=d["lift"], segment_types=SEGMENT_TYPES,
                        min_fatigue_clicks=MIN_FATIGUE_CLICKS, **d)
 
 

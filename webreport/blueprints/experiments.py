@@ -16,10 +16,10 @@ from datetime import timedelta
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from models_ml.experiments import plan_experiment
-from webreport import charts, params
+from webreport import charts, params, report_settings
 from webreport.pages import render_page, url_with
 from webreport.queries import experiments as q
-from webreport.tables import Column, Table, csv_response
+from webreport.tables import Column, Table, csv_response, format_value
 
 bp = Blueprint("experiments", __name__)
 NAV = ("Experiments", "experiments.index")
@@ -88,52 +88,33 @@ def decision_hint(decision: dict | None) -> dict:
 def _margin(value) -> str:
     return "–" if _missing(value) else f"{float(value):.0%}"
 
+
 def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def format_lift(value, digits: int = 1) -> str:
+# A metric's unit -> the tables.format_value kind of its values and of a difference between two of them.
+UNIT_KINDS = {"rate": "rate", "currency": "currency", "seconds": "seconds", "count": "ratio"}
+DIFFERENCE_KINDS = {"rate": "pp", "currency": "signed_currency", "seconds": "signed_seconds", "count": "signed"}
+
+
+def format_lift(value) -> str:
     """A relative lift as a signed percentage; never "-0.0%"."""
-    if _missing(value):
-        return "–"
-    text = f"{float(value) * 100:+.{digits}f}%"
-    return f"{0:.{digits}f}%" if float(text[1:-1]) == 0 else text
+    return format_value(value, "lift")
 
 
 def format_p(value) -> str:
-    if _missing(value):
-        return "–"
-    return "<0.001" if value < 0.001 else f"{value:.3f}"
+    return format_value(value, "p_value")
 
 
 def format_metric_value(value, unit: str) -> str:
     """A per-user value in the metric's unit: rate as %, currency in CNY, seconds, counts."""
-    if _missing(value):
-        return "–"
-    value = float(value)
-    if unit == "rate":
-        return f"{value * 100:.1f}%"
-    if unit == "currency":
-        return f"¥{value:,.2f}"
-    if unit == "seconds":
-        return f"{value:,.0f} s"
-    return f"{value:,.2f}"
+    return format_value(value, UNIT_KINDS.get(unit, "ratio"))
 
 
 def format_difference(value, unit: str) -> str:
     """An absolute difference: percentage points for rates, ¥ for money."""
-    if _missing(value):
-        return "–"
-    value = float(value)
-    if unit == "rate":
-        text = f"{value * 100:+.2f} pp"
-    elif unit == "currency":
-        text = f"{'+' if value >= 0 else '-'}¥{abs(value):,.2f}"
-    elif unit == "seconds":
-        text = f"{value:+,.1f} s"
-    else:
-        text = f"{value:+,.2f}"
-    return text.replace("-0.00 ", "0.00 ").replace("+0.00 ", "0.00 ")
+    return format_value(value, DIFFERENCE_KINDS.get(unit, "signed"))
 
 
 def format_interval(lower, upper) -> str:
@@ -183,13 +164,12 @@ def _present(row: dict) -> dict:
         "difference_text": format_difference(row.get("absolute_lift"), unit),
         "p_text": format_p(row.get("p_value_adjusted")),
         "p_raw_text": format_p(row.get("p_value")),
-        "chance_text": format_lift(row.get("chance_to_win")).lstrip("+") if not _missing(row.get("chance_to_win"))
-        else "–",
-        "risk_variant_text": format_lift(row.get("risk_variant"), 2).lstrip("+"),
+        "chance_text": format_value(row.get("chance_to_win"), "rate"),
+        "risk_variant_text": format_value(row.get("risk_variant"), "percent"),
         "bayes_lift_text": format_lift(row.get("bayes_relative_lift")),
         "bayes_ci_text": format_interval(row.get("bayes_ci_lower"), row.get("bayes_ci_upper")),
         "guardrail_text": guardrail,
-        "mde_text": format_lift(row.get("minimum_detectable_effect")).lstrip("+"),
+        "mde_text": format_value(row.get("minimum_detectable_effect"), "rate"),
     }
 
 
@@ -289,7 +269,9 @@ def _lift_chart(rows: list[dict], view: str, title: str, label_key: str = "metri
     labelled = [{**r, "label": f"{r[label_key]} · {r['variant_name']}",
                  lower: None if _missing(r.get(lower)) else max(r[lower], -1.0)} for r in rows]
     spec = charts.interval_chart(labelled, "label", estimate, lower, upper, title=title,
-                                 value_title="Relative lift (variant vs control)", height=30 * len(rows) + 70)
+                                 value_title="Relative lift (variant vs control)",
+                                 height=36 * len(rows) + 120)  # title, legend and axis take ~120 px
+    spec["layer"][0]["encoding"]["y"]["title"] = None  # the row labels name metric and variant
     spec["layer"][0]["encoding"]["x"]["axis"] = {"format": ".0%", "tickCount": 8}
     for value, row in zip(spec["data"]["values"], labelled, strict=True):
         value["news"] = _NEWS_LEGEND[row["news"]]
@@ -376,7 +358,7 @@ def detail(experiment_id: str):
     rows = q.results(experiment["experiment_id"], analysis)
     if params.format_arg() == "csv":
         return csv_response(_csv_table(rows), f"{experiment['experiment_id']}-{analysis}.csv")
-    alpha = rows[0]["alpha"] if rows else 0.05
+    alpha = rows[0]["alpha"] if rows else report_settings.get().alpha
     correction = rows[0]["correction"] if rows else "holm"
     experiment["badges"] = health_badges(experiment)
     experiment["srm_text"] = format_p(experiment.get("srm_p_value"))
@@ -467,7 +449,7 @@ def planning():
     experiment_ids = q.experiment_ids()
     source = params.choice_arg("source", experiment_ids, experiment_ids[0] if experiment_ids else None)
     effect = _float_arg("effect", 0.05, 0.001, 10.0)
-    alpha = _float_arg("alpha", 0.05, 0.0001, 0.5)
+    alpha = _float_arg("alpha", report_settings.get().alpha, 0.0001, 0.5)
     power = _float_arg("power", 0.8, 0.5, 0.999)
     arms = params.int_arg("arms", 2, 2, 10)
     metric = next(m for m in definitions if m["metric_id"] == metric_id)

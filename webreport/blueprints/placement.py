@@ -8,14 +8,14 @@ import re
 
 from flask import Blueprint, jsonify, url_for
 
-from webreport import params
+from webreport import params, report_settings
 from webreport.pages import render_page
 from webreport.queries import placement
 from webreport.tables import Column, Table, csv_response
 
 bp = Blueprint("placement", __name__)
 NAV = ("Placement", "placement.index")
-MARTS = ("rpt_placement_plan", "rpt_placement_recommendations", "rpt_placement_backtest")
+MARTS = ("rpt_placement_plan", "rpt_placement_recommendations", "rpt_placement_backtest", "rpt_report_settings")
 TABLES = ("segments", "plan", "backtest")
 _ADVERTISER_ID = re.compile(r"[A-Za-z0-9_\-]{1,100}")
 SEGMENT_TYPES = {"age_band_device": "age band × device", "uplift_decile": "uplift decile"}
@@ -31,14 +31,19 @@ def _parse_advertiser(advertiser_id: str) -> dict:
     return params.found(placement.advertiser(advertiser_id), f"No placement plan for advertiser {advertiser_id}.")
 
 
+def _level() -> str:
+    """The site's interval level ('95%'): every range on these pages is at it (var interval_level)."""
+    return report_settings.get().level
+
+
 def _segments_table(rows: list[dict]) -> Table:
     return Table(id="placement-segments", rows=rows, columns=[
         Column("segment_type", "Segment type"), Column("campaign_id", "Campaign"), Column("segment", "Segment"),
         Column("action_words", "Recommendation"), Column("spend", "Spend", "currency"),
         Column("budget_change", "Budget change", "currency"),
         Column("expected_gain", "Expected extra conversions", "number"),
-        Column("expected_gain_ci_lower", "Gain 90% low", "number"),
-        Column("expected_gain_ci_upper", "Gain 90% high", "number"),
+        Column("expected_gain_ci_lower", f"Gain {_level()} low", "number"),
+        Column("expected_gain_ci_upper", f"Gain {_level()} high", "number"),
         Column("return_per_1000", "Conv. per ¥1,000 so far", "number",
                tooltip="Incremental conversions per 1,000 CNY spent in the segment, measured against its holdout "
                        "and shrunk toward the campaign's (hierarchical Bayes)."),
@@ -58,7 +63,8 @@ def _plan_table(rows: list[dict]) -> Table:
     return Table(id="placement-plan", rows=rows, columns=[
         Column("segment_type", "Segment type"), Column("status", "Plan"), Column("budget_moved", "Budget moved", "currency"),
         Column("expected_gain", "Expected extra conversions", "number"),
-        Column("expected_gain_ci_lower", "90% low", "number"), Column("expected_gain_ci_upper", "90% high", "number"),
+        Column("expected_gain_ci_lower", f"{_level()} low", "number"),
+        Column("expected_gain_ci_upper", f"{_level()} high", "number"),
         Column("chance_of_gain", "Chance of a gain", "percent"), Column("segments_toward", "Receive", "int"),
         Column("segments_away", "Give", "int"), Column("segments_hold", "Hold", "int"),
         Column("segments_not_enough_evidence", "Not enough evidence", "int"),
@@ -71,9 +77,11 @@ def _backtest_table(rows: list[dict]) -> Table:
         Column("segment_type", "Segment type"), Column("segments_moved", "Segments moved", "int"),
         Column("budget_moved", "Budget moved (2nd half)", "currency"),
         Column("predicted_gain", "Predicted extra conversions", "number"),
-        Column("predicted_gain_ci_lower", "90% low", "number"), Column("predicted_gain_ci_upper", "90% high", "number"),
+        Column("predicted_gain_ci_lower", f"{_level()} low", "number"),
+        Column("predicted_gain_ci_upper", f"{_level()} high", "number"),
         Column("realised_gain", "Measured extra conversions", "number"),
-        Column("realised_gain_ci_lower", "90% low", "number"), Column("realised_gain_ci_upper", "90% high", "number"),
+        Column("realised_gain_ci_lower", f"{_level()} low", "number"),
+        Column("realised_gain_ci_upper", f"{_level()} high", "number"),
         Column("segments_not_evaluable", "Not measurable", "int"),
     ])
 

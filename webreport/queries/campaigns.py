@@ -256,26 +256,6 @@ def placement(advertiser_id: str) -> list[dict]:
     )
 
 
-def placement_plan(advertiser_id: str) -> list[dict]:
-    """The whole plan per segment type: budget moved and the summed expected gain with its 90% interval
-    (segments are independent samples, so variances add)."""
-    return fetch_all(
-        """
-        select segment_type,
-               sum(case when budget_change > 0 then budget_change else 0 end) as budget_moved,
-               sum(expected_gain) as expected_gain,
-               sum(expected_gain) - 1.6449 * sqrt(sum(expected_gain_se * expected_gain_se)) as expected_gain_ci_lower,
-               sum(expected_gain) + 1.6449 * sqrt(sum(expected_gain_se * expected_gain_se)) as expected_gain_ci_upper,
-               count(*) filter (where action = 'shift_toward') as segments_toward,
-               count(*) filter (where action = 'shift_away') as segments_away
-        from rpt_placement_recommendations
-        where advertiser_id = ?
-        group by segment_type order by segment_type
-        """,
-        [advertiser_id],
-    )
-
-
 def ad_comments(campaign_id: str) -> tuple[list[dict], bool]:
     """Comments on the campaign's ads: by sentiment label when fct_comment_sentiment exists (brand
     safety), else by day. Returns (rows, has_sentiment)."""

@@ -28,6 +28,12 @@ def metric_definitions() -> list[dict]:
     )
 
 
+def report_settings() -> dict | None:
+    return fetch_one(
+        "select interval_level, attribution_click_window_days, attribution_view_window_days, placement_confidence "
+        "from rpt_report_settings")
+
+
 def video_categories() -> list[str]:
     return [row["category"] for row in fetch_all(
         "select distinct category from dim_videos where category is not null order by category")]

@@ -12,6 +12,8 @@ from models_ml.placement import PlacementPlanner
 def model(dbt, session):
     dbt.config(materialized="table")
     settings = dbt.config.get("placement")
+    level = dbt.config.get("interval_level")
     cells = dbt.ref("int_placement_cells").df()
-    planner = PlacementPlanner(**json.loads(settings)).fit(cells[cells["period"] == "full"])
+    planner = PlacementPlanner(**json.loads(settings), interval_level=float(level))
+    planner.fit(cells[cells["period"] == "full"])
     return planner.summary_

@@ -29,7 +29,9 @@ where loaded.mart_rows != expected.clean_rows
   A file with too many rejected rows fails the build (issue 16): a systematic fault (a dropped column, a
   changed type, a broken exporter) rather than the usual dirt. `max_reject_rate` (var) maps a source table
   to its limit, `default` for the rest; files under `reject_rate_min_rows` rows are not judged. Each row
-  names the file, so the build's error message does.
+  names the file, so the build's error message does. A file rejected mostly as `duplicate` repeats events
+  already delivered for its export day (staging keeps the first copy: earliest timestamp, then first file
+  by name): the message says the day was delivered twice and what to do, instead of "fix the file".
 -#}
 {% test reject_rate_within_limit(model) %}
 {%- set limits = var('max_reject_rate', {'default': 0.25}) -%}
@@ -39,8 +41,18 @@ select
     rejected_rows,
     raw_rows,
     top_reject_reason,
-    'file ' || source_file || ': ' || rejected_rows || ' of ' || raw_rows || ' rows rejected, mostly '
-    || top_reject_reason || '; fix or remove the file and rebuild' as problem
+    case
+        when top_reject_reason = 'duplicate' then
+            'file ' || source_file || ': ' || rejected_rows || ' of ' || raw_rows || ' rows rejected, mostly '
+            || 'duplicate: export day ' || coalesce(cast(export_date as varchar), '(none)')
+            || ' was delivered twice (these events were already delivered in another file of that day, whose '
+            || 'copies are kept). Remove the re-delivered file and rebuild; if it corrects the earlier rows, '
+            || 'replace the original file with it and run `reelmart backfill --export-date '
+            || coalesce(cast(export_date as varchar), 'D') || '`'
+        else
+            'file ' || source_file || ': ' || rejected_rows || ' of ' || raw_rows || ' rows rejected, mostly '
+            || top_reject_reason || '; fix or remove the file and rebuild'
+    end as problem
 from {{ model }}
 where raw_rows >= {{ var('reject_rate_min_rows', 20) }}
     and rejected_rows > raw_rows * (

@@ -34,7 +34,7 @@ final as (
         statistics.treatment_value,
         statistics.holdout_value,
         statistics.spend,
-        cast({{ var('campaign_lift_alpha') }} as double) as alpha,
+        cast({{ (1 - var('interval_level')) | round(12) }} as double) as alpha,
         cast(estimates.treatment_conversion_rate as double) as treatment_conversions_per_user,
         cast(estimates.holdout_conversion_rate as double) as holdout_conversions_per_user,
         cast(estimates.incremental_conversions as double) as incremental_conversions,

@@ -2,7 +2,7 @@
 
 The statistics live in models_ml.experiments.analyze (tested against gbstats 0.8.0); this model
 only reads the sufficient statistics and the metric definitions, builds the AnalysisConfig from
-the YAML config (vars experiment_alpha, experiment_correction, ...) and returns the result rows,
+the YAML config (alpha = 1 - var interval_level, vars experiment_correction, ...) and returns the result rows,
 once with CUPED and once without, so the report can toggle CUPED without recomputing.
 """
 

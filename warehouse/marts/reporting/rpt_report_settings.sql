@@ -1,0 +1,13 @@
+{#- The settings the pages must state beside the numbers they explain (interval level, attribution windows,
+    placement's decision threshold),
+    read from the project vars so the page text cannot drift from what the warehouse computed. -#}
+
+with final as (
+    select
+        cast({{ var('interval_level') }} as double) as interval_level,
+        cast({{ var('attribution_click_window_days') }} as integer) as attribution_click_window_days,
+        cast({{ var('attribution_view_window_days') }} as integer) as attribution_view_window_days,
+        cast({{ var('placement_plan')['confidence'] }} as double) as placement_confidence
+)
+
+select * from final
