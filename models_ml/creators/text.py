@@ -39,7 +39,8 @@ COOCCURRENCE_COLUMNS = ["category", "term_a", "term_b", "videos_both", "videos_a
                         "category_videos", "cooccurrence_lift"]
 
 __all__ = ["COOCCURRENCE_COLUMNS", "TERM_COLUMNS", "VIDEO_COLUMNS", "TermConfig", "category_term_effects",
-           "hashtag_tokens", "prior_variance", "shrink_normal", "term_config", "term_cooccurrence", "title_tokens", "video_terms"]
+           "hashtag_tokens", "prior_variance", "score_planted_terms", "shrink_normal", "term_config",
+           "term_cooccurrence", "title_tokens", "video_terms"]
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _LATIN_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
@@ -269,3 +270,25 @@ def term_cooccurrence(videos: pd.DataFrame, config: TermConfig = TermConfig()) -
     out = pd.concat(parts, ignore_index=True)
     return out.sort_values(["category", "videos_both", "term_a", "term_b"], ascending=[True, False, True, True],
                            ignore_index=True)[COOCCURRENCE_COLUMNS]
+
+
+def score_planted_terms(table: pd.DataFrame, planted: list[dict], order: str = "rank_in_category") -> dict:
+    """Recovery of planted terms (the simulator's truth items: category, surfaces, true_quality_lift) from a
+    term table ordered by `order` (ascending: 1 = best). Per category, k = the lifted surfaces the table holds;
+    precision@k = lifted surfaces among each category's top k, pooled; controls_in_top_k counts planted
+    zero-lift surfaces there (false positives by design). Surfaces absent from the table count as missed
+    in `recall_all` (top k over every lifted surface)."""
+    hits = k_total = controls = 0
+    for category, part in table.groupby("category"):
+        items = [i for i in planted if i["category"] == category]
+        lifted = {s for i in items if i["true_quality_lift"] > 0 for s in i["surfaces"]}
+        control = {s for i in items if i["true_quality_lift"] == 0 for s in i["surfaces"]}
+        present = lifted & set(part["term"])
+        top = set(part.sort_values([order, "term"], kind="stable")["term"].head(len(present)))
+        hits += len(top & present)
+        controls += len(top & control)
+        k_total += len(present)
+    lifted_total = sum(len(i["surfaces"]) for i in planted if i["true_quality_lift"] > 0)
+    return {"k_total": k_total, "hits": hits, "precision_at_k": hits / k_total if k_total else float("nan"),
+            "controls_in_top_k": controls, "lifted_surfaces": lifted_total,
+            "recall_all": hits / lifted_total if lifted_total else float("nan")}
