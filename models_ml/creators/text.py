@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -83,11 +84,13 @@ def term_config(settings: dict | None) -> TermConfig:
     return TermConfig(**{k: type(getattr(TermConfig(), k))(v) for k, v in settings.items()})
 
 
-def _jieba_words(run: str) -> list[str]:
+@lru_cache(maxsize=2**16)
+def _jieba_words(run: str) -> tuple[str, ...]:
+    """Cached: titles repeat their phrases, and jieba is the slow part of tokenising."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)  # it logs its dictionary loading through the root logger
-    return jieba.lcut(run)
+    return tuple(jieba.lcut(run))
 
 
 def title_tokens(title: str | None) -> list[str]:

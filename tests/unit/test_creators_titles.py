@@ -48,3 +48,24 @@ def test_ranking_check_finds_a_ranking_only_when_a_term_matters():
     assert null["spearman_lower"] < 0.1  # nothing to find: no claim of a ranking that works
     with pytest.raises(ValueError, match="holdout_share"):
         ranking_check(videos, holdout_share=1.0)
+
+
+def test_suggestions_keep_the_creators_style_and_cite_their_evidence():
+    videos, _ = _synthetic_videos(seed=4)
+    from models_ml.creators.text import category_term_effects
+    from models_ml.creators.titles import fit_scorer, suggest_titles
+
+    terms = category_term_effects(videos)
+    scorer = fit_scorer(videos)
+    latest = pd.DataFrame({"creator_id": [1, 2, 3], "category": ["food", "tech", "food"],
+                           "title": ["basic video", "普通｜视频", "secret video"], "hashtags": ["#food", "#tech", ""]})
+    got = suggest_titles(latest, terms, scorer)
+    lifted = set(terms.loc[terms["engagement_lift_lower"] > 0, "term"])
+    mine = got[got["creator_id"] == 1]
+    assert mine["title"].str.startswith("Secret: basic video").any() and mine["hashtags"].str.contains("#pro").any()
+    assert all(set(added.split()) <= lifted for added in got["added_terms"])
+    assert all(row.base_title in row.title for row in got.itertuples())
+    zh = got[got["creator_id"] == 2]
+    assert len(zh) and zh["title"].str.startswith("秘籍｜").any()  # the term in the title's script
+    assert "secret" not in got.loc[got["creator_id"] == 3, "added_terms"].str.cat(sep=" ").split()
+    assert (got["predicted_gain"] > 0).all() and got["evidence"].str.contains(r"lift \+").all()
