@@ -141,3 +141,19 @@ def test_cooccurrence_matches_a_brute_force_count():
     row = got.iloc[0]
     assert row["cooccurrence_lift"] == pytest.approx(
         row["videos_both"] * row["category_videos"] / (row["videos_a"] * row["videos_b"]))
+
+
+def test_planted_terms_score_counts_hits_controls_and_missing_surfaces():
+    from models_ml.creators.text import score_planted_terms
+
+    table = pd.DataFrame({"category": ["food"] * 4 + ["tech"] * 2,
+                          "term": ["开箱", "basic", "unboxing", "x", "#pro", "y"],
+                          "rank_in_category": [1, 2, 3, 4, 2, 1]})
+    planted = [{"category": "food", "surfaces": ["开箱", "unboxing"], "true_quality_lift": 0.6},
+               {"category": "food", "surfaces": ["basic"], "true_quality_lift": 0.0},
+               {"category": "tech", "surfaces": ["#pro"], "true_quality_lift": 0.7},
+               {"category": "tech", "surfaces": ["秘籍", "secret"], "true_quality_lift": 0.5}]
+    score = score_planted_terms(table, planted)
+    # food: k = 2 (开箱, unboxing), top 2 = 开箱, basic -> 1 hit, 1 control; tech: k = 1, top 1 = y -> 0 hits
+    assert score == {"k_total": 3, "hits": 1, "precision_at_k": 1 / 3, "controls_in_top_k": 1,
+                     "lifted_surfaces": 5, "recall_all": 1 / 5}
