@@ -51,3 +51,16 @@ def test_creator_page_lists_title_suggestions_with_evidence(logged_in, tiny_ware
     assert [r["suggestion_rank"] for r in body["title_suggestions"]] == list(range(1, count + 1))
     page = logged_in.get(f"/creators/{creator_id}").get_data(as_text=True)
     assert 'id="title-suggestions"' in page and "lift +" in page
+
+
+def test_creator_page_shows_the_category_script_outline(logged_in, tiny_warehouse):
+    with duckdb.connect(str(tiny_warehouse.serving_db), read_only=True) as con:
+        creator_id, category = con.execute(
+            "select creator_id, primary_category from dim_creators where primary_category in "
+            "(select category from rpt_category_script_outline) order by creator_id limit 1").fetchone()
+        lines = [r[0] for r in con.execute("select advice from rpt_category_script_outline where category = ? "
+                                           "order by line_order", [category]).fetchall()]
+    body = logged_in.get(f"/api/creators/{creator_id}").json
+    assert lines and [r["advice"] for r in body["script_outline"]] == lines
+    page = logged_in.get(f"/creators/{creator_id}").get_data(as_text=True)
+    assert 'id="script-outline"' in page

@@ -13,7 +13,8 @@ bp = Blueprint("creators", __name__)
 NAV = ("Creators", "creators.index")
 MARTS = ("fct_creator_daily", "dim_creators", "fct_video_daily", "dim_videos")
 RATIOS = ["completion_rate", "engagement_rate"]
-TEXT_MARTS = ("fct_category_terms", "fct_term_cooccurrence", "rpt_creator_title_suggestions")  # the creator-text section (issue 17)
+TEXT_MARTS = ("fct_category_terms", "fct_term_cooccurrence", "rpt_creator_title_suggestions",
+              "rpt_category_script_outline")  # the creator-text section (issue 17)
 
 
 def _columns(args: dict) -> list[Column]:
@@ -107,7 +108,7 @@ def api_detail(creator_id: str):
     text = _category_text(info["primary_category"], info["creator_id"])
     return jsonify({**date_range.as_args(), "creator": info, "daily": daily.rows, "totals": daily.totals(),
                     "videos": top.rows, "category_terms": text["terms"].rows, "category_term_pairs": text["pairs"].rows,
-                    "title_suggestions": text["suggestions"].rows})
+                    "title_suggestions": text["suggestions"].rows, "script_outline": text["outline"].rows})
 
 
 def _interval(row: dict, key: str) -> str | None:
@@ -148,4 +149,9 @@ def _category_text(category: str, creator_id: int, limit: int = 12) -> dict:
                  Column("evidence", "Evidence")],
         rows=creator_text.title_suggestions(creator_id), row_key="suggestion_rank",
     )
-    return {"category": category, "terms": terms, "pairs": pairs, "suggestions": suggestions}
+    outline = Table(
+        id="script-outline",
+        columns=[Column("topic", "Part"), Column("advice", "Outline"), Column("evidence", "Evidence")],
+        rows=creator_text.script_outline(category), row_key="line_order",
+    )
+    return {"category": category, "terms": terms, "pairs": pairs, "suggestions": suggestions, "outline": outline}

@@ -47,3 +47,12 @@ def title_suggestions(creator_id: int) -> list[dict]:
         "from rpt_creator_title_suggestions where creator_id = ? order by suggestion_rank",
         [creator_id],
     )
+
+
+def script_outline(category: str) -> list[dict]:
+    """The category's script outline, line by line, with the evidence of each line."""
+    return fetch_all(
+        "select line_order, topic, advice, evidence from rpt_category_script_outline where category = ? "
+        "order by line_order",
+        [category],
+    )
