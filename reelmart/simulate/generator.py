@@ -41,7 +41,7 @@ from reelmart.simulate.config import (
     EXPERIMENTS,
     Scale,
 )
-from reelmart.simulate.text import CommentBank, hashtags, video_titles
+from reelmart.simulate.text import CommentBank, add_planted_terms, hashtags, plan_title_terms, video_titles
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,9 @@ class PlatformSimulator:
 
     # ---- static state: users, creators, videos, ads, experiments -------------------------
     def _rng(self, *stream: int) -> np.random.Generator:
+        """One independent stream per purpose. SeedSequence ignores trailing zeros, so (k,) and (k, 0)
+        are the same stream: give a per-day stream a number no static stream uses. Retention's 17 breaks
+        this (its plan and day 0's draws share numbers); kept so the planted dips stay as measured."""
         return np.random.default_rng([self.seed, *stream])
 
     def _build_population(self) -> None:
@@ -137,6 +140,7 @@ class PlatformSimulator:
 
         self._build_experiments(rng)
         self._build_campaigns(rng)
+        self._plant_title_terms()
 
     def _build_experiments(self, rng: np.random.Generator) -> None:
         n = self.scale.users
@@ -289,6 +293,8 @@ class PlatformSimulator:
             "language": languages,
             "published_ts": _ts_strings(self.start, self.video_published_day * 86_400 + rng.integers(0, 86_400, nv)),
         }
+        videos["title"], videos["hashtags"] = add_planted_terms(self._title_terms, videos["title"],
+                                                                videos["hashtags"], languages)
         taken = np.zeros(nv, dtype=bool)
         videos = self._duplicate(rng, "videos", videos, ~taken)
         k = max(1, rng.binomial(nv, DIRT["videos"].rates["unknown_creator"]))
@@ -915,6 +921,8 @@ class PlatformSimulator:
             "campaign_spend_response": self._spend_response_truth(),
             "retention_dips": self._retention_truth(),
             "traffic_sources": self._traffic_truth(),
+
+            "title_terms": self._title_terms_truth(),
             "notes": {
                 "experiments": "Lifts are relative per assigned user over the post-exposure window; "
                                "completion_rate is completed views / views.",
@@ -1006,7 +1014,7 @@ class PlatformSimulator:
         columns of the export are unchanged; today's follows join the follower state afterwards."""
         if not hasattr(self, "_follow_keys"):
             self._reset_traffic()
-        rng = self._rng(18, d)
+        rng = self._rng(19, d)
         keys = user_idx.astype(np.int64) * len(self.creator_ids) + self.video_creator[video_idx]
         follows = np.isin(keys, self._follow_keys).astype(np.int64)
         cat = self.video_category[video_idx]
@@ -1029,6 +1037,28 @@ class PlatformSimulator:
             "views_by_follower_state": {"non_follower": int(counts[:, 0].sum()), "follower": int(counts[:, 1].sum())},
             "note": "Counts are over every written view, dirty rows included. 'following' is drawn only for "
                     "viewers who followed the creator (a watch event with followed = true) on an earlier day.",
+
+    # ---- creator studio (issue 17, text): planted title terms and hashtags ------------------------
+    def _plant_title_terms(self) -> None:
+        """Per category, terms and hashtags whose videos are better liked (a quality shift, so every
+        engagement signal and the comments' sentiment follow), and control terms planted with no lift.
+        Static state from its own random stream: replays identically."""
+        self._title_terms = plan_title_terms(self._rng(18), self.video_category)
+        self.video_quality = self.video_quality + self._title_terms["quality_shift"]
+
+    def _title_terms_truth(self) -> dict:
+        plan = self._title_terms
+        items = []
+        for i, item in enumerate(plan["items"]):
+            surfaces = [item["zh"], item["en"]] if item["kind"] == "title_term" else [item["tag"]]
+            items.append({"category": item["category"], "kind": item["kind"], "surfaces": surfaces,
+                          "true_quality_lift": item["lift"], "planted_videos": int(plan["videos"][:, i].sum())})
+        return {
+            "items": items,
+            "note": "Each item is on about 20% of its category's videos (title terms in the title's language, "
+                    "zh or en surface; hashtags appended). true_quality_lift is added to the video's quality, "
+                    "the logit of the viewers' enjoyment, which drives likes, completion, shares and comment "
+                    "sentiment. Items with lift 0 are planted controls: finding them is a false positive.",
         }
 
     def _write_truth(self) -> None:

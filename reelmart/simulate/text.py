@@ -85,3 +85,55 @@ def hashtags(categories: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 assert set(CATEGORY_ZH) == set(CATEGORIES)
+
+
+# ---- creator studio (issue 17, text): planted title terms and hashtags with a known lift ------------
+# (zh, en) surfaces of one term: a video's title carries the surface of its language.
+TITLE_TERMS = [("开箱", "unboxing"), ("教程", "tutorial"), ("测评", "review"), ("干货", "tips"),
+               ("揭秘", "secrets"), ("治愈", "relaxing"), ("新手", "beginner"), ("爆笑", "hilarious"),
+               ("宝藏", "treasure"), ("避坑", "mistakes"), ("平价", "budget"), ("翻车", "fail")]
+HASHTAG_TERMS = ["#howto", "#好物推荐", "#lifehack", "#干货分享", "#stitch", "#每日打卡", "#duet", "#涨知识"]
+TERMS_LIFTED, TERMS_CONTROL = 2, 1  # title terms per category: with a lift, and planted with none
+HASHTAGS_LIFTED, HASHTAGS_CONTROL = 1, 1
+TERM_VIDEO_SHARE = 0.2  # each planted term or hashtag is on this share of its category's videos
+TERM_LIFT_RANGE = (0.5, 0.9)  # added to the video's quality (logit scale of the viewer's enjoyment)
+
+
+def plan_title_terms(rng: np.random.Generator, video_category: np.ndarray) -> dict:
+    """Per category, which terms and hashtags are planted, their lift, and which videos carry them.
+
+    Returns {"items": [dict(category, kind, zh, en | tag, lift)], "videos": bool array (n_videos, n_items),
+    "quality_shift": per-video sum of the lifts of the items it carries}."""
+    items = []
+    for c, category in enumerate(CATEGORIES):
+        terms = rng.choice(len(TITLE_TERMS), size=TERMS_LIFTED + TERMS_CONTROL, replace=False)
+        for i, t in enumerate(terms):
+            lift = float(rng.uniform(*TERM_LIFT_RANGE)) if i < TERMS_LIFTED else 0.0
+            items.append({"category": category, "category_index": c, "kind": "title_term",
+                          "zh": TITLE_TERMS[t][0], "en": TITLE_TERMS[t][1], "lift": round(lift, 4)})
+        tags = rng.choice(len(HASHTAG_TERMS), size=HASHTAGS_LIFTED + HASHTAGS_CONTROL, replace=False)
+        for i, t in enumerate(tags):
+            lift = float(rng.uniform(*TERM_LIFT_RANGE)) if i < HASHTAGS_LIFTED else 0.0
+            items.append({"category": category, "category_index": c, "kind": "hashtag",
+                          "tag": HASHTAG_TERMS[t], "lift": round(lift, 4)})
+    category_of_item = np.array([item["category_index"] for item in items])
+    carries = (video_category[:, None] == category_of_item[None, :]) & (
+        rng.random((len(video_category), len(items))) < TERM_VIDEO_SHARE)
+    lifts = np.array([item["lift"] for item in items])
+    return {"items": items, "videos": carries, "quality_shift": carries.astype(float) @ lifts}
+
+
+def add_planted_terms(plan: dict, titles: np.ndarray, tags: np.ndarray, languages: np.ndarray) -> tuple:
+    """Titles with the planted terms of their video in front (in the title's language), hashtags with
+    the planted tags appended."""
+    titles, tags = titles.copy(), tags.copy()
+    for v in np.flatnonzero(plan["videos"].any(axis=1)):
+        items = [plan["items"][i] for i in np.flatnonzero(plan["videos"][v])]
+        words = [item["zh"] if languages[v] == "zh" else item["en"] for item in items if item["kind"] == "title_term"]
+        if words:
+            titles[v] = ("｜".join(words) + "｜" + titles[v] if languages[v] == "zh"
+                         else " ".join(w.title() for w in words) + ": " + titles[v])
+        extra = [item["tag"] for item in items if item["kind"] == "hashtag"]
+        if extra:
+            tags[v] = (tags[v] + " " + " ".join(extra)).strip()
+    return titles, tags

@@ -7,13 +7,15 @@ from flask import Blueprint, jsonify, url_for
 
 from webreport import charts, metrics, params, ranked_list
 from webreport.pages import render_page, url_with
-from webreport.queries import common, creator_studio, creators, ranked
+from webreport.queries import common, creator_studio, creator_text, creators, ranked
 from webreport.tables import Column, Table, csv_response
 
 bp = Blueprint("creators", __name__)
 NAV = ("Creators", "creators.index")
 MARTS = ("fct_creator_daily", "dim_creators", "fct_video_daily", "dim_videos")
 RATIOS = ["completion_rate", "engagement_rate"]
+TEXT_MARTS = ("fct_category_terms", "fct_term_cooccurrence", "rpt_creator_title_suggestions",
+              "rpt_category_script_outline")  # the creator-text section (issue 17)
 
 
 def _columns(args: dict) -> list[Column]:
@@ -97,8 +99,9 @@ def detail(creator_id: str):
                                                         "engagement_rate": "Engagement rate"},
                                title="Completion and engagement rate per day", value_format="percent")
     studio = _studio(info["creator_id"], date_range)
-    return render_page("creators/detail.html", marts=MARTS + STUDIO_MARTS, date_range=date_range, creator=info,
+    return render_page("creators/detail.html", marts=MARTS + STUDIO_MARTS + TEXT_MARTS, date_range=date_range, creator=info,
                        daily=daily, top=top, series=series, rates=rates, csv_url=url_with(format="csv"),
+                       category_text=_category_text(info["primary_category"], info["creator_id"]),
                        **studio, **_studio_charts(studio))
 
 
@@ -137,6 +140,55 @@ def _studio_charts(studio: dict) -> dict:
 def api_detail(creator_id: str):
     info, date_range, daily, top = _detail(creator_id)
     studio = _studio(info["creator_id"], date_range)
+    text = _category_text(info["primary_category"], info["creator_id"])
     return jsonify({**date_range.as_args(), "creator": info, "daily": daily.rows, "totals": daily.totals(),
                     "videos": top.rows, "audience": studio["audience"], "traffic_sources": studio["traffic"],
-                    "hooks": studio["hooks"]})
+                    "hooks": studio["hooks"], "category_terms": text["terms"].rows,
+                    "category_term_pairs": text["pairs"].rows, "title_suggestions": text["suggestions"].rows,
+                    "script_outline": text["outline"].rows})
+
+
+def _interval(row: dict, key: str) -> str | None:
+    if row.get(key) is None:
+        return None
+    return f"{row[key]:+.2f} [{row[key + '_lower']:+.2f}, {row[key + '_upper']:+.2f}]"
+
+
+def _category_text(category: str, creator_id: int, limit: int = 12) -> dict:
+    """Creator-text section (issue 17): the title terms and hashtags that work in the creator's category."""
+    terms = Table(
+        id="category-terms",
+        columns=[
+            Column("term", "Term or hashtag"),
+            Column("videos_with", "Videos with it", "int"),
+            Column("watch_through_with", "Watched, with", "percent",
+                   tooltip="Share of the video watched on the first pass, videos with the term."),
+            Column("watch_through_without", "Watched, without", "percent",
+                   tooltip="The same for the category's other videos."),
+            Column("engagement_lift", "Lift (95% interval)", "ratio", display=lambda r: _interval(r, "engagement_lift"),
+                   tooltip="Shrunk difference in watch-through logit, creator-adjusted: 0.3 is about +35% odds."),
+            Column("sentiment_lift", "Comment sentiment lift", "ratio", display=lambda r: _interval(r, "sentiment_lift"),
+                   tooltip="Shrunk difference in net positive share of comments."),
+        ],
+        rows=creator_text.category_terms(category, limit), row_key="term",
+    )
+    pairs = Table(
+        id="category-term-pairs",
+        columns=[Column("term_a", "Term"), Column("term_b", "Used with"), Column("videos_both", "Videos with both", "int"),
+                 Column("cooccurrence_lift", "Together vs chance", "ratio")],
+        rows=creator_text.category_term_pairs(category, [r["term"] for r in terms.rows[:5]], 10),
+    )
+    suggestions = Table(
+        id="title-suggestions",
+        columns=[Column("suggestion_rank", "#", "int"), Column("title", "Title to try"), Column("hashtags", "Hashtags"),
+                 Column("predicted_gain", "Predicted gain", "ratio",
+                        tooltip="Predicted watch-through logit against your latest title unchanged."),
+                 Column("evidence", "Evidence")],
+        rows=creator_text.title_suggestions(creator_id), row_key="suggestion_rank",
+    )
+    outline = Table(
+        id="script-outline",
+        columns=[Column("topic", "Part"), Column("advice", "Outline"), Column("evidence", "Evidence")],
+        rows=creator_text.script_outline(category), row_key="line_order",
+    )
+    return {"category": category, "terms": terms, "pairs": pairs, "suggestions": suggestions, "outline": outline}
