@@ -61,6 +61,10 @@ NO_TOUCH = -(10**12)  # "never" for the latest click / impression of a user
 RETENTION_DIP_VIDEO_SHARE = 0.03
 RETENTION_DIP_MAX_VIDEOS = 150
 RETENTION_DIP_MIN_DURATION = 12
+# Creator studio video files (issue 17): how many planted-dip videos of 15-60 s get a real MP4 under
+# <landing>/video_files/<video_id>.mp4, per scale (other scales: none). Tiny keeps it to two short files.
+VIDEO_FILES_PER_SCALE = {"tiny": 2, "demo": 6, "20k": 6}
+VIDEO_FILE_SECONDS = {"tiny": (15, 20)}
 RETENTION_LOOP_SHARE = 0.3
 BAD_TIMESTAMPS = np.array(["not-a-time", "2026-13-45 99:00:00", "", "yesterday"], dtype=object)
 
@@ -906,6 +910,7 @@ class PlatformSimulator:
             "injected_dirty_rows": self.injected,
             "campaign_spend_response": self._spend_response_truth(),
             "retention_dips": self._retention_truth(),
+            "video_files": self._video_files_truth(),
             "notes": {
                 "experiments": "Lifts are relative per assigned user over the post-exposure window; "
                                "completion_rate is completed views / views.",
@@ -974,6 +979,41 @@ class PlatformSimulator:
                     "Videos not listed have no planted dip: any dip detected there is a false positive.",
         }
 
+    # ---- creator studio (issue 17): real video files with planted shots ---------------------
+    def _video_file_plans(self) -> list:
+        """The planted-dip videos of 15-60 s (most viewed first) that get a file, with their shots
+        planned so that every dip lies inside a known shot. Own random stream: replays identically."""
+        from reelmart.simulate.video_files import plan_video
+
+        if hasattr(self, "_video_file_plans_cache"):
+            return self._video_file_plans_cache
+        k = VIDEO_FILES_PER_SCALE.get(self.scale.name, 0)
+        lo, hi = VIDEO_FILE_SECONDS.get(self.scale.name, (15, 60))
+        rng = self._rng(1717)
+        plans = []
+        for v, dips in self._retention_plan()["dips"].items():
+            if len(plans) >= k:
+                break
+            if lo <= self.video_duration[v] <= hi:
+                plans.append(plan_video(rng, int(self.video_ids[v]), int(self.video_duration[v]),
+                                        [s for s, _ in dips]))
+        self._video_file_plans_cache = plans
+        return plans
+
+    def _write_video_files(self) -> None:
+        from reelmart.simulate.video_files import render
+
+        for plan in self._video_file_plans():
+            render(plan, self.landing / "video_files" / f"{plan.video_id}.mp4", self._rng(1717, plan.video_id))
+
+    def _video_files_truth(self) -> dict:
+        return {
+            "files": [p.truth(f"video_files/{p.video_id}.mp4") for p in self._video_file_plans()],
+            "note": "Paths are relative to the landing folder. Frames count from 0; a boundary is the first frame "
+                    "of the next shot (a cut) or the middle frame of a dissolve; shot indices are 1-based; "
+                    "dip_shots gives the shot holding each planted retention dip (second + 0.5).",
+        }
+
     def _write_truth(self) -> None:
         self.truth_dir.mkdir(parents=True, exist_ok=True)
         tmp = self.truth_dir / "truth.json.tmp"
@@ -1005,6 +1045,7 @@ class PlatformSimulator:
             if folder.exists():
                 shutil.rmtree(folder)
         self._write_dimensions()
+        self._write_video_files()
         return self._simulate_days(range(self.scale.days))
 
     def append_days(self, k: int = 1) -> dict:
