@@ -32,8 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["ShotConfig", "VideoAnalysis", "analyse_video", "choose_thumbnail", "detect_boundaries",
-           "encode_jpeg", "match_boundaries"]
+__all__ = ["SHOT_COLUMNS", "ShotConfig", "VideoAnalysis", "analyse_files", "analyse_video", "choose_thumbnail",
+           "detect_boundaries", "encode_jpeg", "match_boundaries", "shot_stay_shares"]
 
 
 @dataclass(frozen=True)
@@ -323,3 +323,51 @@ def match_boundaries(truth: list[int], found: list[int], tolerance: int = 1) -> 
     recall = tp / len(truth) if truth else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"true": len(truth), "found": len(found), "tp": tp, "precision": precision, "recall": recall, "f1": f1}
+
+
+SHOT_COLUMNS = ["video_id", "shot_index", "start_frame", "end_frame", "start_seconds", "end_seconds",
+                "boundary_kind", "brightness", "motion", "keyframe_frame", "keyframe_sharpness",
+                "shot_stay_share", "is_thumbnail", "fps", "keyframe_jpeg"]
+
+
+def shot_stay_shares(curve, shots: list[dict]) -> dict[int, float]:
+    """Per shot, the share of the viewers reaching its first second who are still watching at its last
+    second (from a video's retention curve: second_index -> views_at_risk). Missing curve: empty."""
+    if curve is None or len(curve) == 0:
+        return {}
+    at_risk = dict(zip(curve["second_index"].astype(int), curve["views_at_risk"].astype(float), strict=True))
+    shares = {}
+    for s in shots:
+        first, last = int(s["start_s"]), max(int(s["start_s"]), int(np.ceil(s["end_s"])) - 1)
+        if at_risk.get(first, 0) > 0 and last in at_risk:
+            shares[s["shot_index"]] = at_risk[last] / at_risk[first]
+    return shares
+
+
+def analyse_files(files: dict[int, Path], curves=None, config: ShotConfig = ShotConfig()):
+    """One row per video x shot (SHOT_COLUMNS) for the given {video_id: path}; the thumbnail is chosen
+    among the shots that keep viewers best (retention curves: video_id, second_index, views_at_risk).
+    Files that cannot be decoded are skipped and returned in the second value with the reason."""
+    import pandas as pd
+
+    rows, failed = [], []
+    for video_id, path in sorted(files.items()):
+        try:
+            result = analyse_video(path, config)
+        except ValueError as exc:
+            failed.append({"video_id": video_id, "path": str(path), "reason": str(exc)})
+            continue
+        curve = curves[curves["video_id"] == video_id] if curves is not None else None
+        shares = shot_stay_shares(curve, result.shots)
+        thumb = choose_thumbnail(result.shots, shares)
+        for s in result.shots:
+            img = result.keyframes.get(s["shot_index"])
+            rows.append({
+                "video_id": video_id, "shot_index": s["shot_index"], "start_frame": s["start_frame"],
+                "end_frame": s["end_frame"], "start_seconds": s["start_s"], "end_seconds": s["end_s"],
+                "boundary_kind": s["boundary_kind"], "brightness": s["brightness"], "motion": s["motion"],
+                "keyframe_frame": s["keyframe_frame"], "keyframe_sharpness": s["keyframe_sharpness"],
+                "shot_stay_share": shares.get(s["shot_index"]), "is_thumbnail": s["shot_index"] == thumb,
+                "fps": result.fps, "keyframe_jpeg": encode_jpeg(img) if img is not None else None,
+            })
+    return pd.DataFrame(rows, columns=SHOT_COLUMNS), failed

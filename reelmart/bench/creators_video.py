@@ -95,14 +95,20 @@ def _suggestions(data_dir: Path) -> dict | None:
     if not truth or not db.exists():
         return None
     with duckdb.connect(str(db), read_only=True) as con:
-        rows = con.execute("select video_id, shot_index from fct_video_edit_suggestions").fetchall()
-    planted = {(f["video_id"], d["shot_index"]) for f in truth for d in f["dip_shots"]}
+        rows = con.execute("select video_id, start_seconds, end_seconds from fct_video_edit_suggestions").fetchall()
+    planted = [(f["video_id"], d["second"], f) for f in truth for d in f["dip_shots"]]
     videos = {f["video_id"] for f in truth}
-    found = {(int(v), int(s)) for v, s in rows if int(v) in videos}
-    tp = len(found & planted)
+    found = [(int(v), a, z) for v, a, z in rows if int(v) in videos]
+
+    def right(v, a, z, f, second):  # holds the planted dip and starts on a true boundary (+-1 frame)
+        ends = [0, *f["boundaries"]]
+        return v == f["video_id"] and a <= second + 0.5 < z and min(abs(a * f["fps"] - b) for b in ends) <= 1
+
+    tp = sum(any(right(v, a, z, f, s) for _, s, f in planted) for v, a, z in found)
+    hit = sum(any(right(v, a, z, f, s) for v, a, z in found) for _, s, f in planted)
     return {"videos with files": len(videos), "planted dips": len(planted), "suggestions": len(found),
-            "right shot": tp, "precision": round(tp / len(found), 3) if found else None,
-            "recall": round(tp / len(planted), 3) if planted else None}
+            "on the planted shot": tp, "precision": round(tp / len(found), 3) if found else None,
+            "planted dips suggested": hit, "recall": round(hit / len(planted), 3) if planted else None}
 
 
 def run(args: argparse.Namespace) -> int:

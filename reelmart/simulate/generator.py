@@ -62,9 +62,9 @@ RETENTION_DIP_VIDEO_SHARE = 0.03
 RETENTION_DIP_MAX_VIDEOS = 150
 RETENTION_DIP_MIN_DURATION = 12
 # Creator studio video files (issue 17): how many planted-dip videos of 15-60 s get a real MP4 under
-# <landing>/video_files/<video_id>.mp4, per scale (other scales: none). Tiny keeps it to two short files.
+# <landing>/video_files/<video_id>.mp4, per scale (other scales: none). Tiny takes the shortest, for test time.
 VIDEO_FILES_PER_SCALE = {"tiny": 2, "demo": 6, "20k": 6}
-VIDEO_FILE_SECONDS = {"tiny": (15, 20)}
+VIDEO_FILES_SHORTEST_FIRST = ("tiny",)
 RETENTION_LOOP_SHARE = 0.3
 BAD_TIMESTAMPS = np.array(["not-a-time", "2026-13-45 99:00:00", "", "yesterday"], dtype=object)
 
@@ -988,15 +988,13 @@ class PlatformSimulator:
         if hasattr(self, "_video_file_plans_cache"):
             return self._video_file_plans_cache
         k = VIDEO_FILES_PER_SCALE.get(self.scale.name, 0)
-        lo, hi = VIDEO_FILE_SECONDS.get(self.scale.name, (15, 60))
+        dips = self._retention_plan()["dips"]
+        order = [v for v in dips if 15 <= self.video_duration[v] <= 60]
+        if self.scale.name in VIDEO_FILES_SHORTEST_FIRST:
+            order.sort(key=lambda v: self.video_duration[v])
         rng = self._rng(1717)
-        plans = []
-        for v, dips in self._retention_plan()["dips"].items():
-            if len(plans) >= k:
-                break
-            if lo <= self.video_duration[v] <= hi:
-                plans.append(plan_video(rng, int(self.video_ids[v]), int(self.video_duration[v]),
-                                        [s for s, _ in dips]))
+        plans = [plan_video(rng, int(self.video_ids[v]), int(self.video_duration[v]), [s for s, _ in dips[v]])
+                 for v in order[:k]]
         self._video_file_plans_cache = plans
         return plans
 
