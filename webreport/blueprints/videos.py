@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, url_for
 
 from webreport import charts, metrics, params, ranked_list
+from webreport.blueprints import creator_video
 from webreport.pages import render_page, url_with
 from webreport.queries import common, ranked, videos
 from webreport.tables import Column, Table, csv_response
@@ -86,10 +87,12 @@ def detail(video_id: str):
                                                         "engagement_rate": "Engagement rate"},
                                title="Completion and engagement rate per day", value_format="percent")
     retention, curve, moments = _retention(info["video_id"])
-    return render_page("videos/detail.html", marts=MARTS + RETENTION_MARTS, date_range=date_range, video=info,
+    retention_chart = charts.retention_curve(curve, moments, title="Retention") if curve else None
+    edits = creator_video.section(info["video_id"], retention_chart)
+    return render_page("videos/detail.html", marts=MARTS + RETENTION_MARTS + creator_video.MARTS,
+                       date_range=date_range, video=info,
                        table=table, comments=comments, series=series, rates=rates, csv_url=url_with(format="csv"),
-                       retention=retention, moments=moments,
-                       retention_chart=charts.retention_curve(curve, moments, title="Retention") if curve else None)
+                       retention=retention, moments=moments, retention_chart=retention_chart, **edits)
 
 
 RETENTION_MARTS = ("fct_video_retention", "fct_video_retention_curve", "fct_video_key_moments")
