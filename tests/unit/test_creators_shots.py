@@ -84,3 +84,22 @@ def test_cli_prints_shots_as_json_and_rejects_a_non_video(planted, tmp_path, cap
     assert main(["creators", "analyse-video", str(bogus)]) == 2
     assert "not a readable video file" in capsys.readouterr().err
     assert main(["creators", "analyse-video", str(tmp_path / "missing.mp4")]) == 2
+
+
+def test_analyse_files_rows_per_shot_and_undecodable_files_reported(planted, tmp_path):
+    import pandas as pd
+
+    from models_ml.creators.shots import SHOT_COLUMNS, analyse_files
+
+    _, path = planted
+    bogus = tmp_path / "2.mp4"
+    bogus.write_bytes(b"\x00" * 100)
+    # viewers leave during shot 1 (seconds 0-2) and stay afterwards: shot 1 is not a thumbnail candidate
+    curve = pd.DataFrame({"video_id": 1, "second_index": range(11),
+                          "views_at_risk": [100, 60, 40, 40, 40, 40, 40, 40, 40, 40, 40]})
+    shots, failed = analyse_files({1: path, 2: bogus}, curve)
+    assert list(shots.columns) == SHOT_COLUMNS
+    assert shots["shot_index"].tolist() == [1, 2, 3, 4] and set(shots["video_id"]) == {1}
+    assert shots["shot_stay_share"].iloc[0] == pytest.approx(40 / 100)
+    assert shots.loc[shots["is_thumbnail"], "shot_index"].tolist() == [4]
+    assert [f["video_id"] for f in failed] == [2] and "not a readable video file" in failed[0]["reason"]
