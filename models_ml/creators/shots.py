@@ -1,7 +1,8 @@
 """Shots of a video file: boundaries robust to camera flashes and dissolves, keyframes, a thumbnail.
 
 One decoding pass (PyAV, one thread) scales every frame to at most 320 px on its long side; the
-detector works on 4x4 block means of its grey image (80 x 45 for a 360 x 640 video), kept in memory.
+detector works on an area-scaled colour copy a quarter of that size (45 x 80 x 3 for a 360 x 640
+video), kept in memory; keyframe candidates are every third frame at 180 x 320.
 
 - Hard cut at frame t (the first frame of the new shot): the mean absolute difference of frames t-1
   and t exceeds both a floor and `cut_ratio` times the local baseline (median of the frame
@@ -38,7 +39,7 @@ __all__ = ["SHOT_COLUMNS", "ShotConfig", "VideoAnalysis", "analyse_files", "anal
 
 @dataclass(frozen=True)
 class ShotConfig:
-    """Thresholds on 0-255 grey differences of the 4x4-block-averaged frame. min_shot_frames: no two
+    """Thresholds on 0-255 mean absolute differences of the small colour frames. min_shot_frames: no two
     boundaries closer (the later is dropped)."""
 
     cut_floor: float = 12.0
@@ -96,7 +97,7 @@ def _diff(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _median_around(x: np.ndarray, t: int, w: int, skip: int = 1) -> float:
-    """Median of x over t-w..t-skip-? and t+skip..t+w (t itself and its `skip`-1 neighbours left out)."""
+    """Median of x over t-w..t-skip and t+skip..t+w (t and its skip-1 nearest neighbours each side left out)."""
     lo = x[max(0, t - w):max(0, t - skip + 1)]
     hi = x[t + skip:t + w + 1]
     both = np.concatenate([lo, hi])
