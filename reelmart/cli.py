@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "reelmart.commands.audiences",
     "reelmart.commands.bench",
     "reelmart.commands.warehouse",
+    "reelmart.commands.creators",
 ]
 
 

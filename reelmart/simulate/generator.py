@@ -61,6 +61,10 @@ NO_TOUCH = -(10**12)  # "never" for the latest click / impression of a user
 RETENTION_DIP_VIDEO_SHARE = 0.03
 RETENTION_DIP_MAX_VIDEOS = 150
 RETENTION_DIP_MIN_DURATION = 12
+# Creator studio video files (issue 17): how many planted-dip videos of 15-60 s get a real MP4 under
+# <landing>/video_files/<video_id>.mp4, per scale (other scales: none). Tiny takes the shortest, for test time.
+VIDEO_FILES_PER_SCALE = {"tiny": 2, "demo": 6, "20k": 6}
+VIDEO_FILES_SHORTEST_FIRST = ("tiny",)
 RETENTION_LOOP_SHARE = 0.3
 # Traffic sources of views (issue 17): the feed a view came from. Viewers who already follow the creator
 # often arrive from the Following feed; search is planted higher for how-to categories so that a
@@ -921,8 +925,8 @@ class PlatformSimulator:
             "campaign_spend_response": self._spend_response_truth(),
             "retention_dips": self._retention_truth(),
             "traffic_sources": self._traffic_truth(),
-
             "title_terms": self._title_terms_truth(),
+            "video_files": self._video_files_truth(),
             "notes": {
                 "experiments": "Lifts are relative per assigned user over the post-exposure window; "
                                "completion_rate is completed views / views.",
@@ -1037,6 +1041,7 @@ class PlatformSimulator:
             "views_by_follower_state": {"non_follower": int(counts[:, 0].sum()), "follower": int(counts[:, 1].sum())},
             "note": "Counts are over every written view, dirty rows included. 'following' is drawn only for "
                     "viewers who followed the creator (a watch event with followed = true) on an earlier day.",
+        }
 
     # ---- creator studio (issue 17, text): planted title terms and hashtags ------------------------
     def _plant_title_terms(self) -> None:
@@ -1059,6 +1064,39 @@ class PlatformSimulator:
                     "zh or en surface; hashtags appended). true_quality_lift is added to the video's quality, "
                     "the logit of the viewers' enjoyment, which drives likes, completion, shares and comment "
                     "sentiment. Items with lift 0 are planted controls: finding them is a false positive.",
+        }
+
+    # ---- creator studio (issue 17): real video files with planted shots ---------------------
+    def _video_file_plans(self) -> list:
+        """The planted-dip videos of 15-60 s (most viewed first) that get a file, with their shots
+        planned so that every dip lies inside a known shot. Own random stream: replays identically."""
+        from reelmart.simulate.video_files import plan_video
+
+        if hasattr(self, "_video_file_plans_cache"):
+            return self._video_file_plans_cache
+        k = VIDEO_FILES_PER_SCALE.get(self.scale.name, 0)
+        dips = self._retention_plan()["dips"]
+        order = [v for v in dips if 15 <= self.video_duration[v] <= 60]
+        if self.scale.name in VIDEO_FILES_SHORTEST_FIRST:
+            order.sort(key=lambda v: self.video_duration[v])
+        rng = self._rng(1717)
+        plans = [plan_video(rng, int(self.video_ids[v]), int(self.video_duration[v]), [s for s, _ in dips[v]])
+                 for v in order[:k]]
+        self._video_file_plans_cache = plans
+        return plans
+
+    def _write_video_files(self) -> None:
+        from reelmart.simulate.video_files import render
+
+        for plan in self._video_file_plans():
+            render(plan, self.landing / "video_files" / f"{plan.video_id}.mp4", self._rng(1717, plan.video_id))
+
+    def _video_files_truth(self) -> dict:
+        return {
+            "files": [p.truth(f"video_files/{p.video_id}.mp4") for p in self._video_file_plans()],
+            "note": "Paths are relative to the landing folder. Frames count from 0; a boundary is the first frame "
+                    "of the next shot (a cut) or the middle frame of a dissolve; shot indices are 1-based; "
+                    "dip_shots gives the shot holding each planted retention dip (second + 0.5).",
         }
 
     def _write_truth(self) -> None:
@@ -1092,6 +1130,7 @@ class PlatformSimulator:
             if folder.exists():
                 shutil.rmtree(folder)
         self._write_dimensions()
+        self._write_video_files()
         return self._simulate_days(range(self.scale.days))
 
     def append_days(self, k: int = 1) -> dict:

@@ -20,6 +20,7 @@ REPORT_AREAS = [
     "audiences",
     "recommendations",
     "site",
+    "creator_video",
 ]
 
 _modules = [importlib.import_module(f"webreport.blueprints.{name}") for name in REPORT_AREAS]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, url_for
 
 from webreport import charts, metrics, params, ranked_list
+from webreport.blueprints import creator_video
 from webreport.pages import render_page, url_with
 from webreport.queries import common, creator_studio, ranked, videos
 from webreport.tables import Column, Table, csv_response
@@ -88,11 +89,12 @@ def detail(video_id: str):
                                title="Completion and engagement rate per day", value_format="percent")
     retention, curve, moments = _retention(info["video_id"])
     studio = _studio(info["video_id"], date_range)
-    return render_page("videos/detail.html", marts=MARTS + RETENTION_MARTS + STUDIO_MARTS, date_range=date_range,
-                       video=info, table=table, comments=comments, series=series, rates=rates,
+    retention_chart = charts.retention_curve(curve, moments, title="Retention") if curve else None
+    edits = creator_video.section(info["video_id"], retention_chart)
+    return render_page("videos/detail.html", marts=MARTS + RETENTION_MARTS + STUDIO_MARTS + creator_video.MARTS,
+                       date_range=date_range, video=info, table=table, comments=comments, series=series, rates=rates,
                        csv_url=url_with(format="csv"), retention=retention, moments=moments,
-                       retention_chart=charts.retention_curve(curve, moments, title="Retention") if curve else None,
-                       **studio)
+                       retention_chart=retention_chart, **studio, **edits)
 
 
 RETENTION_MARTS = ("fct_video_retention", "fct_video_retention_curve", "fct_video_key_moments")
