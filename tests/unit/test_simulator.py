@@ -50,8 +50,9 @@ def test_every_raw_table_written_and_truth_kept_apart(tiny_export):
     assert tables == {
         "users", "creators", "videos", "watch_events", "comments", "advertisers", "campaigns", "ad_groups", "ads",
         "ad_impressions", "ad_clicks", "conversions", "campaign_holdouts", "experiments", "experiment_variants",
-        "experiment_assignments",
+        "experiment_assignments", "video_files",  # video_files: MP4s beside the tables, not a table
     }
+    assert all(p.suffix == ".mp4" for p in (out / "landing" / "video_files").iterdir())
     truth = json.loads((out / "ground_truth" / "truth.json").read_text())
     assert {e["experiment_id"] for e in truth["experiments"]} == {e.experiment_id for e in EXPERIMENTS}
     assert any(e["planted_srm"] for e in truth["experiments"])
