@@ -30,7 +30,7 @@ def test_list_then_experiment_with_ci_chart(signed_in, site_url, console_errors,
     assert page.locator("table#experiment-list [data-badge], table#experiment-list .badge.ok").count() >= 4
     # triage columns: days, goal lift with its interval, chance to win, power status
     header = page.locator("table#experiment-list thead").inner_text()
-    for column in ("Days", "Goal metric: lift [interval]", "Chance to win", "Power"):
+    for column in ("Days", "Primary metric: lift [interval]", "Chance to win", "Power"):
         assert column in header
     assert page.locator("table#experiment-list [data-power]").count() == 4
     assert re.search(r"[+-]?\d+\.\d%\s+\[", page.locator("table#experiment-list td.goal").first.inner_text())

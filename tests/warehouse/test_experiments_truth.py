@@ -41,7 +41,8 @@ def truth_run(tmp_path_factory) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
             where r.dimension_name != 'overall'
         """).df()
         experiments = con.execute("""
-            select e.*, d.decision, d.decision_variant_name, d.decision_metric_id
+            select e.*, d.decision, d.decision_variant_name, d.decision_metric_id, d.goal_metric_id,
+                d.goal_variant_name, d.goal_p_value_adjusted, d.power_status
             from dim_experiments as e
             inner join rpt_experiment_decisions as d on e.experiment_id = d.experiment_id and d.analysis = 'cuped'
         """).df().set_index("experiment_id")
@@ -122,6 +123,23 @@ def test_planted_lifts_are_good_news_and_the_decisions_follow_the_truth(truth_ru
     assert experiments.loc["exp_creator_badge", "decision"] == "fix_assignment"
     assert experiments.loc["exp_autoplay_next", "decision"] in ("no_effect", "keep_running")
     assert experiments.loc["exp_ad_load", "decision"] in ("guardrail_unproven", "dont_ship_guardrail")
+
+
+def test_the_list_headline_and_the_hint_name_one_primary_metric(truth_run):
+    """The default demo (issue 15): Feed ranking v2's hint shipped on Watch seconds (+10.6%) while its list
+    headline read Videos watched (+6.5%); Creator badge read "underpowered" because a second goal metric
+    could not detect the target lift, beside a headline interval that excludes 0."""
+    _, _, experiments = truth_run
+    feed = experiments.loc["exp_feed_ranking_v2"]
+    assert (feed["decision_metric_id"], feed["decision_variant_name"]) == (feed["goal_metric_id"],
+                                                                         feed["goal_variant_name"])
+    assert feed["goal_metric_id"] == "videos_watched"  # the first goal configured for it
+    for experiment_id, row in experiments.iterrows():
+        if row["decision"] in ("ship", "guardrail_unproven"):
+            assert row["decision_metric_id"] == row["goal_metric_id"], experiment_id
+        if row["goal_p_value_adjusted"] < ALPHA:
+            assert row["power_status"] == "ready", experiment_id
+    assert experiments.loc["exp_creator_badge", "power_status"] == "ready"
 
 
 def test_no_segment_of_the_null_experiment_is_significant(segments):

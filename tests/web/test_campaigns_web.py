@@ -97,6 +97,26 @@ def test_campaign_page_sections_and_lift_match_the_mart(logged_in, tiny_warehous
         assert data["uplift"]["deciles"][-1]["share_targeted"] == pytest.approx(1.0)
 
 
+def test_funnel_steps_are_each_a_subset_of_the_step_they_follow(logged_in):
+    """6 seconds and 25% of the ad are not nested (an ad under 24 s), so the page shows two funnels from plays
+    and each step's share is of the step it is a subset of, never of a step from the other funnel."""
+    funnel = logged_in.get(f"/api/campaigns/{CAMPAIGN}").json["funnel"]
+    by_step = {row["step"]: row for row in funnel}
+    assert by_step["25% watched"]["previous_step"] == "Plays"
+    assert by_step["6-second views"]["previous_step"] == "2-second views"
+    assert {row["measured_by"] for row in funnel if row["previous_step"]} == {"Seconds watched",
+                                                                            "Share of the ad watched"}
+    for row in funnel:
+        if row["previous_step"]:
+            previous = by_step[row["previous_step"]]
+            assert row["views"] <= previous["views"]
+            assert row["share_of_previous"] == pytest.approx(row["views"] / previous["views"])
+            assert row["measured_by"] == previous["measured_by"] or previous["step"] == "Plays"
+    html = logged_in.get(f"/campaigns/{CAMPAIGN}").get_data(as_text=True)
+    headers, rows = read_table(html, "campaign-funnel")
+    assert "previous_step" in headers and len(rows) == len(funnel)
+
+
 @pytest.mark.parametrize("by", ["ad_group", "ad", "region", "segment"])
 def test_breakdowns_add_up(logged_in, by):
     data = logged_in.get(f"/api/campaigns/{CAMPAIGN}?by={by}").json

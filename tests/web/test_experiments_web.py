@@ -40,6 +40,36 @@ def test_list_shows_every_experiment_with_health_and_hint(logged_in, tiny_wareho
         assert row["decision"]["code"] == decisions[row["experiment_id"]]
 
 
+def test_list_headline_decision_and_power_speak_of_one_primary_metric(logged_in, tiny_warehouse):
+    """Issue 15: the list's headline and the decision hint name the same (primary) metric and variant, and a
+    headline significant under the corrected rule is never called underpowered."""
+    with duckdb.connect(str(tiny_warehouse.serving_db), read_only=True) as con:
+        primary = dict(con.execute(
+            "select experiment_id, metric_id from dim_experiment_metric_roles where is_primary").fetchall())
+        counts = con.execute("""
+            select count(*) filter (where is_primary) from dim_experiment_metric_roles group by experiment_id
+        """).fetchall()
+        significant = dict(con.execute("""
+            select d.experiment_id, r.is_significant
+            from rpt_experiment_decisions as d
+            inner join dim_experiments as e on d.experiment_id = e.experiment_id
+            inner join fct_experiment_results as r
+                on r.experiment_id = d.experiment_id and r.analysis = d.analysis and r.metric_id = d.goal_metric_id
+                and r.variant_name = d.goal_variant_name and r.day_index = e.last_day_index
+                and r.dimension_name = 'overall'
+            where d.analysis = 'cuped'
+        """).fetchall())
+    assert counts and all(count == 1 for (count,) in counts)
+    rows = logged_in.get("/api/experiments").json["experiments"]
+    for row in rows:
+        assert row["goal_metric_id"] == primary[row["experiment_id"]]
+        if row["decision"]["code"] in ("ship", "guardrail_unproven"):
+            assert (row["decision_metric_id"], row["decision_variant_name"]) == (row["goal_metric_id"],
+                                                                              row["goal_variant_name"])
+        if significant.get(row["experiment_id"]):
+            assert row["power_status"] == "ready"
+
+
 @pytest.mark.parametrize("url,status", [
     ("/experiments/exp_missing", 404),
     ("/api/experiments/exp_missing", 404),

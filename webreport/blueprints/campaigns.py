@@ -235,17 +235,32 @@ def _breakdown_table(cid: str, by: str, date_range: params.DateRange) -> Table:
 
 
 def _funnel_table(totals: dict) -> Table:
-    steps = [("video_plays", "Plays"), ("video_views_2s", "2-second views"), ("video_views_6s", "6-second views"),
-             ("ad_views_p25", "25% watched"), ("ad_views_p50", "50% watched"), ("ad_views_p75", "75% watched"),
-             ("ad_views_p100", "Completed")]
+    """Two funnels from plays, not one: seconds watched (2 s, 6 s) and the share of the ad watched (quartiles)
+    are each nested, but 6 s is more than 25% of an ad shorter than 24 s and less of a longer one."""
+    steps = [("video_plays", "Plays", None, None),
+             ("video_views_2s", "2-second views", "Seconds watched", "video_plays"),
+             ("video_views_6s", "6-second views", "Seconds watched", "video_views_2s"),
+             ("ad_views_p25", "25% watched", "Share of the ad watched", "video_plays"),
+             ("ad_views_p50", "50% watched", "Share of the ad watched", "ad_views_p25"),
+             ("ad_views_p75", "75% watched", "Share of the ad watched", "ad_views_p50"),
+             ("ad_views_p100", "Completed", "Share of the ad watched", "ad_views_p75")]
     impressions = totals.get("impressions") or 0
-    rows = [{"step": label, "views": totals.get(key) or 0,
-             "share_of_impressions": (totals.get(key) or 0) / impressions if impressions else None}
-            for key, label in steps]
+    labels = {key: label for key, label, _, _ in steps}
+    rows = []
+    for key, label, measure, previous in steps:
+        views = totals.get(key) or 0
+        before = (totals.get(previous) or 0) if previous else None
+        rows.append({"step": label, "measured_by": measure or "Started playing", "previous_step": labels.get(previous),
+                     "views": views, "share_of_impressions": views / impressions if impressions else None,
+                     "share_of_previous": views / before if before else None})
     return Table(id="campaign-funnel", rows=rows, row_key="step", columns=[
-        Column("step", "Step"), Column("views", "Impressions reaching it", "int"),
+        Column("measured_by", "Measured by"), Column("step", "Step"),
+        Column("views", "Impressions reaching it", "int"),
         Column("share_of_impressions", "Share of impressions", "percent",
                tooltip="Impressions reaching the step / all impressions (VTR for the quartiles)."),
+        Column("previous_step", "Of step"),
+        Column("share_of_previous", "Share of that step", "percent",
+               tooltip="Impressions reaching the step / those reaching the step it is a subset of."),
     ])
 
 

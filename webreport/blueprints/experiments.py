@@ -222,7 +222,7 @@ _LIST_COLUMNS = [
     Column("status", "Status"),
     Column("days_running", "Days running", "int"),
     Column("analysed_users", "Users analysed", "int"),
-    Column("goal_metric_label", "Goal metric"),
+    Column("goal_metric_label", "Primary metric"),
     Column("goal_variant_name", "Variant"),
     Column("goal_relative_lift", "Lift", "percent"),
     Column("goal_ci_lower", "CI low", "percent"),

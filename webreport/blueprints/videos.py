@@ -26,6 +26,13 @@ def _columns(args: dict) -> list[Column]:
         Column("creator_handle", "Creator",
                link=lambda r: url_for("creators.detail", creator_id=r["creator_id"], **args)),
         Column("views", "Views", "int", total="sum"),
+        *_measures(),
+    ]
+
+
+def _measures() -> list[Column]:
+    """The additive measures and ratios both the list and a video's daily table show, after views."""
+    return [
         Column("watch_seconds", "Watch hours", "hours", total="sum"),
         Column("completion_rate", "Completion rate", "percent", metric="completion_rate", total="metric"),
         Column("engagement_rate", "Engagement rate", "percent", metric="engagement_rate", total="metric"),
@@ -64,12 +71,7 @@ def _detail(video_id: str):
             Column("date_day", "Day", "date"),
             Column("views", "Views", "int", total="sum"),
             Column("viewers", "Viewers", "int", tooltip="Distinct viewers that day (not additive)."),
-            Column("watch_seconds", "Watch hours", "hours", total="sum"),
-            Column("completion_rate", "Completion rate", "percent", metric="completion_rate", total="metric"),
-            Column("engagement_rate", "Engagement rate", "percent", metric="engagement_rate", total="metric"),
-            Column("likes", "Likes", "int", total="sum"),
-            Column("comments", "Comments", "int", total="sum"),
-            Column("shares", "Shares", "int", total="sum"),
+            *_measures(),
         ],
         rows=rows, row_key="date_day", with_totals=True, hidden_parts=["completed_views", "follows"],
     )
@@ -81,14 +83,12 @@ def detail(video_id: str):
     info, date_range, table = _detail(video_id)
     if params.format_arg() == "csv":
         return csv_response(table, f"video-{info['video_id']}-daily.csv")
-    comments = videos.video_comments(info["video_id"], date_range.start, date_range.end, 20)
+    comments, (retention, curve, moments), studio = _sections(info["video_id"], date_range)
     series = charts.time_series(table.rows, "date_day", {"views": "Views", "viewers": "Viewers"},
                                 title="Views per day")
     rates = charts.time_series(table.rows, "date_day", {"completion_rate": "Completion rate",
                                                         "engagement_rate": "Engagement rate"},
                                title="Completion and engagement rate per day", value_format="percent")
-    retention, curve, moments = _retention(info["video_id"])
-    studio = _studio(info["video_id"], date_range)
     retention_chart = charts.retention_curve(curve, moments, title="Retention") if curve else None
     edits = creator_video.section(info["video_id"], retention_chart)
     return render_page("videos/detail.html", marts=MARTS + RETENTION_MARTS + STUDIO_MARTS + creator_video.MARTS,
@@ -99,6 +99,12 @@ def detail(video_id: str):
 
 RETENTION_MARTS = ("fct_video_retention", "fct_video_retention_curve", "fct_video_key_moments")
 STUDIO_MARTS = ("fct_video_traffic_daily",)
+
+
+def _sections(video_id: int, date_range) -> tuple[list[dict], tuple, dict]:
+    """What the page and its API show beside the daily table: latest comments, retention, studio sections."""
+    comments = videos.video_comments(video_id, date_range.start, date_range.end, 20)
+    return comments, _retention(video_id), _studio(video_id, date_range)
 
 
 def _studio(video_id: int, date_range) -> dict:
@@ -122,9 +128,7 @@ def _retention(video_id: int) -> tuple[dict | None, list[dict], list[dict]]:
 @bp.get("/api/videos/<video_id>")
 def api_detail(video_id: str):
     info, date_range, table = _detail(video_id)
-    comments = videos.video_comments(info["video_id"], date_range.start, date_range.end, 20)
-    retention, curve, moments = _retention(info["video_id"])
-    studio = _studio(info["video_id"], date_range)
+    comments, (retention, curve, moments), studio = _sections(info["video_id"], date_range)
     return jsonify({**date_range.as_args(), "video": info, "daily": table.rows, "totals": table.totals(),
                     "comments": comments, "retention": retention, "retention_curve": curve, "key_moments": moments,
                     "hook": studio["hook"], "traffic_sources": studio["traffic"]})

@@ -4,6 +4,8 @@
   metric's `role` in var experiment_metrics; var experiment_settings configures an experiment:
   naming its `goal` (or `guardrail`) metrics demotes the other default goals (guardrails) to secondary,
   and `non_inferiority_margins` set a guardrail's margin (else the metric's default margin).
+  The primary metric (is_primary) is the experiment's first goal: the first of its configured `goal` list,
+  else the first default goal in var experiment_metrics order. It alone heads the list and decides a ship.
 -#}
 
 {%- set metrics = var('experiment_metrics') -%}
@@ -18,7 +20,7 @@
                     ~ metric_id ~ "', which var experiment_metrics does not define (" ~ known | join(', ') ~ ")") }}
             {%- endif -%}
             {%- do rows.append((experiment_id, metric_id, role,
-                                setting.get('non_inferiority_margins', {}).get(metric_id))) -%}
+                                setting.get('non_inferiority_margins', {}).get(metric_id), loop.index)) -%}
         {%- endfor -%}
     {%- endfor -%}
 {%- endfor %}
@@ -37,15 +39,17 @@ configured as (
         values
         {%- for row in rows %}
         ('{{ row[0] }}', '{{ row[1] }}', '{{ row[2] }}',
-         {{ 'cast(null as double)' if row[3] is none else 'cast(' ~ row[3] ~ ' as double)' }}){{ "," if not loop.last }}
+         {{ 'cast(null as double)' if row[3] is none else 'cast(' ~ row[3] ~ ' as double)' }},
+         {{ row[4] }}){{ "," if not loop.last }}
         {%- endfor %}
-    ) as configured (experiment_id, metric_id, role, non_inferiority_margin)
+    ) as configured (experiment_id, metric_id, role, non_inferiority_margin, configured_order)
     {%- else %}
     select
         cast(null as varchar) as experiment_id,
         cast(null as varchar) as metric_id,
         cast(null as varchar) as role,
-        cast(null as double) as non_inferiority_margin
+        cast(null as double) as non_inferiority_margin,
+        cast(null as integer) as configured_order
     where false
     {%- endif %}
 ),
@@ -71,6 +75,7 @@ roles as (
                 then 'secondary'
             else metrics.default_role
         end as role,
+        configured.configured_order,
         metrics.desired_direction,
         configured.non_inferiority_margin as configured_margin,
         metrics.non_inferiority_margin as default_margin,
@@ -91,7 +96,10 @@ final as (
         desired_direction,
         case when role = 'guardrail' then coalesce(configured_margin, default_margin) end as non_inferiority_margin,
         cast(case role when 'goal' then 1 when 'guardrail' then 2 else 3 end as integer) as role_order,
-        sort_order
+        sort_order,
+        coalesce(role = 'goal' and row_number() over (
+            partition by experiment_id order by role = 'goal' desc, configured_order asc nulls last, sort_order asc
+        ) = 1, false) as is_primary
     from roles
 )
 

@@ -7,14 +7,17 @@
     an arm with too few users                 -> keep_running_too_few_users
     a guardrail significantly worse           -> dont_ship_guardrail (the largest breach)
     a goal metric significantly worse         -> dont_ship (the largest drop)
-    a goal metric significantly better, but a guardrail of that variant with a margin not shown
+    the primary metric significantly better, but a guardrail of that variant with a margin not shown
     non-inferior (its interval still allows a drop beyond the margin) -> guardrail_unproven
-    a goal metric significantly better        -> ship (the largest gain)
+    the primary metric significantly better   -> ship (the largest gain)
     not finished yet                          -> keep_running
     otherwise                                 -> no_effect
-  Triage columns: the headline goal result (first goal metric, the variant with the highest chance
-  to win, then the larger lift), days running and the power status (ready once every goal comparison can detect the
-  experiment's target lift with 80% power, or is already significant).
+  One primary metric per experiment (dim_experiment_metric_roles.is_primary, its first goal) decides a
+  ship and heads the list, so the two never name different metrics; other goals can still stop a ship.
+  Triage columns: the headline result (the primary metric; the variant the ship names, else the one with
+  the highest chance to win, then the larger lift), days running and the power status of that headline
+  comparison (ready once it is significant under the corrected rule or can detect the experiment's
+  target lift with 80% power; underpowered otherwise).
 -#}
 
 with experiments as (
@@ -35,6 +38,7 @@ last_day as (
         roles.metric_label,
         roles.role,
         roles.sort_order,
+        roles.is_primary,
         results.relative_lift,
         results.relative_ci_lower,
         results.relative_ci_upper,
@@ -75,7 +79,16 @@ goal_loss as (
 ),
 
 goal_gain as (
-    select * from ranked where role = 'goal' and is_good_news and rank_in_kind = 1
+    select * from (
+        select
+            *,
+            row_number() over (
+                partition by analysis, experiment_id order by abs(relative_lift) desc, variant_id asc
+            ) as gain_rank
+        from last_day
+        where is_primary and is_significant and is_good_news
+    ) as primary_gains
+    where gain_rank = 1
 ),
 
 unproven as (
@@ -99,28 +112,28 @@ unproven as (
 headline as (
     select * from (
         select
-            *,
+            last_day.*,
             row_number() over (
-                partition by analysis, experiment_id
-                order by sort_order, chance_to_win desc nulls last, abs(relative_lift) desc nulls last, variant_id
+                partition by last_day.analysis, last_day.experiment_id
+                order by coalesce(last_day.variant_id = goal_gain.variant_id, false) desc,
+                    last_day.chance_to_win desc nulls last, abs(last_day.relative_lift) desc nulls last,
+                    last_day.variant_id asc
             ) as headline_rank
         from last_day
-        where role = 'goal'
-    ) as goals
+        left join goal_gain
+            on last_day.analysis = goal_gain.analysis and last_day.experiment_id = goal_gain.experiment_id
+        where last_day.is_primary
+    ) as primary_results
     where headline_rank = 1
 ),
 
 power as (
     select
-        last_day.analysis,
-        last_day.experiment_id,
-        bool_and(last_day.is_significant or last_day.minimum_detectable_effect <= experiments.target_lift)
-            as is_powered,
-        max(last_day.minimum_detectable_effect) as goal_minimum_detectable_effect
-    from last_day
-    inner join experiments on last_day.experiment_id = experiments.experiment_id
-    where last_day.role = 'goal'
-    group by last_day.analysis, last_day.experiment_id
+        headline.analysis,
+        headline.experiment_id,
+        headline.is_significant or headline.minimum_detectable_effect <= experiments.target_lift as is_powered
+    from headline
+    inner join experiments on headline.experiment_id = experiments.experiment_id
 ),
 
 guardrails as (
@@ -236,7 +249,7 @@ final as (
         headline.p_value_adjusted as goal_p_value_adjusted,
         coalesce(headline.is_good_news, false) as goal_is_good_news,
         coalesce(headline.is_bad_news, false) as goal_is_bad_news,
-        power.goal_minimum_detectable_effect,
+        headline.minimum_detectable_effect as goal_minimum_detectable_effect,
         case
             when power.is_powered is null then 'no data'
             when power.is_powered then 'ready'
