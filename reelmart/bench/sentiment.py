@@ -367,6 +367,7 @@ def run_seed(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     model = CommentSentimentModel(random_state=args.random_state).fit(tr_texts, y[train])
     model_fit = time.perf_counter() - start
+    print(f"CommentSentimentModel: chosen by CV on the training part: {model.chosen_description()}", flush=True)
     start = time.perf_counter()
     with threadpool_limits(limits=1, user_api="blas"):
         baseline = char_tfidf_baseline(args.random_state).fit(tr_texts, y[train])
