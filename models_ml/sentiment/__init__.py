@@ -15,7 +15,7 @@ from .api import (
     validate_labels,
 )
 from .features import HashedNgramFeaturizer
-from .model import NBSVM, CommentSentimentModel, NBLogisticRegression
+from .model import NBSVM, CommentSentimentModel, NBLogisticRegression, NBSVMBlend
 from .normalize import MAX_CHARS, normalize, normalize_batch, word_tokens
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "HashedNgramFeaturizer",
     "NBLogisticRegression",
     "NBSVM",
+    "NBSVMBlend",
     "cross_validated_metrics",
     "evaluate_on_labels",
     "evaluation_rows",

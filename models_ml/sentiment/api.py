@@ -274,7 +274,6 @@ def model_evaluation(artifact_path: str | None, labels_df: pd.DataFrame, as_of, 
     folds = min(cv, int(pd.Series(labels).value_counts().min()))
     # The hyper-parameters the served model chose are kept fixed in the folds: the evaluation runs
     # on every build, and repeating the search in each fold would multiply its cost by the folds.
-    evaluation = cross_validated_metrics(texts, labels, cv=folds, random_state=random_state,
-                                         char_ngram_range=model.char_ngram_range_, C=model.C_)
+    evaluation = cross_validated_metrics(texts, labels, cv=folds, random_state=random_state, **model.chosen())
     return evaluation_rows(evaluation, str(model.version_), as_of,
-                           "cross-validation on the seed labels (char range and C as chosen on all of them)")
+                           "cross-validation on the seed labels (hyper-parameters as chosen on all of them)")

@@ -46,11 +46,11 @@ _FIT_LOCK = threading.Lock()
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: NBSVM learner, CV-chosen C (C_grid, selection_cv)
+FORMAT_VERSION = 3  # 3: NBSVM + LR blend, weight and both Cs chosen by CV; 2: NBSVM, CV-chosen C
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"
-LEARNERS = ("nbsvm", "nblr", "logreg", "linear_svm")
-_NO_PROBA = ("nbsvm", "linear_svm")  # SVMs: probabilities only through calibration
+LEARNERS = ("nbsvm+lr", "nbsvm", "nblr", "logreg", "linear_svm")
+_NO_PROBA = ("nbsvm+lr", "nbsvm", "linear_svm")  # SVMs: probabilities only through calibration
 SCORING_CHUNK = 32_768
 
 
@@ -137,26 +137,73 @@ class NBSVM(_NBLinear):
         return LinearSVC(C=self.C, random_state=self.random_state)
 
 
+def _spread(X: sp.spmatrix, coef: np.ndarray, intercept: np.ndarray) -> float:
+    """Standard deviation of a linear model's decision values on X (1.0 if they are constant)."""
+    spread = float(np.std(np.asarray(X @ coef.T) + intercept))
+    return spread if spread > 0 else 1.0
+
+
+class NBSVMBlend(_NBLinear):
+    """A weighted sum of an NBSVM's and a logistic regression's decision functions, same features.
+
+    NBSVM is strong on the sentiment-bearing n-grams it rescales; a multinomial logistic regression
+    on the plain TF-IDF is the stronger three-class learner (docs/sentiment.md measures both). Each
+    decision function is divided by its spread on the training rows, so `weight` (NBSVM's share)
+    means the same for any C. Both parts are linear in X, so they fold into one `coef_` and
+    `intercept_`: scoring costs one sparse dot product, as for either learner alone. weight=1 is
+    NBSVM alone and weight=0 logistic regression alone (the other part is then not fitted).
+    """
+
+    def __init__(self, C: float = 1.0, C_lr: float = 10.0, weight: float = 0.5, alpha: float = 1.0,
+                 random_state: int | None = None) -> None:
+        self.C = C
+        self.C_lr = C_lr
+        self.weight = weight
+        self.alpha = alpha
+        self.random_state = random_state
+
+    def fit(self, X: sp.spmatrix, y: Sequence) -> NBSVMBlend:
+        if not 0.0 <= self.weight <= 1.0:
+            raise ValueError(f"weight must be in [0, 1], got {self.weight!r}")
+        X = sp.csr_matrix(X)
+        y = np.asarray(y)
+        self.classes_ = np.unique(y)
+        parts = []
+        if self.weight > 0:
+            parts.append((self.weight, NBSVM(C=self.C, alpha=self.alpha, random_state=self.random_state).fit(X, y)))
+        if self.weight < 1:
+            lr = LogisticRegression(C=self.C_lr, max_iter=5000, random_state=self.random_state).fit(X, y)
+            parts.append((1.0 - self.weight, lr))
+        scaled = [(w / _spread(X, m.coef_, m.intercept_), m) for w, m in parts]
+        self.coef_ = sum(k * m.coef_ for k, m in scaled)
+        self.intercept_ = sum(k * m.intercept_ for k, m in scaled)
+        return self
+
+
 class CommentSentimentModel(ClassifierMixin, BaseEstimator):
     """Sentiment of short-video comments (zh / en / mixed): negative, neutral, positive.
 
     Any label set with two or more classes works (e.g. negative/positive). The char n-gram range
-    and the learner's C are chosen together by stratified cross-validation on the labels given to
-    `fit` (best macro-F1 over `char_ngram_grid` x `C_grid`) unless they are set. Probabilities are calibrated with `CalibratedClassifierCV` (sigmoid,
-    `calibration_cv` folds). `predict` adds a neutral band: when the label set contains
-    `neutral_label` and the best non-neutral class leads the other non-neutral class by less than
-    `neutral_margin` in probability (|p_positive - p_negative| < margin), the prediction is
-    neutral. `predict_proba` is never changed by the band.
+    and the learner's hyper-parameters (C; for the default blend also the logistic regression's C
+    and the blend weight) are chosen together by stratified cross-validation on the labels given
+    to `fit` (best mean macro-F1 over the grids) unless they are set. Probabilities are calibrated
+    with `CalibratedClassifierCV` (sigmoid, `calibration_cv` folds). `predict` adds a neutral band:
+    when the label set contains `neutral_label` and the best non-neutral class leads the other
+    non-neutral class by less than `neutral_margin` in probability (|p_positive - p_negative| <
+    margin), the prediction is neutral. `predict_proba` is never changed by the band.
 
     Parameters
     ----------
     char_ngram_range : char n-gram range; None (default) chooses one of `char_ngram_grid` by CV.
     word_ngram_max, min_df, use_jieba : feature settings (see features.py).
-    learner : "nbsvm" (default: linear SVM on naive-Bayes-rescaled n-grams), "nblr" (the same with
-        a logistic loss), "linear_svm" or "logreg" (multinomial logistic regression). The choice
-        is measured in docs/sentiment.md.
-    C : inverse regularisation strength; None (default) chooses it from `C_grid` by CV.
-    char_ngram_grid, C_grid, selection_cv : the values tried and the folds of that CV.
+    learner : "nbsvm+lr" (default: `NBSVMBlend`, NBSVM and logistic regression summed with a
+        CV-chosen weight; weight 1 or 0 is either one alone), "nbsvm" (linear SVM on
+        naive-Bayes-rescaled n-grams), "nblr" (the same with a logistic loss), "linear_svm" or
+        "logreg" (multinomial logistic regression). The choice is measured in docs/sentiment.md.
+    C : inverse regularisation strength of the (NB)SVM or LR; None (default) chooses it from `C_grid`.
+    C_lr, blend_weight : the blend's logistic-regression C and NBSVM share (learner "nbsvm+lr");
+        None (default) chooses them from `C_lr_grid` and `blend_grid`.
+    char_ngram_grid, C_grid, C_lr_grid, blend_grid, selection_cv : the values tried and the folds.
     calibration : "sigmoid", "isotonic" or None (None is not allowed with the SVM learners).
     calibration_cv : folds for calibration (reduced to the smallest class count if needed).
     neutral_margin : width of the neutral band; 0 disables it.
@@ -171,9 +218,13 @@ class CommentSentimentModel(ClassifierMixin, BaseEstimator):
         word_ngram_max: int = 2,
         min_df: int = 1,
         use_jieba: bool = False,
-        learner: str = "nbsvm",
+        learner: str = "nbsvm+lr",
         C: float | None = None,
         C_grid: tuple[float, ...] = (0.1, 0.3, 1.0, 3.0),
+        C_lr: float | None = None,
+        C_lr_grid: tuple[float, ...] = (3.0, 10.0, 30.0),
+        blend_weight: float | None = None,
+        blend_grid: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0),
         selection_cv: int = 3,
         calibration: str | None = "sigmoid",
         calibration_cv: int = 5,
@@ -190,6 +241,10 @@ class CommentSentimentModel(ClassifierMixin, BaseEstimator):
         self.learner = learner
         self.C = C
         self.C_grid = C_grid
+        self.C_lr = C_lr
+        self.C_lr_grid = C_lr_grid
+        self.blend_weight = blend_weight
+        self.blend_grid = blend_grid
         self.selection_cv = selection_cv
         self.calibration = calibration
         self.calibration_cv = calibration_cv
@@ -199,7 +254,10 @@ class CommentSentimentModel(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     # -- fitting -----------------------------------------------------------------------------
-    def _base_learner(self, C: float) -> BaseEstimator:
+    def _base_learner(self, C: float | None, C_lr: float | None = None, weight: float | None = None) -> BaseEstimator:
+        if self.learner == "nbsvm+lr":
+            return NBSVMBlend(C=C if C is not None else 1.0, C_lr=C_lr if C_lr is not None else 10.0,
+                              weight=weight, random_state=self.random_state)
         if self.learner == "logreg":
             return LogisticRegression(C=C, max_iter=5000, random_state=self.random_state)
         if self.learner == "nbsvm":
@@ -218,45 +276,110 @@ class CommentSentimentModel(ClassifierMixin, BaseEstimator):
             use_jieba=self.use_jieba,
         )
 
-    def _cv_scores(self, X: sp.csr_matrix, y: np.ndarray, grid: list[float], folds: int) -> np.ndarray:
-        """Mean macro-F1 of each C over stratified folds; the learner (NB ratios included) is refitted per fold."""
+    def _settings(self) -> list[tuple[float | None, float | None, float | None]]:
+        """(C, C_lr, weight) settings the CV compares, in tie-break order (earlier wins a tie)."""
+        grid = [float(self.C)] if self.C is not None else sorted(float(c) for c in self.C_grid)
+        if self.learner != "nbsvm+lr":
+            if not grid:
+                raise ValueError("C_grid needs at least one value (or set C)")
+            return [(C, None, None) for C in grid]
+        lr_grid = [float(self.C_lr)] if self.C_lr is not None else sorted(float(c) for c in self.C_lr_grid)
+        weights = [float(self.blend_weight)] if self.blend_weight is not None else sorted(
+            {float(w) for w in self.blend_grid}, reverse=True)
+        if not grid or not lr_grid or not weights:
+            raise ValueError("C_grid, C_lr_grid and blend_grid need at least one value (or set C, C_lr, blend_weight)")
+        if any(not 0.0 <= w <= 1.0 for w in weights):
+            raise ValueError(f"blend weights must be in [0, 1], got {weights}")
+        settings = []
+        for w in weights:  # NBSVM-heavy first; a part with weight 0 has no C of its own
+            for C in grid if w > 0 else [None]:
+                settings.extend((C, C_lr, w) for C_lr in (lr_grid if w < 1 else [None]))
+        return settings
+
+    @staticmethod
+    def _setting_name(char_range: tuple[int, int], setting: tuple) -> str:
+        C, C_lr, weight = setting
+        name = f"char {char_range[0]}-{char_range[1]}"
+        if weight is None:
+            return f"{name}, C={C:g}"
+        parts = ([f"NBSVM C={C:g} x {weight:g}"] if weight > 0 else []) + (
+            [f"LR C={C_lr:g} x {1 - weight:g}"] if weight < 1 else [])
+        return f"{name}, " + " + ".join(parts)
+
+    def _cv_scores(self, X: sp.csr_matrix, y: np.ndarray, settings: list[tuple], folds: int) -> np.ndarray:
+        """Mean macro-F1 of each setting over stratified folds; learners (NB ratios included) refitted per fold.
+
+        For the blend, each part is fitted once per fold and C; the weighted sums are then formed
+        from the parts' decision values (each divided by its spread on the fold's training rows,
+        as NBSVMBlend does), so the weight grid costs no extra fits.
+        """
         splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
-        scores = np.zeros(len(grid))
+        scores = np.zeros(len(settings))
         for train, test in splitter.split(np.zeros(len(y)), y):
-            for j, C in enumerate(grid):
-                learner = self._base_learner(C).fit(X[train], y[train])
-                scores[j] += f1_score(y[test], learner.predict(X[test]), average="macro") / folds
+            Xa, Xb, ya = X[train], X[test], y[train]
+            if self.learner != "nbsvm+lr":
+                for j, (C, _, _) in enumerate(settings):
+                    learner = self._base_learner(C).fit(Xa, ya)
+                    scores[j] += f1_score(y[test], learner.predict(Xb), average="macro") / folds
+                continue
+            classes = np.unique(ya)
+            parts: dict[tuple[str, float], np.ndarray] = {}
+            for C in sorted({s[0] for s in settings if s[0] is not None}):
+                m = NBSVM(C=C, random_state=self.random_state).fit(Xa, ya)
+                parts["nb", C] = (np.asarray(Xb @ m.coef_.T) + m.intercept_) / _spread(Xa, m.coef_, m.intercept_)
+            lr = LogisticRegression(max_iter=5000, warm_start=True, random_state=self.random_state)
+            for C_lr in sorted({s[1] for s in settings if s[1] is not None}):  # ascending C, warm starts
+                lr.set_params(C=C_lr).fit(Xa, ya)
+                parts["lr", C_lr] = (np.asarray(Xb @ lr.coef_.T) + lr.intercept_) / _spread(Xa, lr.coef_, lr.intercept_)
+            for j, (C, C_lr, w) in enumerate(settings):
+                d = (w * parts["nb", C] if w > 0 else 0) + ((1 - w) * parts["lr", C_lr] if w < 1 else 0)
+                pred = classes[(d[:, 0] > 0).astype(int)] if d.shape[1] == 1 else classes[np.argmax(d, axis=1)]
+                scores[j] += f1_score(y[test], pred, average="macro") / folds
         return scores
 
     def _select(self, normalized: list[str], y: np.ndarray, smallest_class: int) -> sp.csr_matrix:
-        """Choose the char n-gram range and C with the best CV macro-F1 on the training labels.
+        """Choose the char n-gram range and the learner's setting with the best CV macro-F1 on the training labels.
 
-        Ties go to the earlier range and the smaller C. The featurizer (vocabulary, IDF: no labels
-        involved) is fitted on all training texts. Sets featurizer_, C_, char_ngram_range_ and
-        cv_results_; returns the training matrix of the chosen featurizer.
+        Ties go to the earlier range and the earlier setting (`_settings` order). The featurizer
+        (vocabulary, IDF: no labels involved) is fitted on all training texts. Sets featurizer_,
+        C_, C_lr_, blend_weight_, char_ngram_range_ and cv_results_; returns the training matrix
+        of the chosen featurizer.
         """
         ranges = [tuple(self.char_ngram_range)] if self.char_ngram_range is not None else [
             tuple(r) for r in self.char_ngram_grid]
-        grid = [float(self.C)] if self.C is not None else sorted(float(c) for c in self.C_grid)
-        if not ranges or not grid:
-            raise ValueError("char_ngram_grid and C_grid need at least one value (or set char_ngram_range and C)")
+        if not ranges:
+            raise ValueError("char_ngram_grid needs at least one value (or set char_ngram_range)")
+        settings = self._settings()
         folds = min(self.selection_cv, smallest_class)
         self.cv_results_ = {}
         best = (-1.0, None, None, None)
         for char_range in ranges:
             featurizer = self._featurizer(char_range).fit(normalized)
             X = featurizer.transform(normalized)
-            if len(ranges) * len(grid) == 1 or folds < 2:
-                scores = np.zeros(len(grid))
+            if len(ranges) * len(settings) == 1 or folds < 2:
+                scores = np.zeros(len(settings))
             else:
-                scores = self._cv_scores(X, y, grid, folds)
-                for C, score in zip(grid, scores, strict=True):
-                    self.cv_results_[f"char {char_range[0]}-{char_range[1]}, C={C:g}"] = round(float(score), 6)
+                scores = self._cv_scores(X, y, settings, folds)
+                for setting, score in zip(settings, scores, strict=True):
+                    self.cv_results_[self._setting_name(char_range, setting)] = round(float(score), 6)
             j = int(np.argmax(scores))
             if scores[j] > best[0]:
-                best = (float(scores[j]), char_range, grid[j], (featurizer, X))
-        _, self.char_ngram_range_, self.C_, (self.featurizer_, X) = best
+                best = (float(scores[j]), char_range, settings[j], (featurizer, X))
+        _, self.char_ngram_range_, (self.C_, self.C_lr_, self.blend_weight_), (self.featurizer_, X) = best
         return X
+
+    def chosen(self) -> dict:
+        """The hyper-parameters the CV chose, as keyword arguments that fix them (e.g. for a re-fit in CV folds)."""
+        self._check_fitted()
+        out = {"char_ngram_range": tuple(self.char_ngram_range_), "C": self.C_}
+        if self.learner == "nbsvm+lr":
+            out.update(C_lr=self.C_lr_, blend_weight=self.blend_weight_)
+        return out
+
+    def chosen_description(self) -> str:
+        """What the CV chose, in words, e.g. "char 1-5, NBSVM C=1 x 0.5 + LR C=10 x 0.5"."""
+        self._check_fitted()
+        return self._setting_name(self.char_ngram_range_, (self.C_, self.C_lr_, self.blend_weight_))
 
     def fit(self, texts: Sequence[str], labels: Sequence) -> CommentSentimentModel:
         """Fit on raw comment texts and their labels; returns self."""
@@ -282,7 +405,7 @@ class CommentSentimentModel(ClassifierMixin, BaseEstimator):
         # made logistic regression much slower in measurement (docs/sentiment.md).
         with _FIT_LOCK, threadpool_limits(limits=1, user_api="blas"):
             X = self._select(normalized, y, int(counts.min()))
-            base = self._base_learner(self.C_)
+            base = self._base_learner(self.C_, self.C_lr_, self.blend_weight_)
             if self.calibration is not None and folds >= 2:
                 cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
                 self.estimator_ = CalibratedClassifierCV(base, method=self.calibration, cv=cv).fit(X, y)
@@ -453,7 +576,8 @@ class CommentSentimentModel(ClassifierMixin, BaseEstimator):
             "class_prior": [round(float(p), 6) for p in self.class_prior_],
             "n_features": int(self.featurizer_.n_features),
             "calibrated": bool(self.calibrated_),
-            "chosen": {"char_ngram_range": list(self.char_ngram_range_), "C": float(self.C_)},
+            "chosen": {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.chosen().items()},
+            "chosen_description": self.chosen_description(),
             "selection_cv_macro_f1": dict(self.cv_results_),
             "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.get_params().items()},
             "sklearn_version": sklearn.__version__,

@@ -229,9 +229,10 @@ def _candidates(random_state: int) -> list[tuple[str, Callable[[], object]]]:
                                random_state=random_state, n_jobs=1, verbose=-1)
             ),
         ),
-        ("hashed char1-5 + words, NBSVM C by CV, sigmoid", model(neutral_margin=0)),
-        ("NBSVM C by CV + neutral band 0.05 (default)", model(neutral_margin=0.05)),
-        ("NBSVM C by CV + neutral band 0.10", model(neutral_margin=0.10)),
+        ("hashed char by CV + words, NBSVM C by CV, sigmoid", model(learner="nbsvm", neutral_margin=0)),
+        ("NBSVM + LR blend, all by CV, sigmoid", model(neutral_margin=0)),
+        ("NBSVM + LR blend + neutral band 0.05 (default)", model(neutral_margin=0.05)),
+        ("NBSVM + LR blend + neutral band 0.10", model(neutral_margin=0.10)),
     ]
 
 
@@ -296,9 +297,10 @@ def real_candidates(random_state: int) -> dict:
 
     return {
         "previous default: char 1-3 + words, LinearSVC C=3": model(char_ngram_range=(1, 3), learner="linear_svm", C=3.0),
+        "NBSVM alone (char range and C by CV; the 2026-12-07 default)": model(learner="nbsvm"),
         "LinearSVC (char range and C by CV)": model(learner="linear_svm"),
         "NB-LR (char range and C by CV)": model(learner="nblr", C_grid=(1.0, 3.0, 10.0)),
-        "NBSVM + jieba words (char range and C by CV)": model(use_jieba=True),
+        "NBSVM + LR blend + jieba words (all by CV)": model(use_jieba=True),
     }
 
 
@@ -365,6 +367,7 @@ def run_seed(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     model = CommentSentimentModel(random_state=args.random_state).fit(tr_texts, y[train])
     model_fit = time.perf_counter() - start
+    print(f"CommentSentimentModel: chosen by CV on the training part: {model.chosen_description()}", flush=True)
     start = time.perf_counter()
     with threadpool_limits(limits=1, user_api="blas"):
         baseline = char_tfidf_baseline(args.random_state).fit(tr_texts, y[train])

@@ -269,10 +269,9 @@ def _fmt_ci(low: float, high: float) -> str:
 
 def chosen_by_cv(model) -> str:
     """What the model's own CV picked, e.g. "char 1-3, C=0.3"."""
-    if not hasattr(model, "C_"):
+    if not hasattr(model, "chosen_description"):
         return ""
-    low, high = model.char_ngram_range_
-    return f"char {low}-{high}, C={model.C_:g}"
+    return model.chosen_description()
 
 
 def evaluate_corpus(name: str, make_model, test_size: float = 0.2, seed: int = 0, n_boot: int = 1000,

@@ -49,8 +49,7 @@ def _train(args: argparse.Namespace) -> int:
         f"model {model.version_}: cv accuracy {evaluation['accuracy']:.4f}, "
         f"macro-F1 {evaluation['macro_f1']:.4f} (+/- {evaluation['macro_f1_std']:.4f})"
     )
-    low, high = model.char_ngram_range_
-    print(f"hyper-parameters chosen by {model.selection_cv}-fold CV on these labels: char {low}-{high}-grams, C={model.C_:g}")
+    print(f"hyper-parameters chosen by {model.selection_cv}-fold CV on these labels: {model.chosen_description()}")
     print(f"wrote {out / 'model.joblib'}, {out / 'metadata.json'}, {out / EVALUATION_FILE}")
     return 0
 

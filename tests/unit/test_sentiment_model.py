@@ -49,7 +49,7 @@ def small(seed: pd.DataFrame) -> pd.DataFrame:
 def test_estimator_api(model: CommentSentimentModel, split) -> None:
     _, test = split
     assert list(model.classes_) == ["negative", "neutral", "positive"]
-    assert model.n_train_ > 0 and model.version_.startswith("v2-")
+    assert model.n_train_ > 0 and model.version_.startswith("v3-")
     params = model.get_params()
     assert params["random_state"] == 0 and params["neutral_margin"] == model.neutral_margin
     assert clone(model).get_params() == params
@@ -154,7 +154,7 @@ def test_load_rejects_other_format_versions_and_missing_files(model: CommentSent
         CommentSentimentModel.load(tmp_path / "nothing-here")
 
 
-@pytest.mark.parametrize("learner", ["logreg", "nbsvm", "linear_svm"])
+@pytest.mark.parametrize("learner", ["logreg", "nbsvm", "linear_svm", "nbsvm+lr"])
 def test_binary_labels(seed: pd.DataFrame, learner: str) -> None:
     binary = seed[seed["label"] != "neutral"].sample(n=400, random_state=2)
     model = CommentSentimentModel(learner=learner, C=1.0).fit(binary["text"].tolist(), binary["label"].tolist())

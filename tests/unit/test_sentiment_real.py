@@ -80,18 +80,55 @@ def test_tuned_baseline_chooses_C_by_cv_on_its_training_texts_only() -> None:
 
 def test_model_picks_range_and_C_by_cv_and_a_losing_value_is_not_served() -> None:
     texts, y = _toy()
-    model = CommentSentimentModel(C_grid=(1e-6, 1.0), char_ngram_grid=((1, 2), (1, 3)), calibration_cv=3).fit(texts, y)
+    model = CommentSentimentModel(learner="nbsvm", C_grid=(1e-6, 1.0), char_ngram_grid=((1, 2), (1, 3)),
+                                  calibration_cv=3).fit(texts, y)
     assert set(model.cv_results_) == {"char 1-2, C=1e-06", "char 1-2, C=1", "char 1-3, C=1e-06", "char 1-3, C=1"}
     best = max(model.cv_results_, key=model.cv_results_.get)
     assert best == f"char {model.char_ngram_range_[0]}-{model.char_ngram_range_[1]}, C={model.C_:g}"
+    assert best == model.chosen_description()
     chosen = model.cv_results_[best]
     assert all(score <= chosen for score in model.cv_results_.values())  # nothing that scored lower is served
     assert model.featurizer_.char_ngram_range == model.char_ngram_range_
-    fixed = CommentSentimentModel(C=0.5, char_ngram_range=(1, 3), calibration_cv=3).fit(texts, y)
+    fixed = CommentSentimentModel(learner="nbsvm", C=0.5, char_ngram_range=(1, 3), calibration_cv=3).fit(texts, y)
     assert fixed.C_ == 0.5 and fixed.char_ngram_range_ == (1, 3) and fixed.cv_results_ == {}
     meta = model.metadata()
     assert meta["chosen"] == {"char_ngram_range": list(model.char_ngram_range_), "C": model.C_}
     assert meta["selection_cv_macro_f1"] == model.cv_results_
+
+
+def test_blend_weight_and_both_Cs_are_chosen_by_cv_and_a_losing_setting_is_not_served() -> None:
+    texts, y = _toy()
+    # An LR with C=1e-6 predicts one class (macro-F1 ~ 0.33): any weight that leans on it loses.
+    model = CommentSentimentModel(C_grid=(1.0,), C_lr_grid=(1e-6,), blend_grid=(0.0, 1.0), char_ngram_range=(1, 3),
+                                  calibration_cv=3).fit(texts, y)
+    assert set(model.cv_results_) == {"char 1-3, NBSVM C=1 x 1", "char 1-3, LR C=1e-06 x 1"}
+    assert model.blend_weight_ == 1.0 and model.C_ == 1.0 and model.C_lr_ is None
+    assert model.chosen_description() == max(model.cv_results_, key=model.cv_results_.get)
+    assert model.metadata()["chosen"] == {"char_ngram_range": [1, 3], "C": 1.0, "C_lr": None, "blend_weight": 1.0}
+    # The chosen setting refits to the same model when fixed (what model_evaluation does in its folds).
+    refit = CommentSentimentModel(calibration_cv=3, **model.chosen()).fit(texts, y)
+    assert refit.cv_results_ == {}
+    assert np.allclose(refit.predict_proba(texts[:5]), model.predict_proba(texts[:5]))
+    mixed = CommentSentimentModel(C_grid=(1.0,), C_lr_grid=(10.0,), blend_grid=(0.5,), char_ngram_range=(1, 3),
+                                  calibration_cv=3).fit(texts, y)
+    assert mixed.chosen_description() == "char 1-3, NBSVM C=1 x 0.5 + LR C=10 x 0.5"
+
+
+def test_blend_folds_both_parts_into_one_linear_model() -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    from models_ml.sentiment.model import NBSVMBlend
+
+    texts, y = _toy()
+    X = HashedNgramFeaturizer(keep_names=False).fit_transform(normalize_batch(texts))
+    nb, lr = NBSVM(C=1.0, random_state=0).fit(X, y), LogisticRegression(C=10.0, max_iter=5000, random_state=0).fit(X, y)
+    blend = NBSVMBlend(C=1.0, C_lr=10.0, weight=0.25, random_state=0).fit(X, y)
+    d_nb, d_lr = nb.decision_function(X), lr.decision_function(X)
+    expected = 0.25 * d_nb / d_nb.std() + 0.75 * d_lr / d_lr.std()
+    assert np.allclose(blend.decision_function(X), expected)
+    assert np.allclose(NBSVMBlend(weight=1.0, random_state=0).fit(X, y).decision_function(X), d_nb / d_nb.std())
+    with pytest.raises(ValueError, match="weight"):
+        NBSVMBlend(weight=1.5).fit(X, y)
 
 
 def test_nbsvm_folds_the_ratios_into_its_weights() -> None:
