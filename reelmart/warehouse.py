@@ -225,8 +225,11 @@ def exclusive_lock(path: Path, what: str):
 
 
 def build(paths: WarehousePaths, full_refresh: bool = False, select: str | None = None, docs: bool = True,
-          quiet: bool = False, extra_vars: dict | None = None) -> dict:
-    """`dbt build` (seeds, models, tests), then publish the snapshot. Returns the build metadata."""
+          quiet: bool = False, extra_vars: dict | None = None, refit: bool = False) -> dict:
+    """`dbt build` (seeds, models, tests), then publish the snapshot. Returns the build metadata.
+
+    refit: refit the scheduled models now (var refit) instead of keeping their last fit.
+    """
     if not any(paths.landing.glob("*/**/*.parquet")):
         raise BuildError(f"no raw exports under {paths.landing}: run `reelmart generate` first")
     args = ["build"]
@@ -234,6 +237,8 @@ def build(paths: WarehousePaths, full_refresh: bool = False, select: str | None 
         args.append("--full-refresh")
     if select:
         args += ["--select", select]
+    if refit:
+        extra_vars = {**(extra_vars or {}), "refit": True}
     if extra_vars:
         args += ["--vars", json.dumps(extra_vars)]
     with exclusive_lock(paths.build_db.parent / ".build.lock", "build"):
