@@ -29,6 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scales", default="20k,200k,1m", help="comma-separated simulator scales")
     parser.add_argument("--work-dir", type=Path, help="where instances are built (default: a temp folder)")
     parser.add_argument("--keep", action="store_true", help="keep the built instances")
+    parser.add_argument("--publish-only", action="store_true",
+                        help="only time publishing the green build of --data-dir (byte copy vs COPY FROM DATABASE)")
+    parser.add_argument("--data-dir", type=Path, help="the instance --publish-only publishes")
 
 
 def _raw_rows(paths: WarehousePaths) -> dict[str, int]:
@@ -179,7 +182,48 @@ def bench_scale(scale_name: str, root: Path) -> dict:
     }
 
 
+def publish_rows(paths: WarehousePaths, label: str) -> list[dict]:
+    """Publishing one build: the whole `publish` (byte copy, private split, stamp, fsync, swap) beside
+    the two ways of making the snapshot file on this filesystem: a byte copy of the build file
+    (what publish does) and DuckDB's COPY FROM DATABASE into a fresh file (live data only)."""
+    build_mb = paths.build_db.stat().st_size / 2**20
+    scratch = paths.data_dir / "publish-bench"
+    scratch.mkdir(exist_ok=True)
+    copied, rewritten = scratch / "copy.duckdb", scratch / "rewrite.duckdb"
+    with measure() as byte_copy:
+        shutil.copyfile(paths.build_db, copied)
+        with open(copied, "rb+") as handle:
+            os.fsync(handle.fileno())
+    with measure() as copy_from_database:
+        con = duckdb.connect(str(rewritten))
+        con.execute(f"attach '{paths.build_db}' as source (read_only)")
+        con.execute(f"copy from database source to {rewritten.stem}")
+        con.execute("detach source")
+        con.close()
+        with open(rewritten, "rb+") as handle:
+            os.fsync(handle.fileno())
+    rewritten_mb = rewritten.stat().st_size / 2**20
+    with measure() as whole:
+        publish(paths)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return [
+        {"build": label, "step": "publish (byte copy + private split + stamp + fsync + os.replace)",
+         "seconds": whole.seconds, "file MB": paths.serving_db.stat().st_size / 2**20},
+        {"build": label, "step": "byte copy of the build file + fsync", "seconds": byte_copy.seconds,
+         "file MB": build_mb},
+        {"build": label, "step": "COPY FROM DATABASE into a fresh file + fsync", "seconds": copy_from_database.seconds,
+         "file MB": rewritten_mb},
+    ]
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.publish_only:
+        if not args.data_dir:
+            raise SystemExit("--publish-only needs --data-dir (an instance with a green build)")
+        print(f"load average (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+        print_table(publish_rows(WarehousePaths(args.data_dir.resolve()), args.data_dir.name),
+                    "Publishing a build: whole publish vs ways to make the snapshot file")
+        return 0
     root = args.work_dir or Path(tempfile.mkdtemp(prefix="reelmart-bench-"))
     rows, stages = [], []
     try:

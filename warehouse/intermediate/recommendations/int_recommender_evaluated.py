@@ -6,7 +6,8 @@ training part, and the full model trains its ranker on that window too, so test 
 choice. Above `max_train_users` viewers the comparison runs on a random sample of that many. Models: most-popular, item-kNN, ALS alone, EASE, the rank blend, the full model (LambdaRank re-ranker),
 and the full model and ALS without the comment-sentiment term. Profile affinities are left out of the user features: dim_users
 computes them over the whole window, test period included. Switched off (var
-recommendation_evaluation.enabled = false) the model is empty, with the same columns.
+recommendation_evaluation.enabled = false) the model is empty, with the same columns (after a full
+refresh: a daily build keeps the rows it has).
 Scheduled (issue 19): a build keeps the last evaluation unless models_ml.schedule.refit_reason says
 refit (first build, var refit, or var refit_every_days of new data); a refit replaces every row.
 """
