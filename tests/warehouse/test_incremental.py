@@ -57,7 +57,8 @@ def test_scheduled_models_keep_their_fit_until_refit(three_builds):
 
 def test_refit_day_equals_full_refresh_for_every_table(three_builds):
     diffs = diff_builds(three_builds["refit"], three_builds["full"], float_tolerance=1e-9)
-    assert len(diffs) > 100  # every table of the snapshot, not a hand-picked list
+    tables = {d.table for d in diffs}  # every table of the snapshot, not a hand-picked list
+    assert len(tables) > 50 and {"fct_watch_events", "fct_model_evaluations", "fct_recommendations"} <= tables
     assert [d for d in diffs if d.status not in ("same", "rounding")] == []
 
 
