@@ -30,3 +30,18 @@ def test_forced_and_every_build():
     assert refit_reason(last, date(2026, 1, 11), 7, forced="True") == "forced"
     assert refit_reason(last, date(2026, 1, 10), 0) == "every build"
     assert refit_reason(last, date(2026, 1, 10), "7", forced="False") is None
+
+
+def test_leftover_dbt_temp_tables_are_dropped(tmp_path):
+    import duckdb
+
+    from reelmart.warehouse import drop_leftover_temp_tables
+
+    with duckdb.connect(str(tmp_path / "build.duckdb")) as con:
+        for name in ("fct_comment_sentiment", "fct_comment_sentiment__dbt_tmp20261207043029300665",
+                     "int_recommender_selected__dbt_tmp20261207044506182080", "my__dbt_tmp_notes"):
+            con.execute(f'create table "{name}" as select 1 as x')
+        assert sorted(drop_leftover_temp_tables(con)) == ["fct_comment_sentiment__dbt_tmp20261207043029300665",
+                                                          "int_recommender_selected__dbt_tmp20261207044506182080"]
+        left = {row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()}
+    assert left == {"fct_comment_sentiment", "my__dbt_tmp_notes"}

@@ -18,8 +18,9 @@ from reelmart.warehouse import WarehousePaths, build
 
 # Models that keep their last fit until a refit is due (models_ml.schedule, var refit_every_days) ...
 SCHEDULED = ("int_recommender_evaluated", "int_recommender_selected", "int_sentiment_model_evaluated")
-# ... and the tables that read their rows, so they too show the kept fit on a day without a refit.
-SHOWS_KEPT_FIT = frozenset({*SCHEDULED, "fct_model_evaluations"})
+# ... and the tables that read their rows, so they too show the kept fit on a day without a refit
+# (fct_recommendations serves the family the kept choice named).
+SHOWS_KEPT_FIT = frozenset({*SCHEDULED, "fct_model_evaluations", "fct_recommendations"})
 
 
 def _fitted_at(db_path) -> dict[str, object]:
