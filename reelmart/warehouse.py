@@ -225,8 +225,11 @@ def exclusive_lock(path: Path, what: str):
 
 
 def build(paths: WarehousePaths, full_refresh: bool = False, select: str | None = None, docs: bool = True,
-          quiet: bool = False, extra_vars: dict | None = None) -> dict:
-    """`dbt build` (seeds, models, tests), then publish the snapshot. Returns the build metadata."""
+          quiet: bool = False, extra_vars: dict | None = None, refit: bool = False) -> dict:
+    """`dbt build` (seeds, models, tests), then publish the snapshot. Returns the build metadata.
+
+    refit: refit the scheduled models now (var refit) instead of keeping their last fit.
+    """
     if not any(paths.landing.glob("*/**/*.parquet")):
         raise BuildError(f"no raw exports under {paths.landing}: run `reelmart generate` first")
     args = ["build"]
@@ -234,6 +237,8 @@ def build(paths: WarehousePaths, full_refresh: bool = False, select: str | None 
         args.append("--full-refresh")
     if select:
         args += ["--select", select]
+    if refit:
+        extra_vars = {**(extra_vars or {}), "refit": True}
     if extra_vars:
         args += ["--vars", json.dumps(extra_vars)]
     with exclusive_lock(paths.build_db.parent / ".build.lock", "build"):
@@ -244,11 +249,24 @@ def build(paths: WarehousePaths, full_refresh: bool = False, select: str | None 
         except BuildError as exc:
             write_build_status(paths, "failed", str(exc).splitlines()[0])
             raise BuildError(f"{exc}\nnothing was published; the site still serves the last good build") from None
+        with duckdb.connect(str(paths.build_db)) as con:
+            drop_leftover_temp_tables(con)
         write_build_status(paths, "green")
         seconds = time.perf_counter() - started
         if docs:
             run_dbt(["docs", "generate", "--static"], paths, quiet=True)
         return publish(paths, build_seconds=seconds)
+
+
+def drop_leftover_temp_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Drop the `<model>__dbt_tmp<timestamp>` tables dbt-duckdb leaves behind after each run of an incremental
+    Python model; left alone they pile up in the build database, one per model and build (issue 19)."""
+    names = [row[0] for row in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'main' "
+        "and table_type = 'BASE TABLE' and regexp_matches(table_name, '__dbt_tmp[0-9]+$')").fetchall()]
+    for name in names:
+        con.execute(f'drop table "{name}"')
+    return names
 
 
 def _remove_stale_temp_files(paths: WarehousePaths) -> list[Path]:
@@ -306,6 +324,7 @@ def _swap_in_snapshot(paths: WarehousePaths, serving_dir: Path, build_seconds: f
         with duckdb.connect(str(tmp)) as con:
             for relation in NOT_PUBLISHED:
                 con.execute(f'drop table if exists "{relation}"')
+            drop_leftover_temp_tables(con)
             con.execute("create or replace table reelmart_build_info (key varchar, value varchar)")
             con.executemany("insert into reelmart_build_info values (?, ?)",
                             [(k, json.dumps(v)) for k, v in info.items()])

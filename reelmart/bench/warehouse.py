@@ -2,13 +2,16 @@
 
 Per scale it prints rows per raw table, generation time, full `dbt build` wall time (models and
 tests), `dbt run` of the SQL models against the same compiled SQL executed directly in DuckDB
-(the overhead ratio), and an incremental rebuild after one new export day.
+(the overhead ratio), and an incremental rebuild after one new export day. A second table splits the
+full build and the incremental day by stage (layer and area of the project, SQL or Python models, tests)
+from dbt's run_results.json, so the next bottleneck is visible.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -26,6 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scales", default="20k,200k,1m", help="comma-separated simulator scales")
     parser.add_argument("--work-dir", type=Path, help="where instances are built (default: a temp folder)")
     parser.add_argument("--keep", action="store_true", help="keep the built instances")
+    parser.add_argument("--publish-only", action="store_true",
+                        help="only time publishing the green build of --data-dir (byte copy vs COPY FROM DATABASE)")
+    parser.add_argument("--data-dir", type=Path, help="the instance --publish-only publishes")
 
 
 def _raw_rows(paths: WarehousePaths) -> dict[str, int]:
@@ -89,6 +95,55 @@ def _direct_sql_seconds(paths: WarehousePaths) -> float:
     return seconds
 
 
+def stage_of(node: dict) -> str:
+    """The stage a dbt node is counted under: `<layer>/<area> <language>` for models, else its type."""
+    kind = node.get("resource_type", "")
+    if kind == "model":
+        path = node["fqn"][1:-1]
+        return f"{'/'.join(path[:2]) or 'other'} {node.get('language', 'sql')}"
+    if kind in ("test", "unit_test"):
+        return "tests"
+    return kind + "s" if kind else "other"
+
+
+def stage_seconds(paths: WarehousePaths) -> dict[str, dict]:
+    """Node time per stage of the last dbt invocation (run_results.json): summed execution time and nodes.
+
+    dbt runs 2 threads, so the stages' sum exceeds the wall time by up to 2x.
+    """
+    manifest = json.loads((paths.dbt_target / "manifest.json").read_text())
+    nodes = {**manifest["nodes"], **manifest.get("unit_tests", {})}
+    results = json.loads((paths.dbt_target / "run_results.json").read_text())["results"]
+    stages: dict[str, dict] = {}
+    for result in results:
+        node = nodes.get(result["unique_id"], {"resource_type": result["unique_id"].split(".")[0]})
+        stage = stages.setdefault(stage_of(node), {"nodes": 0, "seconds": 0.0, "slowest": ("", 0.0)})
+        seconds = float(result.get("execution_time") or 0.0)
+        stage["nodes"] += 1
+        stage["seconds"] += seconds
+        if seconds > stage["slowest"][1]:
+            stage["slowest"] = (result["unique_id"].split(".")[-1], seconds)
+    return stages
+
+
+def stage_rows(scale_name: str, full: dict[str, dict], incremental: dict[str, dict]) -> list[dict]:
+    """One row per stage, slowest incremental stage first."""
+    rows = []
+    for stage in sorted(set(full) | set(incremental), key=lambda s: -incremental.get(s, {}).get("seconds", 0.0)):
+        f, i = full.get(stage, {}), incremental.get(stage, {})
+        slowest, slowest_s = i.get("slowest", ("", 0.0))
+        rows.append({
+            "scale": scale_name,
+            "stage": stage,
+            "nodes": i.get("nodes", f.get("nodes", 0)),
+            "full build s": f.get("seconds", 0.0),
+            "incremental day s": i.get("seconds", 0.0),
+            "incremental / full": i.get("seconds", 0.0) / f["seconds"] if f.get("seconds") else float("nan"),
+            "slowest node (incremental)": f"{slowest} {slowest_s:.1f} s" if slowest else "",
+        })
+    return rows
+
+
 def bench_scale(scale_name: str, root: Path) -> dict:
     paths = WarehousePaths(root / scale_name)
     with measure() as gen:
@@ -97,6 +152,7 @@ def bench_scale(scale_name: str, root: Path) -> dict:
     total_raw = sum(raw.values())
     with measure() as full:
         run_dbt(["build", "--full-refresh"], paths, quiet=True)
+    full_stages = stage_seconds(paths)
     publish(paths)
     sql_models = _sql_model_names(paths)
     with measure() as sql_run:
@@ -105,6 +161,7 @@ def bench_scale(scale_name: str, root: Path) -> dict:
     PlatformSimulator(SCALES[scale_name], paths.data_dir, progress=False).append_days(1)
     with measure() as incremental:
         run_dbt(["build"], paths, quiet=True)
+    incremental_stages = stage_seconds(paths)
     return {
         "scale": scale_name,
         "users": raw["users"],
@@ -120,16 +177,63 @@ def bench_scale(scale_name: str, root: Path) -> dict:
         "dbt overhead x": sql_run.seconds / direct,
         "incremental +1 day s": incremental.seconds,
         "incremental / full": incremental.seconds / full.seconds,
+        "incremental peak MB": incremental.peak_rss_mb,
+        "stages": stage_rows(scale_name, full_stages, incremental_stages),
     }
 
 
+def publish_rows(paths: WarehousePaths, label: str) -> list[dict]:
+    """Publishing one build: the whole `publish` (byte copy, private split, stamp, fsync, swap) beside
+    the two ways of making the snapshot file on this filesystem: a byte copy of the build file
+    (what publish does) and DuckDB's COPY FROM DATABASE into a fresh file (live data only)."""
+    build_mb = paths.build_db.stat().st_size / 2**20
+    scratch = paths.data_dir / "publish-bench"
+    scratch.mkdir(exist_ok=True)
+    copied, rewritten = scratch / "copy.duckdb", scratch / "rewrite.duckdb"
+    with measure() as byte_copy:
+        shutil.copyfile(paths.build_db, copied)
+        with open(copied, "rb+") as handle:
+            os.fsync(handle.fileno())
+    with measure() as copy_from_database:
+        con = duckdb.connect(str(rewritten))
+        con.execute(f"attach '{paths.build_db}' as source (read_only)")
+        con.execute(f"copy from database source to {rewritten.stem}")
+        con.execute("detach source")
+        con.close()
+        with open(rewritten, "rb+") as handle:
+            os.fsync(handle.fileno())
+    rewritten_mb = rewritten.stat().st_size / 2**20
+    with measure() as whole:
+        publish(paths)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return [
+        {"build": label, "step": "publish (byte copy + private split + stamp + fsync + os.replace)",
+         "seconds": whole.seconds, "file MB": paths.serving_db.stat().st_size / 2**20},
+        {"build": label, "step": "byte copy of the build file + fsync", "seconds": byte_copy.seconds,
+         "file MB": build_mb},
+        {"build": label, "step": "COPY FROM DATABASE into a fresh file + fsync", "seconds": copy_from_database.seconds,
+         "file MB": rewritten_mb},
+    ]
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.publish_only:
+        if not args.data_dir:
+            raise SystemExit("--publish-only needs --data-dir (an instance with a green build)")
+        print(f"load average (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+        print_table(publish_rows(WarehousePaths(args.data_dir.resolve()), args.data_dir.name),
+                    "Publishing a build: whole publish vs ways to make the snapshot file")
+        return 0
     root = args.work_dir or Path(tempfile.mkdtemp(prefix="reelmart-bench-"))
-    rows = []
+    rows, stages = [], []
     try:
         for scale in [s.strip() for s in args.scales.split(",") if s.strip()]:
-            rows.append(bench_scale(scale, root))
+            row = bench_scale(scale, root)
+            stages += row.pop("stages")
+            rows.append(row)
+            print(f"load average (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
             print_table(rows, "Warehouse build (2 cores): simulate, dbt build, dbt vs direct SQL, incremental day")
+            print_table(stages, "Full build and incremental day by stage (dbt node seconds, 2 threads)")
     finally:
         if not args.keep and args.work_dir is None:
             shutil.rmtree(root, ignore_errors=True)

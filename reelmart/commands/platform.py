@@ -33,6 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bld.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
     bld.add_argument("--select", help="dbt selector, e.g. marts.core+")
     bld.add_argument("--no-docs", action="store_true", help="skip dbt docs generate")
+    bld.add_argument("--refit", action="store_true",
+                     help="refit the scheduled models now (recommender choice and evaluation, sentiment evaluation, "
+                          "campaign uplift) instead of keeping their last fit until var refit_every_days")
     bld.set_defaults(func=cmd_build)
 
     pub = subparsers.add_parser("publish", help="publish the last successful build without rebuilding")
@@ -90,7 +93,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     try:
-        info = build(_paths(args), full_refresh=args.full_refresh, select=args.select, docs=not args.no_docs)
+        info = build(_paths(args), full_refresh=args.full_refresh, select=args.select, docs=not args.no_docs,
+                     refit=args.refit)
     except BuildError as exc:
         raise CommandError(str(exc)) from exc
     print(f"published {_paths(args).serving_db} at {info['published_at']}")

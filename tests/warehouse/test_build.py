@@ -9,7 +9,6 @@ import shutil
 import duckdb
 import pytest
 
-from reelmart.simulate import SCALES, PlatformSimulator
 from reelmart.warehouse import BuildError, WarehousePaths, build
 
 MARTS = ["dim_users", "dim_videos", "dim_creators", "fct_watch_events", "fct_comments", "fct_video_daily",
@@ -69,15 +68,7 @@ def test_building_twice_gives_identical_marts(rebuildable):
     assert _mart_digests(rebuildable.serving_db) == first
 
 
-def test_incremental_new_day_equals_full_refresh(rebuildable):
-    PlatformSimulator(SCALES["tiny"], rebuildable.data_dir, seed=11, progress=False).append_days(1)
-    build(rebuildable, docs=False, quiet=True)
-    incremental = _mart_digests(rebuildable.serving_db)
-    with duckdb.connect(str(rebuildable.serving_db), read_only=True) as con:
-        days = con.execute("select count(distinct export_date) from fct_watch_events").fetchall()[0][0]
-    assert days == SCALES["tiny"].days + 1
-    build(rebuildable, full_refresh=True, docs=False, quiet=True)
-    assert _mart_digests(rebuildable.serving_db) == incremental
+# An incremental day against a full refresh, for every table: tests/warehouse/test_incremental.py.
 
 
 def test_failed_build_publishes_nothing(tmp_path):

@@ -115,7 +115,8 @@ def index():
     return render_page("recommendations/index.html", marts=MARTS, table=table, sentiment=sentiment, reasons=reasons,
                        ndcg_chart=ndcg, coverage_chart=coverage, summary=queries.summary(),
                        sample_users=queries.sample_users(), csv_url=url_with(format="csv"), k=k,
-                       selection=_selection_table(candidates), served_sentence=_served_sentence(candidates))
+                       selection=_selection_table(candidates), served_sentence=_served_sentence(candidates),
+                       fits=queries.fits())
 
 
 @bp.get("/recommendations/user")

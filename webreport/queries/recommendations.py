@@ -200,3 +200,22 @@ def sample_users(limit: int = 8) -> list[int]:
     """A few served users to preview (smallest ids: stable across rebuilds of the same data)."""
     return [row["user_id"] for row in fetch_all(
         "select distinct user_id from fct_recommendations order by user_id limit ?", [limit])]
+
+
+def fits() -> list[dict]:
+    """When the scheduled fits behind this page saw data up to (issue 19): the offline evaluation and the
+    served-model choice keep their last fit between refits; evaluated_at is the day after their data."""
+    if not relation_exists("fct_model_evaluations"):
+        return []
+    return fetch_all(
+        """
+        select
+            case when model_name like 'recommender\\_candidate\\_%' escape '\\' then 'served-model choice'
+                 else 'offline evaluation' end as fit,
+            cast(max(evaluated_at) as date) - 1 as data_through
+        from fct_model_evaluations
+        where model_name like 'recommender\\_%' escape '\\'
+        group by all
+        order by fit
+        """
+    )

@@ -6,7 +6,10 @@ training part, and the full model trains its ranker on that window too, so test 
 choice. Above `max_train_users` viewers the comparison runs on a random sample of that many. Models: most-popular, item-kNN, ALS alone, EASE, the rank blend, the full model (LambdaRank re-ranker),
 and the full model and ALS without the comment-sentiment term. Profile affinities are left out of the user features: dim_users
 computes them over the whole window, test period included. Switched off (var
-recommendation_evaluation.enabled = false) the model is empty, with the same columns.
+recommendation_evaluation.enabled = false) the model is empty, with the same columns (after a full
+refresh: a daily build keeps the rows it has).
+Scheduled (issue 19): a build keeps the last evaluation unless models_ml.schedule.refit_reason says
+refit (first build, var refit, or var refit_every_days of new data); a refit replaces every row.
 """
 
 import json
@@ -25,10 +28,12 @@ MODEL_NAMES = {
 
 
 def model(dbt, session):
-    dbt.config(materialized="table")
+    dbt.config(materialized="incremental", unique_key=["model_name", "metric"], incremental_strategy="delete+insert")
     settings = dbt.config.get("recommendation_evaluation")
     params = dbt.config.get("recommendation_params")
     threads = dbt.config.get("recommendation_threads")
+    refit = dbt.config.get("refit")
+    refit_every_days = dbt.config.get("refit_every_days")
 
     import pandas as pd
 
@@ -40,7 +45,12 @@ def model(dbt, session):
         model_version,
         user_features_from_profiles,
     )
+    from models_ml.schedule import refit_reason
 
+    as_of = dbt.ref("int_recommendation_users_selected").aggregate("max(as_of_date) as as_of").df()["as_of"].iloc[0]
+    last = session.execute(f"select max(evaluated_at) from {dbt.this}").fetchall()[0][0] if dbt.is_incremental else None
+    if refit_reason(last, pd.Timestamp(as_of) + pd.Timedelta(days=1), refit_every_days, refit) is None:
+        return session.sql(f"select * from {dbt.this} where false")
     settings = dict(settings or {})
     if not settings.get("enabled", True):
         return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})

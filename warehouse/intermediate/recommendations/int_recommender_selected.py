@@ -5,6 +5,8 @@ rank blend, the LambdaRank re-ranker) is tuned on a validation window cut from t
 interactions (each viewer's latest 20%); the winner is served. Profile affinities are left out here:
 dim_users computes them over the whole window, validation period included. Unioned into
 fct_model_evaluations; fct_recommendations reads the served family's settings from details.
+Scheduled (issue 19): a build keeps the last choice unless models_ml.schedule.refit_reason says refit
+(first build, var refit, or var refit_every_days of new data); a refit replaces every row.
 """
 
 import json
@@ -13,7 +15,9 @@ COLUMNS = ["model_name", "model_version", "metric", "value", "evaluated_at", "de
 
 
 def model(dbt, session):
-    dbt.config(materialized="table")
+    dbt.config(materialized="incremental", unique_key=["model_name", "metric"], incremental_strategy="delete+insert")
+    refit = dbt.config.get("refit")
+    refit_every_days = dbt.config.get("refit_every_days")
     selection = dbt.config.get("recommendation_selection")
     params = dbt.config.get("recommendation_params")
     threads = dbt.config.get("recommendation_threads")
@@ -29,7 +33,13 @@ def model(dbt, session):
         user_features_from_profiles,
     )
     from models_ml.recommend.selection import selection_rows
+    from models_ml.schedule import refit_reason
 
+    as_of = dbt.ref("int_recommendation_users_selected").aggregate("max(as_of_date) as as_of").df()["as_of"].iloc[0]
+    last = session.execute(f"select max(evaluated_at) from {dbt.this}").fetchall()[0][0] if dbt.is_incremental else None
+    if pd.notna(as_of) and refit_reason(last, pd.Timestamp(as_of) + pd.Timedelta(days=1), refit_every_days,
+                                        refit) is None:
+        return session.sql(f"select * from {dbt.this} where false")
     settings = dict(selection or {})
     aggregates = dbt.ref("int_user_video_interactions_aggregated").project(", ".join(AGGREGATE_COLUMNS))
     interactions = interactions_from_aggregates(aggregates.df())

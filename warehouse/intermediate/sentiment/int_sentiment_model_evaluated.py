@@ -16,13 +16,19 @@ SELECT_TYPED = """
 
 
 def model(dbt, session):
-    dbt.config(materialized="table")
+    dbt.config(materialized="incremental", unique_key=["model_name", "metric"], incremental_strategy="delete+insert")
     artifact = dbt.config.get("sentiment_model_path")
     folds = dbt.config.get("sentiment_cv_folds")
+    refit = dbt.config.get("refit")
+    refit_every_days = dbt.config.get("refit_every_days")
 
+    from models_ml.schedule import refit_reason
     from models_ml.sentiment import model_evaluation
 
     as_of = dbt.ref("fct_comments").aggregate("max(commented_at) as as_of").df()["as_of"].iloc[0]
+    last = session.execute(f"select max(evaluated_at) from {dbt.this}").fetchall()[0][0] if dbt.is_incremental else None
+    if refit_reason(last, as_of, refit_every_days, refit) is None:
+        return session.sql(f"select * from {dbt.this} where false")
     labels = dbt.ref("comment_sentiment_labels").df()
     rows = model_evaluation(str(artifact or "") or None, labels, as_of, cv=int(folds))
     return session.from_df(rows).project(SELECT_TYPED)

@@ -5,7 +5,9 @@ on the key, not `export_date > max(export_date)`, because a re-sent or late expo
 would be skipped by a date watermark. Rows once scored are never rescored, so a new model applies to
 new comments only; `dbt build --full-refresh -s fct_comment_sentiment` rescores everything.
 The model is the artifact at var `sentiment_model_path`, else one trained in memory on the seed
-comment_sentiment_labels (deterministic: its version is a hash of the data and parameters).
+comment_sentiment_labels (deterministic: its version is a hash of the data and parameters). That
+in-memory model is cached under <data dir>/model-cache, keyed by a hash of the labels and the model
+format, so a daily build loads it instead of retraining (issue 19).
 """
 
 SELECT_TYPED = """
@@ -28,6 +30,9 @@ def model(dbt, session):
     dbt.config(materialized="incremental", unique_key="comment_id", on_schema_change="fail")
     artifact = dbt.config.get("sentiment_model_path")
     top_n = dbt.config.get("sentiment_top_terms")
+    cache_dir = dbt.config.get("model_cache_dir")
+
+    import os
 
     from models_ml.sentiment import load_or_train, score_comments
 
@@ -36,6 +41,43 @@ def model(dbt, session):
         comments = comments.filter(f"comment_id not in (select comment_id from {dbt.this})")
     frame = comments.project("comment_id, user_id, video_id, ad_id, comment_date, comment_text").order(
         "comment_id").df()
-    model = load_or_train(str(artifact or "") or None, dbt.ref("comment_sentiment_labels").df()) if len(frame) else None
+    model = None
+    if len(frame):
+        labels = dbt.ref("comment_sentiment_labels").df()
+        cached = _cached_artifact(cache_dir, labels)
+        model = load_or_train(str(artifact or "") or (cached if os.path.isdir(cached) else None), labels)
+        if not artifact:
+            _cache(model, cache_dir, labels)
     scored = score_comments(model, frame, text_col="comment_text", top_n=int(top_n))
     return session.from_df(scored).project(SELECT_TYPED)
+
+
+def _cached_artifact(cache_dir, labels):
+    """Where the seed-trained model is cached: keyed by the labels and the model format."""
+    import hashlib
+    from pathlib import Path
+
+    from models_ml.sentiment.model import FORMAT_VERSION
+
+    digest = hashlib.sha256(labels.sort_index(axis=1).to_csv(index=False).encode()).hexdigest()[:16]
+    return str(Path(cache_dir) / f"comment-sentiment-v{FORMAT_VERSION}-{digest}")
+
+
+def _cache(model, cache_dir, labels):
+    """Save a freshly trained model once, atomically (written to a temp folder, then renamed)."""
+    import os
+    import shutil
+    import uuid
+    from pathlib import Path
+
+    target = Path(_cached_artifact(cache_dir, labels))
+    if target.exists():
+        return
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        model.save(tmp)
+        os.replace(tmp, target)
+    except OSError:
+        pass  # another build cached it first, or the folder is read-only: the next build trains again
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
