@@ -25,6 +25,10 @@
 
 {#- One row per file of `table` that lacks declared columns: (file_name, missing_columns as 'a, b'). -#}
 {% macro files_missing_columns(table) -%}
+    {{ return(adapter.dispatch('files_missing_columns', 'reelmart')(table)) }}
+{%- endmacro %}
+
+{% macro default__files_missing_columns(table) -%}
     {%- set columns = declared_columns(table) -%}
     with expected as (
         select unnest([{% for c in columns %}'{{ c }}'{{ ", " if not loop.last }}{% endfor %}]::varchar[]) as column_name
@@ -55,6 +59,10 @@
   folder) and missing_columns (NULL unless the row's file lacks declared columns).
 -#}
 {% macro staged_source(table) -%}
+    {{ return(adapter.dispatch('staged_source', 'reelmart')(table)) }}
+{%- endmacro %}
+
+{% macro default__staged_source(table) -%}
     {%- if model.resource_type == 'unit_test' -%}
     {#- dbt unit tests mock the source with its declared columns only: no file to inspect. -#}
     select
@@ -74,6 +82,10 @@
 
 {#- Rows per file from the Parquet footers: counted without reading a row (reconciliation). -#}
 {% macro footer_row_count(table) -%}
+    {{ return(adapter.dispatch('footer_row_count', 'reelmart')(table)) }}
+{%- endmacro %}
+
+{% macro default__footer_row_count(table) -%}
     select cast(coalesce(sum(num_rows), 0) as bigint) from parquet_file_metadata('{{ landing_glob(table) }}')
 {%- endmacro %}
 
@@ -91,6 +103,10 @@
 
 {#- An event stamped after its export day plus the tolerance (var future_timestamp_tolerance_hours). -#}
 {% macro is_future_timestamp(column) -%}
+    {{ return(adapter.dispatch('is_future_timestamp', 'reelmart')(column)) }}
+{%- endmacro %}
+
+{% macro default__is_future_timestamp(column) -%}
     {{ column }} >= cast(export_date as timestamp) + interval 1 day
         + to_hours(cast({{ var('future_timestamp_tolerance_hours', 24) }} as bigint))
 {%- endmacro %}
