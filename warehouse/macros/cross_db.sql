@@ -13,3 +13,58 @@
 {% macro spark__safe_cast_to(column, type_name) -%}
     try_cast({{ column }} as {{ api.Column.translate_type(type_name) }})
 {%- endmacro %}
+
+{#- `t.* {{ star_exclude() }} (a, b)`: every column but a and b (DuckDB `exclude`, Spark `except`). -#}
+{% macro star_exclude() -%}
+    {{ return(adapter.dispatch('star_exclude', 'reelmart')()) }}
+{%- endmacro %}
+
+{% macro default__star_exclude() -%}exclude{%- endmacro %}
+
+{% macro spark__star_exclude() -%}except{%- endmacro %}
+
+{#- The continuous (linearly interpolated) quantile q of expression over the group, as DuckDB's quantile_cont. -#}
+{% macro quantile_cont(expression, q) -%}
+    {{ return(adapter.dispatch('quantile_cont', 'reelmart')(expression, q)) }}
+{%- endmacro %}
+
+{% macro default__quantile_cont(expression, q) -%}
+    quantile_cont({{ expression }}, {{ q }})
+{%- endmacro %}
+
+{#- Spark's percentile() is exact and interpolates linearly between ranks, as quantile_cont does. -#}
+{% macro spark__quantile_cont(expression, q) -%}
+    percentile({{ expression }}, {{ q }})
+{%- endmacro %}
+
+{#- In a select list: one output row per integer 0..upper (inclusive) of each input row (a generator). -#}
+{% macro unnest_range(upper) -%}
+    {{ return(adapter.dispatch('unnest_range', 'reelmart')(upper)) }}
+{%- endmacro %}
+
+{% macro default__unnest_range(upper) -%}
+    unnest(generate_series(0, {{ upper }}))
+{%- endmacro %}
+
+{% macro spark__unnest_range(upper) -%}
+    explode(sequence(0, {{ upper }}))
+{%- endmacro %}
+
+{#-
+  The incremental strategy of a model that replaces rows by its unique key. DuckDB: delete+insert.
+  Spark: `merge` needs a table format with row-level writes (delta, iceberg, hudi: set var
+  spark_file_format); the local session's plain Parquet supports only append/insert_overwrite, so there
+  an incremental run appends, and a re-sent row shows up twice (the key's unique test then fails the
+  build, rather than a wrong number passing): rebuild with --full-refresh. docs/spark.md.
+-#}
+{% macro replace_by_key_strategy() -%}
+    {{ return(adapter.dispatch('replace_by_key_strategy', 'reelmart')()) }}
+{%- endmacro %}
+
+{% macro default__replace_by_key_strategy() -%}
+    {{ return('delete+insert') }}
+{%- endmacro %}
+
+{% macro spark__replace_by_key_strategy() -%}
+    {{ return('merge' if var('spark_file_format', 'parquet') in ('delta', 'iceberg', 'hudi') else 'append') }}
+{%- endmacro %}

@@ -67,8 +67,8 @@
     {#- dbt unit tests mock the source with its declared columns only: no file to inspect. -#}
     select
         *,
-        cast(null as varchar) as source_file,
-        cast(null as varchar) as missing_columns
+        cast(null as string) as source_file,
+        cast(null as string) as missing_columns
     from {{ source('platform', table) }}
     {%- else -%}
     select

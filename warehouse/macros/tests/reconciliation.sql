@@ -74,9 +74,9 @@ where footer_rows != raw_rows
 select
     valid.export_date,
     count(*) as rows_not_loaded,
-    'export day ' || cast(valid.export_date as varchar) || ' has ' || count(*)
+    'export day ' || cast(valid.export_date as string) || ' has ' || count(*)
     || ' valid rows not loaded (a late or re-delivered file): run `reelmart backfill --export-date '
-    || cast(valid.export_date as varchar) || '`' as problem
+    || cast(valid.export_date as string) || '`' as problem
 from {{ ref(validated) }} as valid
 where not exists (
     select 1 from {{ model }} as loaded

@@ -30,12 +30,20 @@ def model(dbt, session):
     top_n = dbt.config.get("sentiment_top_terms")
 
     from models_ml.sentiment import load_or_train, score_comments
+    from reelmart.frames import has_rows, map_pandas, not_in, to_pandas
 
     comments = dbt.ref("fct_comments")
     if dbt.is_incremental:
-        comments = comments.filter(f"comment_id not in (select comment_id from {dbt.this})")
-    frame = comments.project("comment_id, user_id, video_id, ad_id, comment_date, comment_text").order(
-        "comment_id").df()
-    model = load_or_train(str(artifact or "") or None, dbt.ref("comment_sentiment_labels").df()) if len(frame) else None
-    scored = score_comments(model, frame, text_col="comment_text", top_n=int(top_n))
-    return session.from_df(scored).project(SELECT_TYPED)
+        comments = not_in(comments, "comment_id", str(dbt.this), session)
+    model = None
+    if has_rows(comments):
+        # the labeled seed is small by construction (docs/spark.md: at most 100,000 rows on the driver)
+        labels = dbt.ref("comment_sentiment_labels")
+        model = load_or_train(str(artifact or "") or None, to_pandas(labels, list(labels.columns), max_rows=100_000))
+
+    def score(frame):
+        return score_comments(model, frame, text_col="comment_text", top_n=int(top_n))
+
+    # per-comment scoring: on Spark in the executors, one Arrow batch at a time
+    return map_pandas(comments, score, ["comment_id", "user_id", "video_id", "ad_id", "comment_date", "comment_text"],
+                      SELECT_TYPED, session, order_by="comment_id")

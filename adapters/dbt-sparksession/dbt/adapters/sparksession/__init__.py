@@ -12,7 +12,6 @@ import sys
 import warnings
 
 from dbt.adapters.base import AdapterPlugin
-
 from dbt.adapters.sparksession.impl import SparkSessionAdapter, SparkSessionCredentials
 from dbt.include import sparksession
 

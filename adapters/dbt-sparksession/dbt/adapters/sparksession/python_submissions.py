@@ -6,7 +6,7 @@ this helper supplies the adapter's session (the one dbt-spark's `method: session
 support and the profile's `server_side_parameters`) and executes the code in a fresh namespace.
 """
 
-from typing import Any, Dict
+from typing import Any
 
 from dbt.adapters.base import PythonJobHelper
 from dbt.adapters.spark.connections import SparkConnectionMethod
@@ -14,7 +14,7 @@ from dbt_common.exceptions import DbtRuntimeError
 
 
 class SessionPythonJobHelper(PythonJobHelper):
-    def __init__(self, parsed_model: Dict, credentials: Any) -> None:
+    def __init__(self, parsed_model: dict, credentials: Any) -> None:
         if credentials.method != SparkConnectionMethod.SESSION:
             raise DbtRuntimeError(
                 "The `session` submission method runs Python models in dbt's own SparkSession, so the "
@@ -29,6 +29,6 @@ class SessionPythonJobHelper(PythonJobHelper):
 
         spark = SparkSession.getActiveSession() or SparkSession.builder.getOrCreate()
         name = self.parsed_model.get("unique_id") or self.parsed_model.get("alias", "model")
-        namespace: Dict[str, Any] = {"spark": spark, "__name__": "__dbt_python_model__"}
+        namespace: dict[str, Any] = {"spark": spark, "__name__": "__dbt_python_model__"}
         exec(compile(compiled_code, f"<dbt python model {name}>", "exec"), namespace)
         return None
