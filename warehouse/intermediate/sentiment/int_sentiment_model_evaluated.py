@@ -21,8 +21,11 @@ def model(dbt, session):
     folds = dbt.config.get("sentiment_cv_folds")
 
     from models_ml.sentiment import model_evaluation
+    from reelmart.frames import from_pandas, scalar, to_pandas
 
-    as_of = dbt.ref("fct_comments").aggregate("max(commented_at) as as_of").df()["as_of"].iloc[0]
-    labels = dbt.ref("comment_sentiment_labels").df()
-    rows = model_evaluation(str(artifact or "") or None, labels, as_of, cv=int(folds))
-    return session.from_df(rows).project(SELECT_TYPED)
+    as_of = scalar(dbt.ref("fct_comments"), "max(commented_at)")
+    labels = dbt.ref("comment_sentiment_labels")
+    # the labeled seed is small by construction (docs/spark.md: at most 100,000 rows on the driver)
+    rows = model_evaluation(str(artifact or "") or None, to_pandas(labels, list(labels.columns), max_rows=100_000),
+                            as_of, cv=int(folds))
+    return from_pandas(rows, SELECT_TYPED, session)
