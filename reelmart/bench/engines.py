@@ -34,7 +34,8 @@ def _build_on(engine: str, paths: WarehousePaths, select: str):
     os.environ["REELMART_TARGET"] = engine
     try:
         with measure() as m:
-            run_dbt(["build", "--full-refresh", "--select", *select.split()], paths, quiet=True)
+            run_dbt(["build", "--full-refresh", "--indirect-selection", "cautious", "--select", *select.split()],
+                    paths, quiet=True)
     finally:
         if previous is None:
             os.environ.pop("REELMART_TARGET", None)
