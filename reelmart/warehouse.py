@@ -108,6 +108,7 @@ def dbt_env(paths: WarehousePaths) -> dict[str, str]:
         "REELMART_BUILD_DB": str(paths.build_db),
         "REELMART_DATA": str(paths.data_dir),
     })
+    env.setdefault("REELMART_SPARK_DIR", str(paths.data_dir / "spark"))  # the Spark target's scratch (docs/spark.md)
     return env
 
 
@@ -249,6 +250,8 @@ def build(paths: WarehousePaths, full_refresh: bool = False, select: str | None 
         except BuildError as exc:
             write_build_status(paths, "failed", str(exc).splitlines()[0])
             raise BuildError(f"{exc}\nnothing was published; the site still serves the last good build") from None
+        if os.environ.get("REELMART_TARGET") == "spark":
+            _import_spark_build(paths)
         with duckdb.connect(str(paths.build_db)) as con:
             drop_leftover_temp_tables(con)
         write_build_status(paths, "green")
@@ -267,6 +270,17 @@ def drop_leftover_temp_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     for name in names:
         con.execute(f'drop table "{name}"')
     return names
+
+
+def _import_spark_build(paths: WarehousePaths) -> None:
+    """A Spark build's tables become the build file that publish copies (reelmart/spark_import.py)."""
+    from reelmart.spark_import import import_spark_tables, spark_dir
+
+    try:
+        import_spark_tables(spark_dir(paths.data_dir) / "spark-warehouse", paths.build_db)
+    except (OSError, duckdb.Error) as exc:
+        write_build_status(paths, "failed", f"copying the Spark tables failed: {exc}")
+        raise BuildError(f"copying the Spark tables into {paths.build_db} failed: {exc}") from exc
 
 
 def _remove_stale_temp_files(paths: WarehousePaths) -> list[Path]:

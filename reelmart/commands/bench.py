@@ -17,6 +17,7 @@ BENCHMARKS = {
     "campaigns": "reelmart.bench.campaigns",
     "placement": "reelmart.bench.placement",
     "creators": "reelmart.bench.creators",
+    "engines": "reelmart.bench.engines",
 }
 
 

@@ -30,6 +30,10 @@
 
 {#- One row per file of `table` that lacks declared columns: (file_name, missing_columns as 'a, b'). -#}
 {% macro files_missing_columns(table) -%}
+    {{ return(adapter.dispatch('files_missing_columns', 'reelmart')(table)) }}
+{%- endmacro %}
+
+{% macro default__files_missing_columns(table) -%}
     {%- set columns = declared_columns(table) -%}
     with expected as (
         select unnest([{% for c in columns %}'{{ c }}'{{ ", " if not loop.last }}{% endfor %}]::varchar[]) as column_name
@@ -60,12 +64,16 @@
   folder) and missing_columns (NULL unless the row's file lacks declared columns).
 -#}
 {% macro staged_source(table) -%}
+    {{ return(adapter.dispatch('staged_source', 'reelmart')(table)) }}
+{%- endmacro %}
+
+{% macro default__staged_source(table) -%}
     {%- if model.resource_type == 'unit_test' -%}
     {#- dbt unit tests mock the source with its declared columns only: no file to inspect. -#}
     select
         *,
-        cast(null as varchar) as source_file,
-        cast(null as varchar) as missing_columns
+        cast(null as string) as source_file,
+        cast(null as string) as missing_columns
     from {{ source('platform', table) }}
     {%- else -%}
     select
@@ -79,6 +87,10 @@
 
 {#- Rows per file from the Parquet footers: counted without reading a row (reconciliation). -#}
 {% macro footer_row_count(table) -%}
+    {{ return(adapter.dispatch('footer_row_count', 'reelmart')(table)) }}
+{%- endmacro %}
+
+{% macro default__footer_row_count(table) -%}
     select cast(coalesce(sum(num_rows), 0) as bigint) from parquet_file_metadata('{{ landing_glob(table) }}')
 {%- endmacro %}
 
@@ -96,6 +108,10 @@
 
 {#- An event stamped after its export day plus the tolerance (var future_timestamp_tolerance_hours). -#}
 {% macro is_future_timestamp(column) -%}
+    {{ return(adapter.dispatch('is_future_timestamp', 'reelmart')(column)) }}
+{%- endmacro %}
+
+{% macro default__is_future_timestamp(column) -%}
     {{ column }} >= cast(export_date as timestamp) + interval 1 day
         + to_hours(cast({{ var('future_timestamp_tolerance_hours', 24) }} as bigint))
 {%- endmacro %}
@@ -121,6 +137,6 @@
     select * from {{ source('platform', table) }}
     {%- if optional %}
     union all by name
-    select {% for c in optional %}cast(null as varchar) as {{ c }}{{ ", " if not loop.last }}{% endfor %} where false
+    select {% for c in optional %}cast(null as string) as {{ c }}{{ ", " if not loop.last }}{% endfor %} where false
     {%- endif %}
 {%- endmacro %}

@@ -20,7 +20,7 @@
     {%- for name, condition in sentiment_counts() %}
         count(*){% if condition %} filter (where {{ condition }}){% endif %} as {{ name }},
     {%- endfor %}
-        sum(cast(sentiment_score as decimal(18, 6))) as sentiment_score_sum
+        cast(sum(cast(sentiment_score as decimal(18, 6))) as decimal(38, 6)) as sentiment_score_sum
 {%- endmacro %}
 
 {#- The same parts summed over rows of a daily sentiment mart (a coarser grain). -#}
@@ -28,5 +28,5 @@
     {%- for name, _ in sentiment_counts() %}
         cast(sum({{ name }}) as bigint) as {{ name }},
     {%- endfor %}
-        sum(sentiment_score_sum) as sentiment_score_sum
+        cast(sum(sentiment_score_sum) as decimal(38, 6)) as sentiment_score_sum
 {%- endmacro %}

@@ -21,7 +21,7 @@
         {"source": "ad_clicks", "validated": "int_ad_clicks_validated", "model": "int_ad_clicks_checked", "key": "click_id", "event": true},
         {"source": "conversions", "validated": "int_conversions_validated", "model": "int_conversions_checked", "key": "conversion_id", "event": true},
         {"source": "campaign_holdouts", "validated": "int_campaign_holdouts_validated", "model": "int_campaign_holdouts_checked",
-         "key": "campaign_id || ':' || cast(user_id as varchar)", "event": false},
+         "key": "campaign_id || ':' || cast(user_id as string)", "event": false},
         {"source": "experiments", "validated": "int_experiments_validated", "model": "stg_platform__experiments", "key": "experiment_id", "event": false},
         {"source": "experiment_variants", "validated": "int_experiment_variants_validated", "model": "stg_platform__experiment_variants", "key": "variant_id",
          "event": false},
@@ -35,7 +35,7 @@
   read those models and never see a rejected row nor the columns that explain rejects.
 -#}
 {% macro valid_rows(model_name) -%}
-    select * exclude (reject_reason, copy_number, source_file, missing_columns, unparseable_columns)
+    select * {{ star_exclude() }} (reject_reason, copy_number, source_file, missing_columns, unparseable_columns)
     from {{ ref(model_name) }}
     where reject_reason is null
 {%- endmacro %}

@@ -39,7 +39,7 @@ final as (
             when '{{ category }}' then users.affinity_{{ category }}
             {% endfor %}
         end as category_affinity,
-        (hash(study.campaign_id || ':' || cast(study.user_id as varchar)) % 1000)
+        (hash(study.campaign_id || ':' || cast(study.user_id as string)) % 1000)
         < {{ var('uplift_evaluation_share') }} * 1000 as is_evaluation
     from study
     inner join campaigns on study.campaign_id = campaigns.campaign_id

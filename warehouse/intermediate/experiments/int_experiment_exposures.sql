@@ -38,7 +38,7 @@ per_user as (
         user_id,
         min(start_date) as start_date,
         min(exposed_at) as first_exposed_at,
-        arg_min(variant_id, exposed_at) as first_variant_id,
+        min_by(variant_id, exposed_at) as first_variant_id,
         count(distinct variant_id) as variants_seen,
         count(*) as exposure_rows
     from in_window

@@ -22,8 +22,8 @@ caps as (
         experiment_id,
         '{{ metric["metric_id"] }}' as metric_id,
         {% if metric_percentile is not none and metric['metric_type'] == 'mean' %}
-        quantile_cont({{ experiment_metric_main(metric, 'post_') }}, {{ metric_percentile }}) as main_cap,
-        quantile_cont({{ experiment_metric_covariate(metric, 'pre_') }}, {{ metric_percentile }}) as covariate_cap
+        {{ quantile_cont(experiment_metric_main(metric, 'post_'), metric_percentile) }} as main_cap,
+        {{ quantile_cont(experiment_metric_covariate(metric, 'pre_'), metric_percentile) }} as covariate_cap
         {% else %}
         cast(null as double) as main_cap,
         cast(null as double) as covariate_cap

@@ -141,8 +141,8 @@ memberships as (
     select
         *,
         'uplift_decile' as segment_type,
-        'decile ' || lpad(cast(uplift_decile as varchar), 2, '0') as segment,
-        'uplift_decile = ' || cast(uplift_decile as varchar) as audience_filter,
+        'decile ' || lpad(cast(uplift_decile as string), 2, '0') as segment,
+        'uplift_decile = ' || cast(uplift_decile as string) as audience_filter,
         is_evaluation as in_estimate
     from user_periods
     where uplift_decile is not null

@@ -24,11 +24,14 @@ def model(dbt, session):
 
     from models_ml.schedule import refit_reason
     from models_ml.sentiment import model_evaluation
+    from reelmart.frames import from_pandas, scalar, to_pandas
 
-    as_of = dbt.ref("fct_comments").aggregate("max(commented_at) as as_of").df()["as_of"].iloc[0]
-    last = session.execute(f"select max(evaluated_at) from {dbt.this}").fetchall()[0][0] if dbt.is_incremental else None
+    as_of = scalar(dbt.ref("fct_comments"), "max(commented_at)")
+    last = scalar(session.sql(f"select evaluated_at from {dbt.this}"), "max(evaluated_at)") if dbt.is_incremental else None
     if refit_reason(last, as_of, refit_every_days, refit) is None:
         return session.sql(f"select * from {dbt.this} where false")
-    labels = dbt.ref("comment_sentiment_labels").df()
-    rows = model_evaluation(str(artifact or "") or None, labels, as_of, cv=int(folds))
-    return session.from_df(rows).project(SELECT_TYPED)
+    labels = dbt.ref("comment_sentiment_labels")
+    # the labeled seed is small by construction (docs/spark.md: at most 100,000 rows on the driver)
+    rows = model_evaluation(str(artifact or "") or None, to_pandas(labels, list(labels.columns), max_rows=100_000),
+                            as_of, cv=int(folds))
+    return from_pandas(rows, SELECT_TYPED, session)

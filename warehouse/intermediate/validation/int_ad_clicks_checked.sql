@@ -8,7 +8,7 @@ impressions as (
 
 final as (
     select
-        clicks.* exclude (reject_reason),
+        clicks.* {{ star_exclude() }} (reject_reason),
         coalesce(
             clicks.reject_reason,
             case when impressions.impression_id is null then 'unknown_impression' end

@@ -12,7 +12,7 @@ users as (
 
 final as (
     select
-        impressions.* exclude (reject_reason),
+        impressions.* {{ star_exclude() }} (reject_reason),
         coalesce(
             impressions.reject_reason,
             case

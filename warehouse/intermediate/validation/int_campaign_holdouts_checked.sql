@@ -12,7 +12,7 @@ users as (
 
 final as (
     select
-        holdouts.* exclude (reject_reason),
+        holdouts.* {{ star_exclude() }} (reject_reason),
         coalesce(
             holdouts.reject_reason,
             case

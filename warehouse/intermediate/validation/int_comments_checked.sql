@@ -16,7 +16,7 @@ users as (
 
 final as (
     select
-        comments.* exclude (reject_reason),
+        comments.* {{ star_exclude() }} (reject_reason),
         coalesce(
             comments.reject_reason,
             case

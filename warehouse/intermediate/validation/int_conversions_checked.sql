@@ -12,7 +12,7 @@ users as (
 
 final as (
     select
-        conversions.* exclude (reject_reason),
+        conversions.* {{ star_exclude() }} (reject_reason),
         coalesce(
             conversions.reject_reason,
             case

@@ -12,7 +12,7 @@ users as (
 
 final as (
     select
-        assignments.* exclude (reject_reason),
+        assignments.* {{ star_exclude() }} (reject_reason),
         coalesce(
             assignments.reject_reason,
             case

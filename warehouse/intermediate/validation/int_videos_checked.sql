@@ -8,7 +8,7 @@ creators as (
 
 final as (
     select
-        videos.* exclude (reject_reason),
+        videos.* {{ star_exclude() }} (reject_reason),
         coalesce(
             videos.reject_reason,
             case when creators.creator_id is null then 'unknown_creator' end

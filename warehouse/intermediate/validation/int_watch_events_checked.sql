@@ -12,7 +12,7 @@ users as (
 
 final as (
     select
-        events.* exclude (reject_reason),
+        events.* {{ star_exclude() }} (reject_reason),
         coalesce(
             events.reject_reason,
             case

@@ -44,11 +44,11 @@ select
     case
         when top_reject_reason = 'duplicate' then
             'file ' || source_file || ': ' || rejected_rows || ' of ' || raw_rows || ' rows rejected, mostly '
-            || 'duplicate: export day ' || coalesce(cast(export_date as varchar), '(none)')
+            || 'duplicate: export day ' || coalesce(cast(export_date as string), '(none)')
             || ' was delivered twice (these events were already delivered in another file of that day, whose '
             || 'copies are kept). Remove the re-delivered file and rebuild; if it corrects the earlier rows, '
             || 'replace the original file with it and run `reelmart backfill --export-date '
-            || coalesce(cast(export_date as varchar), 'D') || '`'
+            || coalesce(cast(export_date as string), 'D') || '`'
         else
             'file ' || source_file || ': ' || rejected_rows || ' of ' || raw_rows || ' rows rejected, mostly '
             || top_reject_reason || '; fix or remove the file and rebuild'
@@ -86,9 +86,9 @@ where footer_rows != raw_rows
 select
     valid.export_date,
     count(*) as rows_not_loaded,
-    'export day ' || cast(valid.export_date as varchar) || ' has ' || count(*)
+    'export day ' || cast(valid.export_date as string) || ' has ' || count(*)
     || ' valid rows not loaded (a late or re-delivered file): run `reelmart backfill --export-date '
-    || cast(valid.export_date as varchar) || '`' as problem
+    || cast(valid.export_date as string) || '`' as problem
 from {{ ref(validated) }} as valid
 where not exists (
     select 1 from {{ model }} as loaded

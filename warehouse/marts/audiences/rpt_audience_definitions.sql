@@ -28,28 +28,28 @@ with definitions as (
     {% else %}
     {#- parse time: the graph is empty; the shape only -#}
     select
-        null::varchar as audience_name,
-        null::varchar as model_name,
-        null::varchar as description,
-        null::varchar as owner,
-        null::varchar as destinations,
-        null::integer as min_size,
-        null::varchar as allowed_columns,
-        null::varchar as definition_version
+        cast(null as string) as audience_name,
+        cast(null as string) as model_name,
+        cast(null as string) as description,
+        cast(null as string) as owner,
+        cast(null as string) as destinations,
+        cast(null as integer) as min_size,
+        cast(null as string) as allowed_columns,
+        cast(null as string) as definition_version
     where false
     {% endif %}
 ),
 
 final as (
     select
-        cast(audience_name as varchar) as audience_name,
-        cast(model_name as varchar) as model_name,
-        cast(description as varchar) as description,
-        cast(owner as varchar) as owner,
-        cast(destinations as varchar) as destinations,
+        cast(audience_name as string) as audience_name,
+        cast(model_name as string) as model_name,
+        cast(description as string) as description,
+        cast(owner as string) as owner,
+        cast(destinations as string) as destinations,
         cast(min_size as integer) as min_size,
-        cast(allowed_columns as varchar) as allowed_columns,
-        cast(definition_version as varchar) as definition_version
+        cast(allowed_columns as string) as allowed_columns,
+        cast(definition_version as string) as definition_version
     from definitions
 )
 

@@ -2,7 +2,7 @@
     config(
         materialized='incremental',
         unique_key=['audience_name', 'as_of_date'],
-        incremental_strategy='delete+insert',
+        incremental_strategy=replace_by_key_strategy(),
         on_schema_change='fail',
         full_refresh=false,
     )

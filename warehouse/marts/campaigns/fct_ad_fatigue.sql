@@ -64,7 +64,7 @@ final as (
         cast(bucket as integer) as bucket,
         case
             when fatigue_dimension = 'frequency' and bucket >= 10 then '10+'
-            else cast(bucket as varchar)
+            else cast(bucket as string)
         end as bucket_label,
         cast(users as bigint) as users,
         cast(impressions as bigint) as impressions,

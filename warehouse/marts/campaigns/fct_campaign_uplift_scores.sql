@@ -24,7 +24,7 @@ final as (
         model_name,
         model_version,
         fit_status,
-        cast(learner as varchar) as learner
+        cast(learner as string) as learner
     from scored
 )
 

@@ -6,10 +6,10 @@ with backtested as (
 
 final as (
     select
-        cast(advertiser_id as varchar) as advertiser_id,
-        cast(segment_type as varchar) as segment_type,
-        cast(plan_period as varchar) as plan_period,
-        cast(evaluation_period as varchar) as evaluation_period,
+        cast(advertiser_id as string) as advertiser_id,
+        cast(segment_type as string) as segment_type,
+        cast(plan_period as string) as plan_period,
+        cast(evaluation_period as string) as evaluation_period,
         cast(segments_moved as integer) as segments_moved,
         cast(budget_moved as double) as budget_moved,
         cast(predicted_gain as double) as predicted_gain,

@@ -6,9 +6,9 @@ with summarised as (
 
 final as (
     select
-        cast(advertiser_id as varchar) as advertiser_id,
-        cast(segment_type as varchar) as segment_type,
-        cast(status as varchar) as status,
+        cast(advertiser_id as string) as advertiser_id,
+        cast(segment_type as string) as segment_type,
+        cast(status as string) as status,
         cast(budget_moved as double) as budget_moved,
         cast(expected_gain as double) as expected_gain,
         cast(expected_gain_ci_lower as double) as expected_gain_ci_lower,

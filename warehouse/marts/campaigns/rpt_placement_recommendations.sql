@@ -10,12 +10,12 @@ with planned as (
 
 final as (
     select
-        cast(advertiser_id as varchar) as advertiser_id,
-        cast(campaign_id as varchar) as campaign_id,
-        cast(segment_type as varchar) as segment_type,
-        cast(segment as varchar) as segment,
-        cast(action as varchar) as action,
-        cast(reason as varchar) as reason,
+        cast(advertiser_id as string) as advertiser_id,
+        cast(campaign_id as string) as campaign_id,
+        cast(segment_type as string) as segment_type,
+        cast(segment as string) as segment,
+        cast(action as string) as action,
+        cast(reason as string) as reason,
         cast(return_rank as integer) as return_rank,
         cast(treated_users as bigint) as treated_users,
         cast(arm_treated_users as bigint) as arm_treated_users,
@@ -33,7 +33,7 @@ final as (
         cast(marginal_ratio as double) as marginal_ratio,
         cast(marginal_ratio_ci_lower as double) as marginal_ratio_ci_lower,
         cast(marginal_ratio_ci_upper as double) as marginal_ratio_ci_upper,
-        cast(marginal_basis as varchar) as marginal_basis,
+        cast(marginal_basis as string) as marginal_basis,
         cast(marginal_return_per_1000 as double) as marginal_return_per_1000,
         cast(marginal_return_ci_lower as double) as marginal_return_ci_lower,
         cast(marginal_return_ci_upper as double) as marginal_return_ci_upper,
@@ -46,8 +46,8 @@ final as (
         cast(expected_gain_se as double) as expected_gain_se,
         cast(expected_gain_ci_lower as double) as expected_gain_ci_lower,
         cast(expected_gain_ci_upper as double) as expected_gain_ci_upper,
-        cast(audience_filter as varchar) as audience_filter,
-        cast(target_audience as varchar) as target_audience
+        cast(audience_filter as string) as audience_filter,
+        cast(target_audience as string) as target_audience
     from planned
 )
 

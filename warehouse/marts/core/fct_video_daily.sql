@@ -18,7 +18,7 @@ daily as (
         event_date as date_day,
         count(*) as views,
         count(distinct user_id) as viewers,
-        sum(watch_seconds) as watch_seconds,
+        cast(sum(watch_seconds) as decimal(38, 3)) as watch_seconds,
         count(*) filter (where is_completed) as completed_views,
         count(*) filter (where is_liked) as likes,
         count(*) filter (where is_shared) as shares,

@@ -2,7 +2,7 @@
     config(
         materialized='incremental',
         unique_key='event_id',
-        incremental_strategy='delete+insert',
+        incremental_strategy=replace_by_key_strategy(),
         on_schema_change='fail',
     )
 }}

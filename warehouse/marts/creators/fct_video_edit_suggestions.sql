@@ -87,8 +87,8 @@ select
     cast(exits_in_shot as bigint) as exits_in_shot,
     cast(min_q_value as double) as min_q_value,
     cast(max_hazard_ratio as double) as max_hazard_ratio,
-    cast(category as varchar) as category,
-    cast(length_bucket as varchar) as length_bucket,
+    cast(category as string) as category,
+    cast(length_bucket as string) as length_bucket,
     cast(peer_videos as bigint) as peer_videos,
     cast(peer_retention_at_start as double) as peer_retention_at_start,
     cast(peer_retention_after as double) as peer_retention_after,
@@ -102,6 +102,6 @@ select
                 || length_bucket || ' videos in ' || category
             else ''
         end
-        as varchar
+        as string
     ) as suggestion
 from rated

@@ -31,7 +31,7 @@ replay_ends as (
 ),
 
 seconds as (
-    select video_id, unnest(generate_series(0, duration_seconds)) as second_index
+    select video_id, {{ unnest_range('duration_seconds') }} as second_index
     from videos
 ),
 
@@ -68,9 +68,9 @@ peer_band as (
         length_bucket,
         second_index,
         count(*) as peer_videos,
-        quantile_cont(retention, 0.25) as peer_retention_p25,
-        quantile_cont(retention, 0.5) as peer_retention_median,
-        quantile_cont(retention, 0.75) as peer_retention_p75
+        {{ quantile_cont('retention', 0.25) }} as peer_retention_p25,
+        {{ quantile_cont('retention', 0.5) }} as peer_retention_median,
+        {{ quantile_cont('retention', 0.75) }} as peer_retention_p75
     from with_share
     where is_peer_eligible
     group by category, length_bucket, second_index

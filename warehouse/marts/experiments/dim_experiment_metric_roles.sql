@@ -45,9 +45,9 @@ configured as (
     ) as configured (experiment_id, metric_id, role, non_inferiority_margin, configured_order)
     {%- else %}
     select
-        cast(null as varchar) as experiment_id,
-        cast(null as varchar) as metric_id,
-        cast(null as varchar) as role,
+        cast(null as string) as experiment_id,
+        cast(null as string) as metric_id,
+        cast(null as string) as role,
         cast(null as double) as non_inferiority_margin,
         cast(null as integer) as configured_order
     where false

@@ -12,9 +12,9 @@ with definitions as (
         '{{ metric["metric_type"] }}' as metric_type,
         {%- set formula = experiment_metric_formula(metric) %}
         '{{ formula["numerator"] | join(",") }}' as numerator,
-        {% if formula['denominator'] %}'{{ formula["denominator"] }}'{% else %}cast(null as varchar){% endif %}
+        {% if formula['denominator'] %}'{{ formula["denominator"] }}'{% else %}cast(null as string){% endif %}
             as denominator,
-        {% if metric.get('metric') %}'{{ metric["metric"] }}'{% else %}cast(null as varchar){% endif %}
+        {% if metric.get('metric') %}'{{ metric["metric"] }}'{% else %}cast(null as string){% endif %}
             as report_metric,
         {{ 'true' if metric.get('covariate', false) else 'false' }} as has_covariate,
         {{ 'true' if metric['metric_type'] == 'mean' and metric.get('capped', false) else 'false' }} as is_capped,

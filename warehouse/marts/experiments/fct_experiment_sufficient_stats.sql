@@ -36,10 +36,9 @@ variants as (
 ),
 
 calendar_arms as (
-    select arms.experiment_id, arms.variant_id, days.day_index
+    select arms.experiment_id, arms.variant_id, {{ unnest_range('windows.last_day_index') }} as day_index
     from (select distinct experiment_id, variant_id from users) as arms
     inner join windows on arms.experiment_id = windows.experiment_id
-    cross join lateral (select unnest(generate_series(0, windows.last_day_index)) as day_index) as days
 ),
 
 -- each analysed user enters on the exposure day with every metric at its zero value
@@ -69,7 +68,7 @@ activity_days as (
         {% for part in parts %}
         user_days.{{ part }} as day_{{ part }},
         {% endfor %}
-        users.* exclude (experiment_id, variant_id, user_id, exposure_day_index)
+        users.* {{ star_exclude() }} (experiment_id, variant_id, user_id, exposure_day_index)
     from user_days
     inner join users on user_days.experiment_id = users.experiment_id and user_days.user_id = users.user_id
 ),
@@ -216,7 +215,7 @@ final as (
         long.metric_id,
         long.metric_type,
         long.dimension_name,
-        cast(long.dimension_value as varchar) as dimension_value,
+        cast(long.dimension_value as string) as dimension_value,
         cast(long.day_index as integer) as day_index,
         cast(long.n_users as bigint) as n_users,
         long.main_sum,

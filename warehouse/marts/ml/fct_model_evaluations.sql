@@ -35,12 +35,12 @@ evaluations as (
 
 final as (
     select
-        cast(model_name as varchar) as model_name,
-        cast(model_version as varchar) as model_version,
-        cast(metric as varchar) as metric,
+        cast(model_name as string) as model_name,
+        cast(model_version as string) as model_version,
+        cast(metric as string) as metric,
         cast(value as double) as value,
         cast(evaluated_at as timestamp) as evaluated_at,
-        cast(details as varchar) as details
+        cast(details as string) as details
     from evaluations
 )
 

@@ -4,15 +4,15 @@ with
 {{ src.source }}_rejects as (
     select
         '{{ src.source }}' as source_table,
-        cast({{ src.key }} as varchar) as record_key,
+        cast({{ src.key }} as string) as record_key,
         {% if src.event %}export_date{% else %}cast(null as date) as export_date{% endif %},
         copy_number,
         source_file,
         reject_reason,
-        cast(to_json(rejected) as varchar) as record_json
+        cast(to_json(rejected) as string) as record_json
     -- the alias `rejected` is the whole row, passed to to_json above
     {% if src.sensitive %}
-    from (select * exclude ({{ src.sensitive | join(", ") }}) from {{ ref(src.model) }}) as rejected  -- noqa: AL05
+    from (select * {{ star_exclude() }} ({{ src.sensitive | join(", ") }}) from {{ ref(src.model) }}) as rejected  -- noqa: AL05
     {% else %}
     from {{ ref(src.model) }} as rejected  -- noqa: AL05
     {% endif %}
@@ -29,8 +29,8 @@ unioned as (
 
 final as (
     select
-        source_table || ':' || coalesce(cast(export_date as varchar), '-') || ':'
-        || coalesce(record_key, '<null>') || ':' || cast(copy_number as varchar) as reject_id,
+        source_table || ':' || coalesce(cast(export_date as string), '-') || ':'
+        || coalesce(record_key, '<null>') || ':' || cast(copy_number as string) as reject_id,
         source_table,
         record_key,
         export_date,

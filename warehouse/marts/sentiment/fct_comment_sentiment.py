@@ -35,21 +35,27 @@ def model(dbt, session):
     import os
 
     from models_ml.sentiment import load_or_train, score_comments
+    from reelmart.frames import has_rows, map_pandas, not_in, to_pandas
 
     comments = dbt.ref("fct_comments")
     if dbt.is_incremental:
-        comments = comments.filter(f"comment_id not in (select comment_id from {dbt.this})")
-    frame = comments.project("comment_id, user_id, video_id, ad_id, comment_date, comment_text").order(
-        "comment_id").df()
+        comments = not_in(comments, "comment_id", str(dbt.this), session)
     model = None
-    if len(frame):
-        labels = dbt.ref("comment_sentiment_labels").df()
+    if has_rows(comments):
+        # the labeled seed is small by construction (docs/spark.md: at most 100,000 rows on the driver)
+        labels = dbt.ref("comment_sentiment_labels")
+        labels = to_pandas(labels, list(labels.columns), max_rows=100_000)
         cached = _cached_artifact(cache_dir, labels)
         model = load_or_train(str(artifact or "") or (cached if os.path.isdir(cached) else None), labels)
         if not artifact:
             _cache(model, cache_dir, labels)
-    scored = score_comments(model, frame, text_col="comment_text", top_n=int(top_n))
-    return session.from_df(scored).project(SELECT_TYPED)
+
+    def score(frame):
+        return score_comments(model, frame, text_col="comment_text", top_n=int(top_n))
+
+    # per-comment scoring: on Spark in the executors, one Arrow batch at a time
+    return map_pandas(comments, score, ["comment_id", "user_id", "video_id", "ad_id", "comment_date", "comment_text"],
+                      SELECT_TYPED, session, order_by="comment_id")
 
 
 def _cached_artifact(cache_dir, labels):

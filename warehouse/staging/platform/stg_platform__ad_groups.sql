@@ -6,7 +6,7 @@ renamed as (
     select
         source_file,
         missing_columns,
-        cast(null as varchar) as unparseable_columns,
+        cast(null as string) as unparseable_columns,
         ad_group_id,
         campaign_id,
         name as ad_group_name,

@@ -1,0 +1,114 @@
+"""What a dbt Python model does with its inputs, on either engine (DuckDB or Spark; issue 18).
+
+A dbt Python model receives `dbt.ref(...)` as a DuckDB relation on the default target and as a Spark
+DataFrame on the Spark target. The model files call these helpers instead of one engine's API, so the
+same file builds on both. On Spark, per-row work runs in the executors (`mapInPandas`, one pandas
+batch at a time) and only bounded inputs (`sample_to_pandas`, documented per model in docs/spark.md)
+reach the driver; nothing here collects a user-scale table.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+
+import pandas as pd
+
+
+def is_spark(relation) -> bool:
+    return type(relation).__module__.startswith("pyspark")
+
+
+def scalar(relation, expression: str):
+    """One aggregate of `relation` (e.g. "max(commented_at)"), computed by the engine."""
+    if is_spark(relation):
+        return relation.selectExpr(expression).collect()[0][0]
+    return relation.aggregate(expression).fetchall()[0][0]
+
+
+def has_rows(relation) -> bool:
+    if is_spark(relation):
+        return bool(relation.limit(1).count())
+    return len(relation.limit(1).df()) > 0
+
+
+def not_in(relation, key: str, existing, session=None):
+    """Rows of `relation` whose `key` is not in `existing` (a relation name or a relation): incremental runs."""
+    if is_spark(relation):
+        other = session.table(str(existing)) if isinstance(existing, str) or not is_spark(existing) else existing
+        return relation.join(other.select(key), on=key, how="left_anti")
+    return relation.filter(f"{key} not in (select {key} from {existing})")
+
+
+def to_pandas(relation, columns: list[str], order_by: str | None = None, max_rows: int | None = None) -> pd.DataFrame:
+    """`columns` of `relation` as pandas on the driver, in `order_by` order.
+
+    With max_rows, a relation larger than that raises instead of filling the driver: callers pass the
+    documented bound of an input that is small by construction (a seed, one row per experiment, ...).
+    """
+    if is_spark(relation):
+        frame = relation.select(*columns)
+        if order_by:
+            frame = frame.orderBy(*[c.strip() for c in order_by.split(",")])
+        if max_rows is not None:
+            frame = frame.limit(max_rows + 1)
+        out = frame.toPandas()
+    else:
+        projected = relation.project(", ".join(columns))
+        if order_by:
+            projected = projected.order(order_by)
+        if max_rows is not None:
+            projected = projected.limit(max_rows + 1)
+        out = projected.df()
+    if max_rows is not None and len(out) > max_rows:
+        raise ValueError(f"expected at most {max_rows} rows on the driver, the input has more; "
+                         "raise the bound in docs/spark.md's table only if the driver can hold it")
+    return out
+
+
+def spark_schema(select_typed: str) -> str:
+    """A DDL schema ('a bigint, b string, ...') from a model's `cast(x as type) as x` select list."""
+    pairs = re.findall(r"cast\(\s*[\w.]+\s+as\s+([\w(), ]+?)\)\s+as\s+(\w+)", select_typed, flags=re.I)
+    if not pairs:
+        raise ValueError("spark_schema: no `cast(x as type) as name` items in the select list")
+    return ", ".join(f"{name} {'string' if kind.strip().lower() == 'varchar' else kind.strip()}" for kind, name in pairs)
+
+
+def map_pandas(relation, fn: Callable[[pd.DataFrame], pd.DataFrame], columns: list[str], select_typed: str,
+               session, order_by: str | None = None):
+    """fn applied to `columns` of `relation` in pandas, typed by `select_typed`; returns the engine's relation.
+
+    DuckDB: one call on the whole frame (the embedded engine is one process anyway). Spark: fn runs in
+    the executors on each Arrow batch (mapInPandas), so fn must be per-row (no statistic over the batch).
+    """
+    if is_spark(relation):
+        schema = spark_schema(select_typed)
+
+        def batches(frames):
+            for frame in frames:
+                yield fn(frame.reset_index(drop=True))
+
+        mapped = relation.select(*columns).mapInPandas(batches, schema=schema)
+        view = f"reelmart_mapped_{uuid.uuid4().hex}"
+        mapped.createOrReplaceTempView(view)
+        typed = session.sql(f"select {_spark_types(select_typed)} from {view}")
+        return typed
+    projected = relation.project(", ".join(columns))
+    if order_by:
+        projected = projected.order(order_by)
+    return session.from_df(fn(projected.df())).project(select_typed)
+
+
+def from_pandas(frame: pd.DataFrame, select_typed: str, session):
+    """A small pandas result (one row per experiment, campaign, ...) as the engine's relation, typed."""
+    if type(session).__module__.startswith("pyspark"):
+        view = f"reelmart_frame_{uuid.uuid4().hex}"
+        session.createDataFrame(frame, schema=spark_schema(select_typed) if len(frame) == 0 else None) \
+            .createOrReplaceTempView(view)
+        return session.sql(f"select {_spark_types(select_typed)} from {view}")
+    return session.from_df(frame).project(select_typed)
+
+
+def _spark_types(select_typed: str) -> str:
+    return re.sub(r"\bas\s+varchar\b", "as string", select_typed, flags=re.I)

@@ -1,0 +1,98 @@
+"""The engine-neutral helpers of the Python models, the Spark-table import and the adapter plugin (no JVM)."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from reelmart.frames import has_rows, map_pandas, not_in, spark_schema, to_pandas
+from reelmart.spark_import import import_spark_tables, spark_table_dirs
+
+SELECT_TYPED = """
+    cast(comment_id as bigint) as comment_id,
+    cast(label as varchar) as label,
+    cast(score as double) as score,
+    cast(amount as decimal(38,2)) as amount
+"""
+
+
+def test_spark_schema_follows_the_models_typed_select_list():
+    assert spark_schema(SELECT_TYPED) == "comment_id bigint, label string, score double, amount decimal(38,2)"
+    with pytest.raises(ValueError, match="no `cast"):
+        spark_schema("comment_id, label")
+
+
+@pytest.fixture
+def con():
+    con = duckdb.connect()
+    con.execute("create table comments as select range as comment_id, 'c' || range as body from range(5)")
+    con.execute("create table scored as select 1::bigint as comment_id")
+    yield con
+    con.close()
+
+
+def test_duckdb_path_maps_filters_and_bounds(con):
+    comments = con.table("comments")
+    fresh = not_in(comments, "comment_id", "scored", con)
+    assert has_rows(fresh) and not has_rows(comments.filter("comment_id > 10"))
+
+    def score(frame: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({"comment_id": frame["comment_id"], "label": frame["body"].str.upper(),
+                             "score": frame["comment_id"] / 2, "amount": 1.5})
+
+    out = map_pandas(fresh, score, ["comment_id", "body"], SELECT_TYPED, con, order_by="comment_id").df()
+    assert out["comment_id"].tolist() == [0, 2, 3, 4]
+    assert out["label"].tolist() == ["C0", "C2", "C3", "C4"]
+    assert [str(t) for t in map_pandas(fresh, score, ["comment_id", "body"], SELECT_TYPED, con).types] == [
+        "BIGINT", "VARCHAR", "DOUBLE", "DECIMAL(38,2)"]
+    assert len(to_pandas(comments, ["comment_id"], max_rows=5)) == 5
+    with pytest.raises(ValueError, match="at most 4 rows"):
+        to_pandas(comments, ["comment_id"], max_rows=4)
+
+
+def test_spark_tables_are_copied_into_a_duckdb_build_file(tmp_path):
+    warehouse = tmp_path / "spark-warehouse"
+    table = warehouse / "reelmart.db" / "fct_things"
+    table.mkdir(parents=True)
+    (warehouse / "reelmart.db" / "empty_dir").mkdir()
+    with duckdb.connect() as con:
+        for part in range(2):
+            con.execute(f"copy (select range + {part * 10} as thing_id, 2.5::decimal(38,2) as amount from range(3)) "
+                        f"to '{table}/part-{part}.parquet' (format parquet)")
+    (table / "_SUCCESS").touch()
+    assert list(spark_table_dirs(warehouse)) == ["fct_things"]
+    build_db = tmp_path / "warehouse" / "build.duckdb"
+    assert import_spark_tables(warehouse, build_db) == ["fct_things"]
+    with duckdb.connect(str(build_db), read_only=True) as con:
+        assert con.execute("select count(*), sum(amount) from fct_things").fetchone() == (6, pytest.approx(15.0))
+    with pytest.raises(FileNotFoundError, match="did the Spark build run"):
+        import_spark_tables(tmp_path / "nowhere", build_db)
+
+
+def test_adapter_plugin_adds_the_session_submission_method():
+    pytest.importorskip("pyspark")
+    from dbt.adapters.spark.connections import SparkConnectionMethod
+    from dbt.adapters.sparksession import Plugin
+    from dbt.adapters.sparksession.python_submissions import SessionPythonJobHelper
+    from dbt_common.exceptions import DbtRuntimeError
+
+    assert Plugin.adapter.type() == "sparksession" and Plugin.dependencies == ["spark"]
+    assert Plugin.credentials(method="session", host="NA", schema="reelmart", database=None).type == "sparksession"
+
+    class Thrift:
+        method = SparkConnectionMethod.THRIFT
+
+    with pytest.raises(DbtRuntimeError, match="needs `method: session`"):
+        SessionPythonJobHelper({"alias": "m"}, Thrift())
+
+
+def test_session_seed_values_are_escaped():
+    """dbt-spark's session cursor pastes seed values into the SQL: quotes, backslashes and None must survive."""
+    pytest.importorskip("pyspark")
+    import dbt.adapters.sparksession  # noqa: F401  (the plugin fixes the binding on import)
+    from dbt.adapters.spark.session import SessionConnectionWrapper
+
+    assert SessionConnectionWrapper._fix_binding("it's a \\ test") == "'it\\'s a \\\\ test'"
+    assert SessionConnectionWrapper._fix_binding(None) == "NULL"
+    assert SessionConnectionWrapper._fix_binding(3) == 3.0

@@ -1,0 +1,70 @@
+{#-
+  Spark versions of the project's portable macros (issue 18, docs/spark.md). The DuckDB/default
+  version of each lives beside its concern (parsing.sql, landing.sql, ...); this file holds the Spark
+  translations of DuckDB-only expressions, and the few cross-database helpers the models call.
+-#}
+
+{#- Raw comment text arrives as bytes: NULL when they are not valid UTF-8 (as DuckDB's try(decode())). -#}
+{% macro spark__decode_utf8(column) -%}
+    try_validate_utf8(cast({{ column }} as string))
+{%- endmacro %}
+
+{#- dbt-spark runs with spark.sql.ansi.enabled=false, where a failed cast is NULL; try_cast says so anyway. -#}
+{% macro spark__safe_cast_to(column, type_name) -%}
+    try_cast({{ column }} as {{ api.Column.translate_type(type_name) }})
+{%- endmacro %}
+
+{#- `t.* {{ star_exclude() }} (a, b)`: every column but a and b (DuckDB `exclude`, Spark `except`). -#}
+{% macro star_exclude() -%}
+    {{ return(adapter.dispatch('star_exclude', 'reelmart')()) }}
+{%- endmacro %}
+
+{% macro default__star_exclude() -%}exclude{%- endmacro %}
+
+{% macro spark__star_exclude() -%}except{%- endmacro %}
+
+{#- The continuous (linearly interpolated) quantile q of expression over the group, as DuckDB's quantile_cont. -#}
+{% macro quantile_cont(expression, q) -%}
+    {{ return(adapter.dispatch('quantile_cont', 'reelmart')(expression, q)) }}
+{%- endmacro %}
+
+{% macro default__quantile_cont(expression, q) -%}
+    quantile_cont({{ expression }}, {{ q }})
+{%- endmacro %}
+
+{#- Spark's percentile() is exact and interpolates linearly between ranks, as quantile_cont does. -#}
+{% macro spark__quantile_cont(expression, q) -%}
+    percentile({{ expression }}, {{ q }})
+{%- endmacro %}
+
+{#- In a select list: one output row per integer 0..upper (inclusive) of each input row (a generator). -#}
+{% macro unnest_range(upper) -%}
+    {{ return(adapter.dispatch('unnest_range', 'reelmart')(upper)) }}
+{%- endmacro %}
+
+{% macro default__unnest_range(upper) -%}
+    unnest(generate_series(0, {{ upper }}))
+{%- endmacro %}
+
+{% macro spark__unnest_range(upper) -%}
+    explode(sequence(0, {{ upper }}))
+{%- endmacro %}
+
+{#-
+  The incremental strategy of a model that replaces rows by its unique key. DuckDB: delete+insert.
+  Spark: `merge` needs a table format with row-level writes (delta, iceberg, hudi: set var
+  spark_file_format); the local session's plain Parquet supports only append/insert_overwrite, so there
+  an incremental run appends, and a re-sent row shows up twice (the key's unique test then fails the
+  build, rather than a wrong number passing): rebuild with --full-refresh. docs/spark.md.
+-#}
+{% macro replace_by_key_strategy() -%}
+    {{ return(adapter.dispatch('replace_by_key_strategy', 'reelmart')()) }}
+{%- endmacro %}
+
+{% macro default__replace_by_key_strategy() -%}
+    {{ return('delete+insert') }}
+{%- endmacro %}
+
+{% macro spark__replace_by_key_strategy() -%}
+    {{ return('merge' if var('spark_file_format', 'parquet') in ('delta', 'iceberg', 'hudi') else 'append') }}
+{%- endmacro %}
