@@ -54,3 +54,19 @@ def posting_time_effects(videos: pd.DataFrame, bucket_hours: int = 4, min_views:
     top = g.groupby("category")["lift"].transform("max")
     g["is_best_time"] = (g["lift"] == top) & (g["lift_lower"] > 0)
     return g[COLUMNS].sort_values(["category", "bucket_start_hour"]).reset_index(drop=True)
+
+
+def score_planted_windows(table: pd.DataFrame, good_start_hour: dict[str, int]) -> dict:
+    """Recovery of planted good windows (truth key posting_times): how many categories' flags are right, and
+    whether the top shrunk lift and the top raw mean (the unshrunk "best hour" a dashboard shows) sit on
+    the planted window."""
+    flagged = table[table["is_best_time"]]
+    categories = [c for c in good_start_hour if c in set(table["category"])]
+    top_shrunk = table.loc[table.groupby("category")["lift"].idxmax()].set_index("category")["bucket_start_hour"]
+    top_raw = table.loc[table.groupby("category")["raw_watch_through"].idxmax()].set_index("category")[
+        "bucket_start_hour"]
+    hits = int(sum(good_start_hour.get(c) == h for c, h in zip(flagged["category"], flagged["bucket_start_hour"],
+                                                               strict=True)))
+    return {"categories": len(categories), "flagged": len(flagged), "flagged right": hits,
+            "top shrunk right": int(sum(top_shrunk.get(c) == good_start_hour[c] for c in categories)),
+            "top raw right": int(sum(top_raw.get(c) == good_start_hour[c] for c in categories))}

@@ -51,3 +51,11 @@ def test_thin_videos_are_left_out_and_bad_windows_refused():
     assert posting_time_effects(videos.iloc[:0]).empty
     with pytest.raises(ValueError, match="divide 24"):
         posting_time_effects(videos, bucket_hours=5)
+
+
+def test_planted_window_score_counts_flags_and_top_windows():
+    from models_ml.creators.posting import score_planted_windows
+
+    truth = {"food": 8, "gaming": 20, "travel": 0}
+    score = score_planted_windows(posting_time_effects(_videos(truth)), {**truth, "gaming": 4})
+    assert score == {"categories": 3, "flagged": 3, "flagged right": 2, "top shrunk right": 2, "top raw right": 2}
