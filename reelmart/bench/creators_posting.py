@@ -47,7 +47,7 @@ def _score_seed(seed: int, scale_name: str, data_dir: Path) -> dict:
     with measure() as m:
         table = posting_time_effects(videos, settings["bucket_hours"], settings["min_views"], settings["level"])
     score = score_planted_windows(table, truth["good_bucket_start_hour"])
-    return {"seed": seed, "videos with early views": int((videos["early_views"] >= settings["min_views"]).sum()),
+    return {"seed": seed, "eligible videos (min_views early views)": int((videos["early_views"] >= settings["min_views"]).sum()),
             **score, "prior sd": float(table["prior_sd"].iloc[0]) if len(table) else float("nan"),
             "table s": m.seconds, "simulate + build s": prepare_s}
 
