@@ -60,7 +60,7 @@ def score_planted_windows(table: pd.DataFrame, good_start_hour: dict[str, int]) 
     """Recovery of planted good windows (truth key posting_times): how many categories' flags are right, and
     whether the top shrunk lift and the top raw mean (the unshrunk "best hour" a dashboard shows) sit on
     the planted window."""
-    flagged = table[table["is_best_time"]]
+    flagged = table.loc[table["is_best_time"].astype(bool)]
     categories = [c for c in good_start_hour if c in set(table["category"])]
     top_shrunk = table.loc[table.groupby("category")["lift"].idxmax()].set_index("category")["bucket_start_hour"]
     top_raw = table.loc[table.groupby("category")["raw_watch_through"].idxmax()].set_index("category")[

@@ -59,3 +59,12 @@ def test_planted_window_score_counts_flags_and_top_windows():
     truth = {"food": 8, "gaming": 20, "travel": 0}
     score = score_planted_windows(posting_time_effects(_videos(truth)), {**truth, "gaming": 4})
     assert score == {"categories": 3, "flagged": 3, "flagged right": 2, "top shrunk right": 2, "top raw right": 2}
+
+
+def test_an_empty_table_scores_zero():
+    from models_ml.creators.posting import score_planted_windows
+
+    empty = posting_time_effects(pd.DataFrame(columns=["category", "publish_hour", "early_views",
+                                                       "early_completed_views"]))
+    assert score_planted_windows(empty, {"a": 0}) == {"categories": 0, "flagged": 0, "flagged right": 0,
+                                                      "top shrunk right": 0, "top raw right": 0}
