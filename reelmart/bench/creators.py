@@ -13,6 +13,7 @@ SECTIONS = {
     "retention": "reelmart.bench.creators_retention",
     "video": "reelmart.bench.creators_video",
     "text": "reelmart.bench.creators_text",
+    "posting": "reelmart.bench.creators_posting",
 }
 
 

@@ -61,6 +61,10 @@ NO_TOUCH = -(10**12)  # "never" for the latest click / impression of a user
 RETENTION_DIP_VIDEO_SHARE = 0.03
 RETENTION_DIP_MAX_VIDEOS = 150
 RETENTION_DIP_MIN_DURATION = 12
+# Creator studio best time to post (issue 17): publish windows of this many hours; videos published in
+# their category's good window get this video-quality shift (logit scale of how much a view is enjoyed)
+POSTING_BUCKET_HOURS = 4
+POSTING_QUALITY_SHIFT = 0.6
 # Creator studio video files (issue 17): how many planted-dip videos of 15-60 s get a real MP4 under
 # <landing>/video_files/<video_id>.mp4, per scale (other scales: none). Tiny takes the shortest, for test time.
 VIDEO_FILES_PER_SCALE = {"tiny": 2, "demo": 6, "20k": 6}
@@ -145,6 +149,7 @@ class PlatformSimulator:
         self._build_experiments(rng)
         self._build_campaigns(rng)
         self._plant_title_terms()
+        self._plant_posting_times()
 
     def _build_experiments(self, rng: np.random.Generator) -> None:
         n = self.scale.users
@@ -295,7 +300,7 @@ class PlatformSimulator:
             "hashtags": hashtags(categories, rng),
             "title": video_titles(rng, categories, languages),
             "language": languages,
-            "published_ts": _ts_strings(self.start, self.video_published_day * 86_400 + rng.integers(0, 86_400, nv)),
+            "published_ts": _ts_strings(self.start, self.video_published_day * 86_400 + self._publish_seconds(rng)),
         }
         videos["title"], videos["hashtags"] = add_planted_terms(self._title_terms, videos["title"],
                                                                 videos["hashtags"], languages)
@@ -926,6 +931,7 @@ class PlatformSimulator:
             "retention_dips": self._retention_truth(),
             "traffic_sources": self._traffic_truth(),
             "title_terms": self._title_terms_truth(),
+            "posting_times": self._posting_times_truth(),
             "video_files": self._video_files_truth(),
             "notes": {
                 "experiments": "Lifts are relative per assigned user over the post-exposure window; "
@@ -1050,6 +1056,33 @@ class PlatformSimulator:
         Static state from its own random stream: replays identically."""
         self._title_terms = plan_title_terms(self._rng(18), self.video_category)
         self.video_quality = self.video_quality + self._title_terms["quality_shift"]
+
+    def _plant_posting_times(self) -> None:
+        """Per category, one 4-hour publish window whose videos are better liked (a quality shift, so
+        early watch-through follows). Publish times are drawn here, at population time, so that
+        `append_days` replays the shift too. Own random stream (2301, unused elsewhere)."""
+        rng = self._rng(2301)
+        self.video_publish_second = rng.integers(0, 86_400, len(self.video_ids))
+        self._good_post_bucket = rng.integers(0, 24 // POSTING_BUCKET_HOURS, N_CAT)
+        bucket = self.video_publish_second // (POSTING_BUCKET_HOURS * 3600)
+        self._good_post_video = bucket == self._good_post_bucket[self.video_category]
+        self.video_quality = self.video_quality + POSTING_QUALITY_SHIFT * self._good_post_video
+
+    def _publish_seconds(self, rng: np.random.Generator) -> np.ndarray:
+        """Second of the day each video was published (planted by `_plant_posting_times`). The dimension
+        stream's old draw is still made so that every later draw of that stream stays as it was."""
+        rng.integers(0, 86_400, len(self.video_ids))
+        return self.video_publish_second
+
+    def _posting_times_truth(self) -> dict:
+        return {
+            "bucket_hours": POSTING_BUCKET_HOURS, "quality_shift": POSTING_QUALITY_SHIFT,
+            "good_bucket_start_hour": {CATEGORIES[c]: int(b) * POSTING_BUCKET_HOURS
+                                       for c, b in enumerate(self._good_post_bucket)},
+            "good_videos": int(self._good_post_video.sum()),
+            "note": "Videos published (UTC hour) in their category's good window carry a video-quality shift, "
+                    "so every view of them is better liked; other windows have no effect.",
+        }
 
     def _title_terms_truth(self) -> dict:
         plan = self._title_terms

@@ -15,7 +15,7 @@ NAV = ("Creators", "creators.index")
 MARTS = ("fct_creator_daily", "dim_creators", "fct_video_daily", "dim_videos")
 RATIOS = ["completion_rate", "engagement_rate"]
 TEXT_MARTS = ("fct_category_terms", "fct_term_cooccurrence", "rpt_creator_title_suggestions",
-              "rpt_category_script_outline")  # the creator-text section (issue 17)
+              "rpt_category_script_outline", "rpt_category_posting_times")  # the creator-text section (issue 17)
 
 
 def _columns(args: dict) -> list[Column]:
@@ -145,7 +145,7 @@ def api_detail(creator_id: str):
                     "videos": top.rows, "audience": studio["audience"], "traffic_sources": studio["traffic"],
                     "hooks": studio["hooks"], "category_terms": text["terms"].rows,
                     "category_term_pairs": text["pairs"].rows, "title_suggestions": text["suggestions"].rows,
-                    "script_outline": text["outline"].rows})
+                    "script_outline": text["outline"].rows, "posting_times": text["posting"].rows})
 
 
 def _interval(row: dict, key: str) -> str | None:
@@ -191,4 +191,24 @@ def _category_text(category: str, creator_id: int, limit: int = 12) -> dict:
         columns=[Column("topic", "Part"), Column("advice", "Outline"), Column("evidence", "Evidence")],
         rows=creator_text.script_outline(category), row_key="line_order",
     )
-    return {"category": category, "terms": terms, "pairs": pairs, "suggestions": suggestions, "outline": outline}
+    posting = Table(
+        id="posting-times",
+        columns=[Column("bucket_start_hour", "Published (UTC)", display=_window),
+                 Column("videos", "Videos", "int"),
+                 Column("watch_through", "Early completion (95% interval)", "percent", display=_percent_interval,
+                        tooltip="Share of first-48h views watched to the end, shrunk toward the category mean."),
+                 Column("is_best_time", "Best time", display=lambda r: "Yes" if r["is_best_time"] else "",
+                        tooltip="Only where the interval lies above the category mean.")],
+        rows=creator_text.posting_times(category), row_key="bucket_start_hour",
+    )
+    return {"category": category, "terms": terms, "pairs": pairs, "suggestions": suggestions, "outline": outline,
+            "posting": posting}
+
+
+def _window(row: dict) -> str:
+    return f"{row['bucket_start_hour']:02d}:00-{row['bucket_end_hour']:02d}:00"
+
+
+def _percent_interval(row: dict) -> str:
+    return (f"{row['watch_through']:.1%} [{row['watch_through_lower']:.1%}, "
+            f"{row['watch_through_upper']:.1%}]")

@@ -56,3 +56,13 @@ def script_outline(category: str) -> list[dict]:
         "order by line_order",
         [category],
     )
+
+
+def posting_times(category: str) -> list[dict]:
+    """The category's publish windows (UTC) with the shrunk early watch-through and its interval."""
+    return fetch_all(
+        "select bucket_start_hour, bucket_end_hour, videos, early_views, raw_watch_through, watch_through, "
+        "watch_through_lower, watch_through_upper, category_watch_through, lift, is_best_time "
+        "from rpt_category_posting_times where category = ? order by bucket_start_hour",
+        [category],
+    )
