@@ -42,7 +42,8 @@ def _score_seed(seed: int, scale_name: str, data_dir: Path) -> dict:
     prepare_s = time.perf_counter() - started
     with duckdb.connect(str(paths.build_db), read_only=True) as con:
         videos = con.execute("select * from int_video_early_engagement").df()
-    settings = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]["creator_posting"]
+    project_vars = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+    settings = {**project_vars["creator_posting"], "level": project_vars["interval_level"]}
     truth = json.loads((paths.ground_truth / "truth.json").read_text())["posting_times"]
     with measure() as m:
         table = posting_time_effects(videos, settings["bucket_hours"], settings["min_views"], settings["level"])

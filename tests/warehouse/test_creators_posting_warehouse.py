@@ -27,7 +27,8 @@ def built(tiny_warehouse):
         early = con.execute(
             "select count(*) from fct_watch_events e join dim_videos v using (video_id) "
             "where e.event_at >= v.published_at and e.event_at < v.published_at + interval 48 hour").fetchone()[0]
-    settings = yaml.safe_load((ROOT / "dbt_project.yml").read_text())["vars"]["creator_posting"]
+    project_vars = yaml.safe_load((ROOT / "dbt_project.yml").read_text())["vars"]
+    settings = {**project_vars["creator_posting"], "level": project_vars["interval_level"]}
     return videos, table, types, early, settings
 
 

@@ -31,8 +31,11 @@ SELECT_TYPED = """
 def model(dbt, session):
     dbt.config(materialized="table")
     settings = dbt.config.get("creator_text")
+    level = float(dbt.config.get("interval_level"))  # the site-wide interval level
 
     from models_ml.creators.text import category_term_effects, term_config
 
+    config = term_config({**settings, "level": level})
+
     videos = dbt.ref("int_video_text_engagement").df()
-    return session.from_df(category_term_effects(videos, term_config(settings))).project(SELECT_TYPED)
+    return session.from_df(category_term_effects(videos, config)).project(SELECT_TYPED)

@@ -32,5 +32,5 @@ def model(dbt, session):
     videos = dbt.ref("int_video_early_engagement").df()
     table = posting_time_effects(videos, bucket_hours=int(settings["bucket_hours"]),
                                  min_views=int(settings["min_views"]),
-                                 level=float(settings["level"]))
+                                 level=float(dbt.config.get("interval_level")))
     return session.from_df(table).project(SELECT_TYPED)
