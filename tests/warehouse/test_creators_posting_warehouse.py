@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from models_ml.creators.posting import posting_time_effects
+from tests.contracts import duckdb_type
 
 ROOT = Path(__file__).resolve().parents[2]
 MARTS_YML = ROOT / "warehouse" / "marts" / "creators" / "_creators__posting.yml"
@@ -34,7 +35,7 @@ def built(tiny_warehouse):
 
 def test_mart_has_the_documented_columns_and_types(built):
     documented = yaml.safe_load(MARTS_YML.read_text())["models"][0]["columns"]
-    assert built[2] == {c["name"]: c["data_type"].upper() for c in documented}
+    assert built[2] == {c["name"]: duckdb_type(c["data_type"]) for c in documented}
 
 
 def test_mart_is_the_model_run_on_the_intermediate_videos(built):

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from models_ml.creators.text import category_term_effects, term_config, term_cooccurrence, video_terms
+from tests.contracts import duckdb_type
 
 ROOT = Path(__file__).resolve().parents[2]
 MARTS_YML = ROOT / "warehouse" / "marts" / "creators" / "_creators__text.yml"
@@ -37,7 +38,7 @@ def test_python_marts_have_the_documented_columns_and_types(built):
     types = built[3]
     documented = {m["name"]: m["columns"] for m in yaml.safe_load(MARTS_YML.read_text())["models"]}
     for name, got in types.items():
-        expected = {c["name"]: c["data_type"].upper() for c in documented[name]}
+        expected = {c["name"]: duckdb_type(c["data_type"]) for c in documented[name]}
         assert got == expected, name
 
 

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from reelmart.warehouse import PROJECT_DIR
+from tests.contracts import duckdb_type
 
 ALPHA = 0.05
 
@@ -35,8 +36,7 @@ def test_python_marts_have_the_documented_columns_and_types(con, tiny_warehouse,
     """Stand-in for a contract, which dbt does not enforce on Python models."""
     manifest = json.loads((tiny_warehouse.dbt_target / "manifest.json").read_text())
     node = manifest["nodes"][f"model.reelmart.{model}"]
-    # `string` is DuckDB's alias of varchar: one type name for DuckDB and Spark (docs/spark.md)
-    documented = [(name, column["data_type"].lower().replace("string", "varchar")) for name, column in node["columns"].items()]
+    documented = [(name, duckdb_type(column["data_type"]).lower()) for name, column in node["columns"].items()]
     built = [(name, kind.lower()) for name, kind in
              con.execute("select column_name, data_type from information_schema.columns "
                          "where table_name = ? order by ordinal_position", [model]).fetchall()]

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from tests.conftest import project_dir
+from tests.contracts import duckdb_type
 
 K = 10
 MODELS = {"recommender_most_popular", "recommender_item_knn", "recommender_als", "recommender_ease",
@@ -121,8 +122,7 @@ def test_evaluation_rows_in_model_evaluations(tiny_warehouse):
 def test_python_mart_types_match_its_documented_columns(tiny_warehouse):
     documented = yaml.safe_load(Path(project_dir(), "warehouse/marts/recommendations/_recommendations__models.yml")
                                 .read_text())["models"][0]
-    # `string` is DuckDB's alias of VARCHAR: one type name for DuckDB and Spark (docs/spark.md)
-    expected = {column["name"]: column["data_type"].upper().replace("STRING", "VARCHAR") for column in documented["columns"]}
+    expected = {column["name"]: duckdb_type(column["data_type"]) for column in documented["columns"]}
     built = dict(_query(tiny_warehouse, "select column_name, data_type from information_schema.columns "
                                         "where table_name = 'fct_recommendations' order by ordinal_position"))
     assert built == expected

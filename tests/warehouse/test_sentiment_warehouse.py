@@ -12,6 +12,7 @@ import yaml
 from sklearn.metrics import f1_score
 
 from tests.conftest import project_dir
+from tests.contracts import duckdb_type
 
 CATEGORIES = yaml.safe_load((project_dir() / "dbt_project.yml").read_text())["vars"]["categories"]
 DAILY_MARTS = ["fct_sentiment_daily", "fct_video_sentiment_daily", "fct_creator_sentiment_daily",
@@ -37,8 +38,7 @@ def test_types_match_the_documented_columns(tiny_warehouse):
     documented = next(m for m in spec["models"] if m["name"] == "fct_comment_sentiment")["columns"]
     built = _df(tiny_warehouse, "select column_name, data_type from information_schema.columns "
                                 "where table_name = 'fct_comment_sentiment' order by ordinal_position")
-    # `string` is DuckDB's alias of VARCHAR: one type name for DuckDB and Spark (docs/spark.md)
-    assert [(c["name"], c["data_type"].upper().replace("STRING", "VARCHAR")) for c in documented] == list(
+    assert [(c["name"], duckdb_type(c["data_type"])) for c in documented] == list(
         built.itertuples(index=False, name=None))
 
 

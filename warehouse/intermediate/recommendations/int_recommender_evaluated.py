@@ -28,7 +28,7 @@ MODEL_NAMES = {
 
 
 def model(dbt, session):
-    dbt.config(materialized="incremental", unique_key=["model_name", "metric"], incremental_strategy="delete+insert")
+    dbt.config(materialized="incremental", unique_key=["model_name", "metric"])  # strategy per engine: yml
     settings = dbt.config.get("recommendation_evaluation")
     params = dbt.config.get("recommendation_params")
     threads = dbt.config.get("recommendation_threads")

@@ -15,7 +15,7 @@ COLUMNS = ["model_name", "model_version", "metric", "value", "evaluated_at", "de
 
 
 def model(dbt, session):
-    dbt.config(materialized="incremental", unique_key=["model_name", "metric"], incremental_strategy="delete+insert")
+    dbt.config(materialized="incremental", unique_key=["model_name", "metric"])  # strategy per engine: yml
     refit = dbt.config.get("refit")
     refit_every_days = dbt.config.get("refit_every_days")
     selection = dbt.config.get("recommendation_selection")

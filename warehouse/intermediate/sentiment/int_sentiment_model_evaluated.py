@@ -16,7 +16,7 @@ SELECT_TYPED = """
 
 
 def model(dbt, session):
-    dbt.config(materialized="incremental", unique_key=["model_name", "metric"], incremental_strategy="delete+insert")
+    dbt.config(materialized="incremental", unique_key=["model_name", "metric"])  # strategy per engine: yml
     artifact = dbt.config.get("sentiment_model_path")
     folds = dbt.config.get("sentiment_cv_folds")
     refit = dbt.config.get("refit")
