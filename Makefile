@@ -8,7 +8,7 @@ SCALE ?= 20k
 PORT ?= 8050
 WORKERS ?= 2
 
-.PHONY: demo test install browser-deps data build serve bench lint clean
+.PHONY: demo test install browser-deps java-deps data build serve bench lint clean
 
 $(STAMP): pyproject.toml constraints.txt $(wildcard adapters/dbt-sparksession/pyproject.toml adapters/dbt-sparksession/dbt/*/sparksession/*.py)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,12 +27,15 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/reelmart demo --scale $(SCALE) --port $(PORT) --workers $(WORKERS)
 
-## Install everything the tests need (Python packages, Debian's chromium + CJK fonts) and run the suite.
-test: $(STAMP) browser-deps
+## Install everything the tests need (Python packages, Debian's chromium + CJK fonts, Java 17 for Spark) and run the suite.
+test: $(STAMP) browser-deps java-deps
 	$(BIN)/python -m pytest
 
 browser-deps:
 	@bash .ci/install-browser
+
+java-deps:
+	@bash .ci/install-java
 
 data: $(STAMP)
 	$(BIN)/reelmart generate --scale $(SCALE)
