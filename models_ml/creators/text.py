@@ -75,9 +75,12 @@ class TermConfig:
             raise ValueError("creator_prior_videos must be >= 0")
 
 
-def term_config(settings: dict | None) -> TermConfig:
-    """A TermConfig from the dbt var creator_text (keys as the fields; missing keys keep the defaults)."""
+def term_config(settings: dict | None, level: float | None = None) -> TermConfig:
+    """A TermConfig from the dbt var creator_text (keys as the fields; missing keys keep the defaults) and,
+    when given, the site-wide interval level (var interval_level)."""
     settings = dict(settings or {})
+    if level is not None:
+        settings["level"] = level
     unknown = set(settings) - set(TermConfig.__dataclass_fields__)
     if unknown:
         raise ValueError(f"unknown creator_text settings {sorted(unknown)}")

@@ -31,11 +31,9 @@ SELECT_TYPED = """
 def model(dbt, session):
     dbt.config(materialized="table")
     settings = dbt.config.get("creator_text")
-    level = float(dbt.config.get("interval_level"))  # the site-wide interval level
+    level = float(dbt.config.get("interval_level"))
 
     from models_ml.creators.text import category_term_effects, term_config
 
-    config = term_config({**settings, "level": level})
-
     videos = dbt.ref("int_video_text_engagement").df()
-    return session.from_df(category_term_effects(videos, config)).project(SELECT_TYPED)
+    return session.from_df(category_term_effects(videos, term_config(settings, level))).project(SELECT_TYPED)

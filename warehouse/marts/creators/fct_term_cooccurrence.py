@@ -15,11 +15,9 @@ SELECT_TYPED = """
 def model(dbt, session):
     dbt.config(materialized="table")
     settings = dbt.config.get("creator_text")
-    level = float(dbt.config.get("interval_level"))  # the site-wide interval level
+    level = float(dbt.config.get("interval_level"))
 
     from models_ml.creators.text import term_config, term_cooccurrence
 
-    config = term_config({**settings, "level": level})
-
     videos = dbt.ref("int_video_text_engagement").project("video_id, category, title, hashtags").df()
-    return session.from_df(term_cooccurrence(videos, config)).project(SELECT_TYPED)
+    return session.from_df(term_cooccurrence(videos, term_config(settings, level))).project(SELECT_TYPED)

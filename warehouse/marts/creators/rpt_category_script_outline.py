@@ -16,12 +16,10 @@ SELECT_TYPED = """
 def model(dbt, session):
     dbt.config(materialized="table")
     settings = dbt.config.get("creator_text")
-    level = float(dbt.config.get("interval_level"))  # the site-wide interval level
+    level = float(dbt.config.get("interval_level"))
 
     from models_ml.creators.outline import script_outline
     from models_ml.creators.text import term_config
-
-    config = term_config({**settings, "level": level})
 
     videos = dbt.ref("fct_video_retention").project(
         "video_id, creator_id, category, duration_seconds, length_bucket, views, hold_3s, "
@@ -30,5 +28,5 @@ def model(dbt, session):
     moments = dbt.ref("fct_video_key_moments").filter("moment_type = 'dip'").project("video_id, second_index").df()
     dips = moments.merge(videos[["video_id", "duration_seconds"]], on="video_id")
     terms = dbt.ref("fct_category_terms").df()
-    outline = script_outline(videos.merge(text, on="video_id"), dips, terms, config)
+    outline = script_outline(videos.merge(text, on="video_id"), dips, terms, term_config(settings, level))
     return session.from_df(outline).project(SELECT_TYPED)

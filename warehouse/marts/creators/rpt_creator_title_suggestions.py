@@ -16,11 +16,9 @@ SELECT_TYPED = """
 def model(dbt, session):
     dbt.config(materialized="table")
     settings = dbt.config.get("creator_text")
-    level = float(dbt.config.get("interval_level"))  # the site-wide interval level
+    level = float(dbt.config.get("interval_level"))
 
     from models_ml.creators.text import term_config
-
-    config = term_config({**settings, "level": level})
     from models_ml.creators.titles import SUGGESTION_COLUMNS, fit_scorer, suggest_titles
 
     videos = dbt.ref("int_video_text_engagement").df()
@@ -30,5 +28,5 @@ def model(dbt, session):
         import pandas as pd
 
         return session.from_df(pd.DataFrame(columns=SUGGESTION_COLUMNS)).project(SELECT_TYPED)
-    scorer = fit_scorer(videos, config)
+    scorer = fit_scorer(videos, term_config(settings, level))
     return session.from_df(suggest_titles(latest, terms, scorer)).project(SELECT_TYPED)
