@@ -33,7 +33,8 @@ def model(dbt, session):
     sequential_experiments = frozenset(experiments.loc[experiments["is_sequential"].astype(bool), "experiment_id"])
     with_margin = roles[roles["non_inferiority_margin"].notna()]
     margins = {(e, m): float(x) for e, m, x in
-               zip(with_margin["experiment_id"], with_margin["metric_id"], with_margin["non_inferiority_margin"])}
+               zip(with_margin["experiment_id"], with_margin["metric_id"], with_margin["non_inferiority_margin"],
+                   strict=True)}
     prior = GaussianPrior(mean=float(prior_mean), variance=float(prior_variance), proper=_as_bool(prior_proper))
     frames = []
     for cuped in (True, False):
