@@ -23,8 +23,49 @@ SPARK_SCHEMA = "reelmart"
 # "Status"): the suite's equality test and `reelmart bench engines` build this selection on both engines.
 _SPARK_READY_MODELS = (
     # one selector per line, grouped by area, so that areas can be added independently
+    # sentiment (Python models)
     "+fct_comment_sentiment",
     "+int_sentiment_model_evaluated",
+    # SQL models whose parents are all SQL (or the Python models above), by area
+    # quality, reporting
+    "+rpt_source_file_quality",
+    "+rpt_source_reconciliation",
+    "+rpt_metric_definitions",
+    "+rpt_platform_daily",
+    "+rpt_report_settings",
+    # core
+    "+dim_user_identifiers",
+    "+fct_creator_daily",
+    # sentiment
+    "+fct_sentiment_daily",
+    "+fct_campaign_sentiment_daily",
+    "+fct_creator_sentiment_daily",
+    # experiments (up to the sufficient statistics: fct_experiment_srm is a Python model)
+    "+dim_experiment_metrics",
+    "+fct_experiment_health",
+    "+fct_experiment_sufficient_stats",
+    # campaigns (the SQL before the lift and uplift Python models)
+    "+fct_ad_fatigue",
+    "+fct_campaign_region_daily",
+    "+fct_campaign_segment_daily",
+    "+rpt_campaign_summary",
+    "+int_campaign_lift_statistics",
+    "+int_campaign_uplift_features",
+    # audiences
+    "+aud_beauty_fans",
+    "+aud_high_value_gamers",
+    "+aud_lapsed_viewers",
+    "+aud_new_engaged_users",
+    "+aud_positive_beauty_fans",
+    # creators
+    "+fct_creator_audience_daily",
+    "+fct_creator_traffic_daily",
+    "+fct_video_retention_curve",
+    "+int_video_early_engagement",
+    "+int_video_text_engagement",
+    # recommendations (the SQL inputs of the recommender)
+    "+int_recommendation_users_selected",
+    "+int_user_video_interactions_aggregated",
 )
 SPARK_READY_SELECT = " ".join(_SPARK_READY_MODELS)
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")

@@ -68,3 +68,36 @@
 {% macro spark__replace_by_key_strategy() -%}
     {{ return('merge' if var('spark_file_format', 'parquet') in ('delta', 'iceberg', 'hudi') else 'append') }}
 {%- endmacro %}
+
+{#-
+  One row of `relation` (read under `alias`) as a JSON object, keys in column order, NULLs kept, the
+  `exclude` columns left out (the query must select from a relation without them on DuckDB, which
+  serialises the alias as it is). DuckDB: `to_json(alias)`. Spark cannot use an alias as a value, and
+  its JSON writer spells some values differently, so the Spark version lists the columns and writes
+  them as DuckDB's to_json does: timestamps as their string cast (`12:00:00`, not `12:00:00.000000`),
+  decimals of up to 15 digits as doubles (`2.5`; wider ones keep their scale, `2.50`, on both).
+-#}
+{% macro row_to_json(alias, relation, exclude=[]) -%}
+    {{ return(adapter.dispatch('row_to_json', 'reelmart')(alias, relation, exclude)) }}
+{%- endmacro %}
+
+{% macro default__row_to_json(alias, relation, exclude) -%}
+    to_json({{ alias }})
+{%- endmacro %}
+
+{% macro spark__row_to_json(alias, relation, exclude) -%}
+    {%- set fields = [] -%}
+    {%- if execute -%}
+        {%- for column in adapter.get_columns_in_relation(relation) if column.name not in exclude -%}
+            {%- set data_type = column.data_type | lower -%}
+            {%- set value = alias ~ '.' ~ adapter.quote(column.name) -%}
+            {%- if data_type.startswith('timestamp') -%}
+                {%- set value = 'cast(' ~ value ~ ' as string)' -%}
+            {%- elif data_type.startswith('decimal') and (data_type[8:].split(',')[0] | int) <= 15 -%}
+                {%- set value = 'cast(' ~ value ~ ' as double)' -%}
+            {%- endif -%}
+            {%- do fields.append("'" ~ column.name ~ "', " ~ value) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    to_json(named_struct({{ fields | join(', ') if fields else "'_', null" }}), map('ignoreNullFields', 'false'))
+{%- endmacro %}

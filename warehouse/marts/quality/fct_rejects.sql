@@ -9,8 +9,8 @@ with
         copy_number,
         source_file,
         reject_reason,
-        cast(to_json(rejected) as string) as record_json
-    -- the alias `rejected` is the whole row, passed to to_json above
+        cast({{ row_to_json('rejected', ref(src.model), exclude=src.sensitive or []) }} as string) as record_json
+    -- the alias `rejected` is the whole row, serialised by row_to_json above
     {% if src.sensitive %}
     from (select * {{ star_exclude() }} ({{ src.sensitive | join(", ") }}) from {{ ref(src.model) }}) as rejected  -- noqa: AL05
     {% else %}
