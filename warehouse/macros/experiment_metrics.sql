@@ -11,6 +11,15 @@
 {%- endmacro %}
 
 {#-
+  The type of a part summed per user: counts bigint, seconds and value decimals of width 38. The
+  models cast their sums to it because engines widen differently (DuckDB sums BIGINT into HUGEINT,
+  Spark into BIGINT; Spark's decimal sums are 10 digits wider, DuckDB's 38).
+-#}
+{% macro experiment_metric_part_type(part) -%}
+    {{ return({'watch_seconds': 'decimal(38, 3)', 'conversion_value': 'decimal(38, 2)'}.get(part, 'bigint')) }}
+{%- endmacro %}
+
+{#-
   The numerator parts, denominator part and multiplier of an experiment metric. A ratio names the
   report metric it is (`metric: ctr`) and takes its formula from var `metrics`, the one definition
   of every ratio; a binomial or mean metric names its one activity part (`numerator: views`).

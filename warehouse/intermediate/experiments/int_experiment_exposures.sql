@@ -52,7 +52,7 @@ final as (
         per_user.first_variant_id as variant_id,
         per_user.first_exposed_at,
         cast(per_user.first_exposed_at as date) as exposure_date,
-        {{ dbt.datediff('per_user.start_date', 'cast(per_user.first_exposed_at as date)', 'day') }}
+        cast({{ dbt.datediff('per_user.start_date', 'cast(per_user.first_exposed_at as date)', 'day') }} as integer)
             as exposure_day_index,
         per_user.variants_seen,
         per_user.exposure_rows,

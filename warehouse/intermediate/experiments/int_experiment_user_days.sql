@@ -24,7 +24,8 @@ post_exposure as (
     select
         exposures.experiment_id,
         exposures.user_id,
-        {{ dbt.datediff('windows.start_date', 'cast(activity.occurred_at as date)', 'day') }} as day_index,
+        cast({{ dbt.datediff('windows.start_date', 'cast(activity.occurred_at as date)', 'day') }} as integer)
+            as day_index,
         cast(activity.occurred_at as date) >= exposures.exposure_date + 7 as is_from_d7,
         activity.views,
         activity.completed_views,
@@ -47,14 +48,14 @@ final as (
         experiment_id,
         user_id,
         day_index,
-        sum(views) as views,
-        sum(completed_views) as completed_views,
-        sum(watch_seconds) as watch_seconds,
-        sum(likes) as likes,
-        sum(impressions) as impressions,
-        sum(clicks) as clicks,
-        sum(conversions) as conversions,
-        sum(conversion_value) as conversion_value,
+        cast(sum(views) as {{ experiment_metric_part_type('views') }}) as views,
+        cast(sum(completed_views) as {{ experiment_metric_part_type('completed_views') }}) as completed_views,
+        cast(sum(watch_seconds) as {{ experiment_metric_part_type('watch_seconds') }}) as watch_seconds,
+        cast(sum(likes) as {{ experiment_metric_part_type('likes') }}) as likes,
+        cast(sum(impressions) as {{ experiment_metric_part_type('impressions') }}) as impressions,
+        cast(sum(clicks) as {{ experiment_metric_part_type('clicks') }}) as clicks,
+        cast(sum(conversions) as {{ experiment_metric_part_type('conversions') }}) as conversions,
+        cast(sum(conversion_value) as {{ experiment_metric_part_type('conversion_value') }}) as conversion_value,
         max(case when is_from_d7 and views > 0 then 1 else 0 end) as active_days_from_d7
     from post_exposure
     group by experiment_id, user_id, day_index

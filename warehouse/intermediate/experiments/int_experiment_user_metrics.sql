@@ -20,7 +20,7 @@ post as (
         experiment_id,
         user_id,
         {% for part in parts %}
-        sum({{ part }}) as {{ part }}{{ "," if not loop.last }}
+        cast(sum({{ part }}) as {{ experiment_metric_part_type(part) }}) as {{ part }}{{ "," if not loop.last }}
         {% endfor %}
     from {{ ref('int_experiment_user_days') }}
     group by experiment_id, user_id
@@ -44,7 +44,7 @@ pre as (
         experiment_id,
         user_id,
         {% for part in parts if part != 'active_days_from_d7' %}
-        sum({{ part }}) as {{ part }}{{ "," if not loop.last }}
+        cast(sum({{ part }}) as {{ experiment_metric_part_type(part) }}) as {{ part }}{{ "," if not loop.last }}
         {% endfor %}
     from pre_activity
     group by experiment_id, user_id
