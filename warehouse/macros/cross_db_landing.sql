@@ -38,6 +38,15 @@
     select cast(count(*) as bigint) from {{ spark_landing_path(table) }}
 {%- endmacro %}
 
+{#- Rows counted per file (a file without rows is not listed: Spark SQL sees rows, not footers). -#}
+{% macro spark__footer_rows_per_file(table) -%}
+    select
+        regexp_extract(raw._metadata.file_path, '/({{ table }}/[^/]*(/[^/]*)?)$', 1) as source_file,
+        cast(count(*) as bigint) as footer_rows
+    from {{ spark_landing_path(table) }} as raw
+    group by raw._metadata.file_path
+{%- endmacro %}
+
 {% macro spark__is_future_timestamp(column) -%}
     {{ column }} >= cast(export_date as timestamp) + interval 1 day
         + make_interval(0, 0, 0, 0, cast({{ var('future_timestamp_tolerance_hours', 24) }} as int), 0, 0)

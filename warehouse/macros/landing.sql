@@ -94,6 +94,18 @@
     select cast(coalesce(sum(num_rows), 0) as bigint) from parquet_file_metadata('{{ landing_glob(table) }}')
 {%- endmacro %}
 
+{#- One row per raw file of `table`: source_file (from the table folder on, as staging names it), footer_rows. -#}
+{% macro footer_rows_per_file(table) -%}
+    {{ return(adapter.dispatch('footer_rows_per_file', 'reelmart')(table)) }}
+{%- endmacro %}
+
+{% macro default__footer_rows_per_file(table) -%}
+    select
+        replace(file_name, '{{ landing_root() }}/', '') as source_file,
+        cast(num_rows as bigint) as footer_rows
+    from parquet_file_metadata('{{ landing_glob(table) }}')
+{%- endmacro %}
+
 {#-
   The raw columns holding a value that does not parse as its type, as 'a, b' (NULL when all parse):
   a wrong-typed value (user_id = 'u123') rejects its row as unparseable_value instead of failing the build.

@@ -52,8 +52,9 @@ final as (
         per_user.first_variant_id as variant_id,
         per_user.first_exposed_at,
         cast(per_user.first_exposed_at as date) as exposure_date,
-        cast({{ dbt.datediff('per_user.start_date', 'cast(per_user.first_exposed_at as date)', 'day') }} as integer)
-            as exposure_day_index,
+        cast(
+            {{ dbt.datediff('per_user.start_date', 'cast(per_user.first_exposed_at as date)', 'day') }} as integer
+        ) as exposure_day_index,
         per_user.variants_seen,
         per_user.exposure_rows,
         per_user.variants_seen > 1 as is_multiple_exposure,

@@ -24,8 +24,9 @@ post_exposure as (
     select
         exposures.experiment_id,
         exposures.user_id,
-        cast({{ dbt.datediff('windows.start_date', 'cast(activity.occurred_at as date)', 'day') }} as integer)
-            as day_index,
+        cast(
+            {{ dbt.datediff('windows.start_date', 'cast(activity.occurred_at as date)', 'day') }} as integer
+        ) as day_index,
         cast(activity.occurred_at as date) >= exposures.exposure_date + 7 as is_from_d7,
         activity.views,
         activity.completed_views,

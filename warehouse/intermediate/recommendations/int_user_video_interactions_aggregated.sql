@@ -18,7 +18,7 @@ views as (
         user_id,
         video_id,
         count(*) as views,
-        sum(watch_seconds) as watch_seconds,
+        cast(sum(watch_seconds) as decimal(38, 3)) as watch_seconds,
         max({{ safe_divide('watch_seconds', 'duration_seconds') }}) as max_completion_ratio,
         bool_or(is_completed) as is_completed_any,
         bool_or(is_liked) as is_liked_any,

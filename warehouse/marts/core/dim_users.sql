@@ -19,7 +19,7 @@ activity as (
         max(event_date) as last_active_date,
         count(distinct event_date) as active_days,
         count(*) as views,
-        sum(watch_seconds) as watch_seconds,
+        cast(sum(watch_seconds) as decimal(38, 3)) as watch_seconds,
         count(*) filter (where is_completed) as completed_views,
         count(*) filter (where is_liked) as likes,
         count(*) filter (where is_shared) as shares,

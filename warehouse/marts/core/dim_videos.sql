@@ -6,7 +6,7 @@ totals as (
     select
         video_id,
         cast(sum(views) as bigint) as views,
-        sum(watch_seconds) as watch_seconds,
+        cast(sum(watch_seconds) as decimal(38, 3)) as watch_seconds,
         cast(sum(completed_views) as bigint) as completed_views,
         cast(sum(likes) as bigint) as likes,
         cast(sum(comments) as bigint) as comments,

@@ -20,7 +20,7 @@ viewer_days as (
         user_id,
         event_date,
         count(*) as views,
-        sum(watch_seconds) as watch_seconds,
+        cast(sum(watch_seconds) as decimal(38, 3)) as watch_seconds,
         bool_or(is_followed) as followed_today
     from events
     group by creator_id, user_id, event_date
@@ -45,7 +45,7 @@ daily as (
         cast(sum(views) as bigint) as views,
         cast(sum(views) filter (where is_first_day) as bigint) as views_by_new_viewers,
         cast(sum(views) filter (where not is_first_day) as bigint) as views_by_returning_viewers,
-        sum(watch_seconds) as watch_seconds,
+        cast(sum(watch_seconds) as decimal(38, 3)) as watch_seconds,
         count(*) filter (where is_first_follow) as new_followers
     from firsts
     group by creator_id, event_date

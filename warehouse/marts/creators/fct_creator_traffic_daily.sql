@@ -10,7 +10,7 @@ final as (
         event_date,
         traffic_source,
         cast(sum(views) as bigint) as views,
-        sum(watch_seconds) as watch_seconds,
+        cast(sum(watch_seconds) as decimal(38, 3)) as watch_seconds,
         cast(sum(completed_views) as bigint) as completed_views,
         cast(sum(follows) as bigint) as follows
     from videos

@@ -12,7 +12,7 @@ final as (
         event_date,
         traffic_source,
         count(*) as views,
-        sum(watch_seconds) as watch_seconds,
+        cast(sum(watch_seconds) as decimal(38, 3)) as watch_seconds,
         count(*) filter (where is_completed) as completed_views,
         count(*) filter (where is_followed) as follows
     from events

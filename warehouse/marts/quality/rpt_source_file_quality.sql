@@ -8,9 +8,9 @@ with
 {{ src.source }}_files as (
     select
         '{{ src.source }}' as source_table,
-        replace(file_name, '{{ landing_root() }}/', '') as source_file,
-        num_rows as footer_rows
-    from parquet_file_metadata('{{ landing_glob(src.source) }}')
+        source_file,
+        footer_rows
+    from ({{ footer_rows_per_file(src.source) }}) as footers
 ),
 
 {{ src.source }}_staged as (
@@ -47,13 +47,22 @@ rejected_by_reason as (
     group by source_table, source_file, reject_reason
 ),
 
+ranked_reasons as (
+    select
+        *,
+        row_number() over (
+            partition by source_table, source_file order by rejected_rows desc, reject_reason asc
+        ) as reason_rank
+    from rejected_by_reason
+),
+
 rejected as (
     select
         source_table,
         source_file,
         sum(rejected_rows) as rejected_rows,
-        first(reject_reason order by rejected_rows desc, reject_reason asc) as top_reject_reason
-    from rejected_by_reason
+        max(case when reason_rank = 1 then reject_reason end) as top_reject_reason
+    from ranked_reasons
     group by source_table, source_file
 ),
 
@@ -62,7 +71,7 @@ final as (
         files.source_table,
         files.source_file,
         try_cast(regexp_extract(files.source_file, 'export_date=([0-9-]+)', 1) as date) as export_date,
-        cast(files.footer_rows as bigint) as footer_rows,
+        files.footer_rows,
         coalesce(staged.raw_rows, 0) as raw_rows,
         cast(coalesce(rejected.rejected_rows, 0) as bigint) as rejected_rows,
         rejected.top_reject_reason
