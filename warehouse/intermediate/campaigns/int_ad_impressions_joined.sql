@@ -37,8 +37,10 @@ joined as (
         impressions.ad_id,
         impressions.impression_at,
         cast(impressions.impression_at as date) as date_day,
-        {{ dbt.datediff('cast(ads.launched_at as date)', 'cast(impressions.impression_at as date)', 'day') }}
-            as days_since_launch,
+        cast(
+            {{ dbt.datediff('cast(ads.launched_at as date)', 'cast(impressions.impression_at as date)', 'day') }}
+            as bigint
+        ) as days_since_launch,
         impressions.cost as spend,
         impressions.watch_seconds,
         impressions.ad_duration_seconds,

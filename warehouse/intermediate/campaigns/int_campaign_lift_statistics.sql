@@ -52,10 +52,10 @@ final as (
         campaigns.start_date,
         campaigns.end_date,
         {{ dbt.datediff('campaigns.start_date', 'campaigns.end_date', 'day') }} + 1 as flight_days,
-        greatest(
+        cast(greatest(
             0,
             {{ dbt.datediff('campaigns.start_date', 'least(campaigns.end_date, window_end.as_of_date)', 'day') }} + 1
-        ) as observed_days,
+        ) as bigint) as observed_days,
         window_end.as_of_date,
         cast(arms.treatment_users as bigint) as treatment_users,
         cast(arms.treatment_conversions as bigint) as treatment_conversions,

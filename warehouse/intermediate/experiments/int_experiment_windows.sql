@@ -20,8 +20,10 @@ final as (
         experiments.end_date,
         data_end.last_data_date,
         least(experiments.end_date, data_end.last_data_date) as analysis_end_date,
-        {{ dbt.datediff('experiments.start_date', 'least(experiments.end_date, data_end.last_data_date)', 'day') }}
-            as last_day_index
+        cast(
+            {{ dbt.datediff('experiments.start_date', 'least(experiments.end_date, data_end.last_data_date)', 'day') }}
+            as bigint
+        ) as last_day_index
     from experiments
     cross join data_end
 )

@@ -73,7 +73,8 @@ final as (
         end as age_band,
         users.device_os,
         users.language,
-        {{ dbt.datediff('cast(users.signed_up_at as date)', 'window_end.as_of_date', 'day') }} as tenure_days,
+        cast({{ dbt.datediff('cast(users.signed_up_at as date)', 'window_end.as_of_date', 'day') }} as bigint)
+            as tenure_days,
         activity.first_active_date,
         activity.last_active_date,
         coalesce(activity.active_days, 0) as active_days,
