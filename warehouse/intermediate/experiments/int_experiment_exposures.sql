@@ -53,7 +53,7 @@ final as (
         per_user.first_exposed_at,
         cast(per_user.first_exposed_at as date) as exposure_date,
         cast(
-            {{ dbt.datediff('per_user.start_date', 'cast(per_user.first_exposed_at as date)', 'day') }} as integer
+            {{ dbt.datediff('per_user.start_date', 'cast(per_user.first_exposed_at as date)', 'day') }} as integer  -- noqa: LT05
         ) as exposure_day_index,
         per_user.variants_seen,
         per_user.exposure_rows,

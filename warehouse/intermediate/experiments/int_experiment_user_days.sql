@@ -25,7 +25,7 @@ post_exposure as (
         exposures.experiment_id,
         exposures.user_id,
         cast(
-            {{ dbt.datediff('windows.start_date', 'cast(activity.occurred_at as date)', 'day') }} as integer
+            {{ dbt.datediff('windows.start_date', 'cast(activity.occurred_at as date)', 'day') }} as integer  -- noqa: LT05
         ) as day_index,
         cast(activity.occurred_at as date) >= exposures.exposure_date + 7 as is_from_d7,
         activity.views,
