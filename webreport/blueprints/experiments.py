@@ -118,10 +118,12 @@ def format_difference(value, unit: str) -> str:
 
 
 def format_interval(lower, upper) -> str:
-    """The relative CI; a bound below -100% (impossible for a non-negative metric) shows as -100%."""
+    """The relative CI; a bound below -100% (impossible for a non-negative metric) shows as -100%, an
+    unbounded upper bound (corrected p-value of 1) as +∞."""
     if _missing(lower) or _missing(upper):
         return "–"
-    return f"[{format_lift(max(lower, -1.0))}, {format_lift(upper)}]"
+    high = "+∞" if math.isinf(upper) else format_lift(upper)
+    return f"[{format_lift(max(lower, -1.0))}, {high}]"
 
 
 def _news(row: dict) -> str:
@@ -160,7 +162,8 @@ def _present(row: dict) -> dict:
         "baseline_text": format_metric_value(row.get("baseline_value"), unit),
         "variant_text": format_metric_value(row.get("variant_value"), unit),
         "lift_text": format_lift(row.get("relative_lift")),
-        "ci_text": format_interval(row.get("relative_ci_lower"), row.get("relative_ci_upper")),
+        "ci_text": format_interval(row.get("relative_ci_lower_adjusted"), row.get("relative_ci_upper_adjusted")),
+        "ci_raw_text": format_interval(row.get("relative_ci_lower"), row.get("relative_ci_upper")),
         "difference_text": format_difference(row.get("absolute_lift"), unit),
         "p_text": format_p(row.get("p_value_adjusted")),
         "p_raw_text": format_p(row.get("p_value")),
@@ -205,7 +208,7 @@ def _list_rows() -> list[dict]:
         row["decision_text"] = row["decision"]["text"]
         row["goal"] = _present({
             "unit": "rate", "relative_lift": row.get("goal_relative_lift"),
-            "relative_ci_lower": row.get("goal_ci_lower"), "relative_ci_upper": row.get("goal_ci_upper"),
+            "relative_ci_lower_adjusted": row.get("goal_ci_lower"), "relative_ci_upper_adjusted": row.get("goal_ci_upper"),
             "is_good_news": row.get("goal_is_good_news"), "is_bad_news": row.get("goal_is_bad_news"),
             "chance_to_win": row.get("goal_chance_to_win"),
             "minimum_detectable_effect": row.get("goal_minimum_detectable_effect"),
@@ -260,21 +263,49 @@ _NEWS_COLOURS = {"better": "#2e9b6a", "worse": "#d1244f", "not significant": "#8
 _NEWS_LEGEND = {"good": "better", "bad": "worse", "none": "not significant", "untested": "not tested"}
 
 
+def _finite_edges(values: list[float | None], pad: float = 0.08) -> tuple[float, float]:
+    """A scale's domain from the finite values (0 included), padded; where unbounded bounds are drawn."""
+    finite = [v for v in values if v is not None and math.isfinite(v)] + [0.0]
+    low, high = min(finite), max(finite)
+    margin = (high - low) * pad or 0.05
+    return low - margin, high + margin
+
+
+def _interval_keys(view: str) -> tuple[str, str, str]:
+    """Estimate and interval columns a view draws: the frequentist view draws the adjusted interval,
+    which excludes 0 exactly when the corrected p-value is significant (the colour's rule)."""
+    if view == "bayesian":
+        return "bayes_relative_lift", "bayes_ci_lower", "bayes_ci_upper"
+    return "relative_lift", "relative_ci_lower_adjusted", "relative_ci_upper_adjusted"
+
+
 def _lift_chart(rows: list[dict], view: str, title: str, label_key: str = "metric_label") -> dict:
     """Lift and interval per row, coloured by good or bad news under the corrected rule; the scale
-    fits this section's rows alone, a bound below -100% is drawn at -100%."""
-    lower, upper = ("bayes_ci_lower", "bayes_ci_upper") if view == "bayesian" else ("relative_ci_lower",
-                                                                                     "relative_ci_upper")
-    estimate = "bayes_relative_lift" if view == "bayesian" else "relative_lift"
-    labelled = [{**r, "label": f"{r[label_key]} · {r['variant_name']}",
-                 lower: None if _missing(r.get(lower)) else max(r[lower], -1.0)} for r in rows]
+    fits this section's rows alone, a bound below -100% is drawn at -100%, an unbounded one (corrected
+    p-value of 1) at the edge of the scale."""
+    estimate, lower, upper = _interval_keys(view)
+    clipped = [{**r, lower: None if _missing(r.get(lower)) else max(r[lower], -1.0)} for r in rows]
+    low_edge, high_edge = _finite_edges([v for r in clipped for v in (r.get(estimate), r.get(lower), r.get(upper))])
+    labelled = []
+    for r in clipped:
+        low, high = r.get(lower), r.get(upper)
+        unbounded = not _missing(high) and math.isinf(high)
+        labelled.append({**r, "label": f"{r[label_key]} · {r['variant_name']}",
+                         lower: low_edge if not _missing(low) and math.isinf(low) else low,
+                         upper: high_edge if unbounded else high, "interval": format_interval(low, high)})
     spec = charts.interval_chart(labelled, "label", estimate, lower, upper, title=title,
                                  value_title="Relative lift (variant vs control)",
                                  height=36 * len(rows) + 120)  # title, legend and axis take ~120 px
     spec["layer"][0]["encoding"]["y"]["title"] = None  # the row labels name metric and variant
     spec["layer"][0]["encoding"]["x"]["axis"] = {"format": ".0%", "tickCount": 8}
+    spec["layer"][0]["encoding"]["x"]["scale"] = {"domain": [low_edge, high_edge], "clamp": True}
     for value, row in zip(spec["data"]["values"], labelled, strict=True):
         value["news"] = _NEWS_LEGEND[row["news"]]
+        value["interval"] = row["interval"]
+    spec["layer"][1]["encoding"]["tooltip"] = [
+        {"field": "label", "type": "nominal", "title": "metric"},
+        {"field": estimate, "type": "quantitative", "format": ".1%", "title": "lift"},
+        {"field": "interval", "type": "nominal"}, {"field": "news", "type": "nominal", "title": "verdict"}]
     color = {"field": "news", "type": "nominal", "title": None, "legend": {"orient": "top"},
              "scale": {"domain": list(_NEWS_COLOURS), "range": list(_NEWS_COLOURS.values())}}
     for layer in spec["layer"][:2]:
@@ -286,14 +317,18 @@ def _timeseries_chart(rows: list[dict], metric_label: str, sequential: bool) -> 
     """Cumulative lift per variant by day with its interval as a band (one colour per variant)."""
     values = [{"date_day": r["date_day"].isoformat() if hasattr(r["date_day"], "isoformat") else r["date_day"],
                "variant": r["variant_name"], "lift": r["relative_lift"],
-               "low": None if _missing(r["relative_ci_lower"]) else max(r["relative_ci_lower"], -1.0),
-               "high": r["relative_ci_upper"]} for r in rows if not r.get("error_message")]
+               "low": None if _missing(r["relative_ci_lower_adjusted"]) else max(r["relative_ci_lower_adjusted"], -1.0),
+               "high": r["relative_ci_upper_adjusted"]} for r in rows if not r.get("error_message")]
     kind = "always-valid (sequential) intervals" if sequential else "fixed-horizon intervals: valid at the planned end only"
     # The first days' intervals are very wide; fit the scale to the settled part and clip the rest.
     settled = [v for v, r in zip(values, [r for r in rows if not r.get("error_message")], strict=True)
                if r["day_index"] >= 3] or values
-    bounds = [b for v in settled for b in (v["low"], v["high"]) if not _missing(b)]
+    bounds = [b for v in settled for b in (v["low"], v["high"], v["lift"]) if not _missing(b) and math.isfinite(b)]
     y_scale = {"domain": [min(bounds), max(bounds)], "clamp": True} if bounds else {}
+    if bounds:  # an unbounded interval (corrected p-value of 1) fills the band to the edge of the scale
+        for v in values:
+            v["low"] = min(bounds) if not _missing(v["low"]) and math.isinf(v["low"]) else v["low"]
+            v["high"] = max(bounds) if not _missing(v["high"]) and math.isinf(v["high"]) else v["high"]
     x = {"field": "date_day", "type": "temporal", "title": "Day", "axis": {"format": "%b %d"}}
     color = {"field": "variant", "type": "nominal", "title": "Variant", "scale": {"scheme": "tableau10"},
              "legend": {"orient": "top"}}
@@ -324,6 +359,7 @@ def _timeseries_chart(rows: list[dict], metric_label: str, sequential: bool) -> 
     }
 
 
+_CORRECTION_NAMES = {"holm": "Holm-Bonferroni", "bh": "Benjamini-Hochberg", "none": "no"}
 _ROLE_TITLES = {"goal": "Goal metrics", "guardrail": "Guardrails", "secondary": "Secondary metrics"}
 _ROLE_NOTES = {
     "goal": "The metrics this experiment is meant to move; they decide ship or don't ship.",
@@ -384,6 +420,7 @@ def detail(experiment_id: str):
         "experiments/detail.html", marts=MARTS, experiment=experiment, decision=decision, analysis=analysis,
         view=view, metric_id=metric_id, metric_label=metric_label, dimension=dimension, definitions=definitions,
         sections=_sections(presented, view), alpha=alpha, correction=correction, interval=f"{1 - alpha:.0%}",
+        correction_name=_CORRECTION_NAMES.get(correction, correction),
         timeseries_chart=_timeseries_chart(q.lift_over_time(experiment["experiment_id"], analysis, metric_id),
                                            metric_label, bool(experiment.get("is_sequential"))),
         segment_rows=segment_rows, segment_family=segment_family,
