@@ -4,9 +4,12 @@ returning viewers, followers and hooks, checked against the marts."""
 from __future__ import annotations
 
 import re
+import shutil
 
 import duckdb
 import pytest
+
+from tests.conftest import TEST_PASSWORD, TEST_USER
 
 
 def _one(paths, sql: str, params=None):
@@ -81,3 +84,49 @@ def test_studio_sections_say_so_when_there_is_nothing(logged_in, tiny_warehouse)
                                     "(select video_id from fct_video_retention) limit 1")[0]
     text = logged_in.get(f"/videos/{unviewed}").get_data(as_text=True)
     assert 'id="hook-none"' in text and 'id="traffic-none"' in text and 'id="retention-none"' in text
+
+
+def _client_with_min_peers(tiny_warehouse, folder, min_peers: int):
+    """A client over a copy of the snapshot whose settings say a comparison needs `min_peers` peer videos."""
+    from werkzeug.security import generate_password_hash
+
+    from webreport import create_app
+
+    db = folder / f"serving-min-peers-{min_peers}.duckdb"
+    shutil.copy(tiny_warehouse.serving_db, db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("update rpt_report_settings set creator_min_peers = ?", [min_peers])
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "SERVING_DB": str(db), "DOCS_HTML": str(folder / "d.html"),
+                      "USERS": {TEST_USER: generate_password_hash(TEST_PASSWORD)}, "WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+    assert client.post("/login", data={"username": TEST_USER, "password": TEST_PASSWORD}).status_code == 302
+    return client
+
+
+def test_hook_says_too_few_peers_below_the_minimum_and_compares_from_it(tiny_warehouse, busiest, tmp_path):
+    """Issue 17: the hook compares a video with its category only when at least min_peers other peer-eligible
+    videos stand behind the median and the best tenth (var creator_retention.min_peers via rpt_report_settings);
+    below it the section says "too few peers" and shows no category number. Checked on both sides of the
+    boundary, on the video and on the creator page."""
+    video_id, creator_id = busiest
+    eligible, others = _one(tiny_warehouse, """
+        select count(*) filter (where r.video_id = ?), count(*) filter (where r.video_id != ?)
+        from fct_video_retention as r
+        where r.is_peer_eligible and r.category = (select category from fct_video_retention where video_id = ?)
+          and r.duration_seconds >= 3""", [video_id, video_id, video_id])
+    assert eligible == 1 and others >= 1
+    for min_peers, enough in ((others, True), (others + 1, False)):
+        client = _client_with_min_peers(tiny_warehouse, tmp_path, min_peers)
+        hook = client.get(f"/api/videos/{video_id}").json["hook"]
+        assert hook["peer_videos"] == others and hook["too_few_peers"] is not enough
+        page = client.get(f"/videos/{video_id}").get_data(as_text=True)
+        numbers = (hook["category_median"], hook["category_best"])
+        if enough:
+            assert None not in numbers and 'id="hook-table"' in page and 'id="hook-too-few-peers"' not in page
+        else:
+            assert numbers == (None, None) and hook["hook_rank"] is None
+            assert all(s["category_median"] is None and s["category_best"] is None for s in hook["seconds"])
+            assert 'id="hook-too-few-peers"' in page and 'id="hook-table"' not in page
+            assert f"{others} other video" in page and f"at least {min_peers}" in page
+        hooks = {h["video_id"]: h for h in client.get(f"/api/creators/{creator_id}").json["hooks"]}
+        assert (hooks[video_id]["best_hook_retention"] is not None) is enough
