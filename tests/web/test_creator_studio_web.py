@@ -24,6 +24,17 @@ def busiest(tiny_warehouse) -> tuple[int, int]:
                                 "order by views desc, video_id limit 1")
 
 
+@pytest.fixture(scope="module")
+def hook_video(tiny_warehouse) -> tuple[int, int]:
+    """The most viewed peer-eligible video (3 s or longer) of the category with the most such videos, and its
+    creator: the tiny build's one category with at least min_peers (5) other videos to compare a hook with."""
+    return _one(tiny_warehouse, """
+        with eligible as (
+            select video_id, creator_id, category, views, count(*) over (partition by category) as videos
+            from fct_video_retention where is_peer_eligible and duration_seconds >= 3)
+        select video_id, creator_id from eligible order by videos desc, views desc, video_id limit 1""")
+
+
 def test_creator_page_shows_audience_traffic_and_hooks(logged_in, tiny_warehouse, busiest):
     _, creator_id = busiest
     page = logged_in.get(f"/creators/{creator_id}").get_data(as_text=True)
@@ -51,8 +62,8 @@ def test_creator_api_adds_up(logged_in, tiny_warehouse, busiest):
     assert audience[-1]["followers_to_date"] == sum(a["new_followers"] for a in audience)
 
 
-def test_video_page_compares_the_hook_with_the_best_of_the_category(logged_in, tiny_warehouse, busiest):
-    video_id, _ = busiest
+def test_video_page_compares_the_hook_with_the_best_of_the_category(logged_in, tiny_warehouse, hook_video, busiest):
+    video_id, _ = hook_video
     body = logged_in.get(f"/api/videos/{video_id}").json
     hook = body["hook"]
     assert [s["second_index"] for s in hook["seconds"]] == [0, 1, 2, 3]
@@ -72,6 +83,10 @@ def test_video_page_compares_the_hook_with_the_best_of_the_category(logged_in, t
     page = logged_in.get(f"/videos/{video_id}").get_data(as_text=True)
     assert 'id="hook-table"' in page and 'id="traffic-table"' in page and 'id="chart-retention"' in page
     assert sum(t["views"] for t in body["traffic_sources"]) == sum(d["views"] for d in body["daily"])
+    # the most viewed video of all is alone in its category in the tiny build: no comparison, and it says so
+    lonely = logged_in.get(f"/api/videos/{busiest[0]}").json["hook"]
+    assert lonely["too_few_peers"] and lonely["peer_videos"] < lonely["min_peers"] == 5
+    assert 'id="hook-too-few-peers"' in logged_in.get(f"/videos/{busiest[0]}").get_data(as_text=True)
 
 
 def test_studio_sections_say_so_when_there_is_nothing(logged_in, tiny_warehouse):
@@ -103,12 +118,12 @@ def _client_with_min_peers(tiny_warehouse, folder, min_peers: int):
     return client
 
 
-def test_hook_says_too_few_peers_below_the_minimum_and_compares_from_it(tiny_warehouse, busiest, tmp_path):
+def test_hook_says_too_few_peers_below_the_minimum_and_compares_from_it(tiny_warehouse, hook_video, tmp_path):
     """Issue 17: the hook compares a video with its category only when at least min_peers other peer-eligible
     videos stand behind the median and the best tenth (var creator_retention.min_peers via rpt_report_settings);
     below it the section says "too few peers" and shows no category number. Checked on both sides of the
     boundary, on the video and on the creator page."""
-    video_id, creator_id = busiest
+    video_id, creator_id = hook_video
     eligible, others = _one(tiny_warehouse, """
         select count(*) filter (where r.video_id = ?), count(*) filter (where r.video_id != ?)
         from fct_video_retention as r

@@ -252,7 +252,6 @@ def test_colour_interval_and_hint_agree_for_every_metric_of_every_experiment(log
     experiments = logged_in.get("/api/experiments").json["experiments"]
     assert len(experiments) >= 4
     checked = excluded = 0
-    decisions = set()
     for experiment in experiments:
         experiment_id = experiment["experiment_id"]
         page = logged_in.get(f"/experiments/{experiment_id}?analysis={analysis}").get_data(as_text=True)
@@ -293,9 +292,7 @@ def test_colour_interval_and_hint_agree_for_every_metric_of_every_experiment(log
         if code in ("keep_running", "no_effect"):
             primary = [v for k, v in news_of["goal"].items() if api[k]["metric_id"] == experiment["goal_metric_id"]]
             assert "good" not in primary, (experiment_id, code)
-        decisions.add(code)
     assert checked > 20 and 0 < excluded < checked
-    assert len(decisions) >= 2  # the tiny build's experiments do not all end alike
 
 
 def test_list_interval_follows_the_colour(logged_in):

@@ -69,7 +69,7 @@ def decision_hint(decision: dict | None) -> dict:
         "guardrail_unproven": f"Not yet: {decision.get('decision_variant_name')} wins on "
                               f"{decision.get('decision_metric_label')} ({format_lift(lift)}), but guardrail "
                               f"{decision.get('unproven_guardrail_metric_label')} may be down by more than its "
-                              f"{_margin(decision.get('unproven_guardrail_margin'))} margin (interval "
+                              f"{_margin(decision.get('unproven_guardrail_margin'))} margin (its uncorrected interval "
                               f"{format_interval(decision.get('unproven_guardrail_ci_lower'), decision.get('unproven_guardrail_ci_upper'))}).",
         "ship": f"Ship {subject}",
         "keep_running": "Keep running: no significant difference on the goal metrics yet.",
