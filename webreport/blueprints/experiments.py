@@ -281,32 +281,43 @@ def _interval_keys(view: str) -> tuple[str, str, str]:
 
 def _lift_chart(rows: list[dict], view: str, title: str, label_key: str = "metric_label") -> dict:
     """Lift and interval per row, coloured by good or bad news under the corrected rule; the scale
-    fits this section's rows alone, a bound below -100% is drawn at -100%, an unbounded one (corrected
-    p-value of 1) at the edge of the scale."""
+    fits this section's estimates and bounded intervals alone (a bound below -100% is drawn at -100%), and
+    an unbounded interval (corrected p-value of 1) is a dashed line across the whole scale, so it cannot
+    squash the others."""
     estimate, lower, upper = _interval_keys(view)
-    clipped = [{**r, lower: None if _missing(r.get(lower)) else max(r[lower], -1.0)} for r in rows]
-    low_edge, high_edge = _finite_edges([v for r in clipped for v in (r.get(estimate), r.get(lower), r.get(upper))])
+
+    def unbounded(r: dict) -> bool:
+        return any(not _missing(r.get(k)) and math.isinf(r[k]) for k in (lower, upper))
+
+    low_edge, high_edge = _finite_edges(
+        [r.get(estimate) for r in rows]
+        + [v for r in rows if not unbounded(r) for v in (None if _missing(r.get(lower)) else max(r[lower], -1.0),
+                                                         r.get(upper))])
     labelled = []
-    for r in clipped:
+    for r in rows:
         low, high = r.get(lower), r.get(upper)
-        unbounded = not _missing(high) and math.isinf(high)
-        labelled.append({**r, "label": f"{r[label_key]} · {r['variant_name']}",
-                         lower: low_edge if not _missing(low) and math.isinf(low) else low,
-                         upper: high_edge if unbounded else high, "interval": format_interval(low, high)})
+        drawn = (low_edge, high_edge) if unbounded(r) else (None if _missing(low) else max(low, -1.0), high)
+        labelled.append({**r, "label": f"{r[label_key]} · {r['variant_name']}", lower: drawn[0], upper: drawn[1],
+                         "interval": format_interval(low, high), "unbounded": unbounded(r)})
     spec = charts.interval_chart(labelled, "label", estimate, lower, upper, title=title,
-                                 value_title="Relative lift (variant vs control)",
+                                 value_title="Lift vs control",
                                  height=36 * len(rows) + 120)  # title, legend and axis take ~120 px
     spec["layer"][0]["encoding"]["y"]["title"] = None  # the row labels name metric and variant
-    spec["layer"][0]["encoding"]["x"]["axis"] = {"format": ".0%", "tickCount": 8}
+    spec["layer"][0]["encoding"]["x"]["axis"] = {"format": ".0%", "tickCount": 8, "labelOverlap": "greedy"}
     spec["layer"][0]["encoding"]["x"]["scale"] = {"domain": [low_edge, high_edge], "clamp": True}
+    spec["layer"][0]["encoding"]["strokeDash"] = {"condition": {"test": "datum.unbounded", "value": [3, 3]},
+                                                  "value": [1, 0]}
     for value, row in zip(spec["data"]["values"], labelled, strict=True):
         value["news"] = _NEWS_LEGEND[row["news"]]
         value["interval"] = row["interval"]
+        value["unbounded"] = row["unbounded"]
     spec["layer"][1]["encoding"]["tooltip"] = [
         {"field": "label", "type": "nominal", "title": "metric"},
         {"field": estimate, "type": "quantitative", "format": ".1%", "title": "lift"},
         {"field": "interval", "type": "nominal"}, {"field": "news", "type": "nominal", "title": "verdict"}]
-    color = {"field": "news", "type": "nominal", "title": None, "legend": {"orient": "top"},
+    present = [news for news in _NEWS_COLOURS if news in {v["news"] for v in spec["data"]["values"]}]
+    # the legend lists only the verdicts present, so it fits a phone; the colours stay fixed
+    color = {"field": "news", "type": "nominal", "title": None, "legend": {"orient": "top", "values": present},
              "scale": {"domain": list(_NEWS_COLOURS), "range": list(_NEWS_COLOURS.values())}}
     for layer in spec["layer"][:2]:
         layer["encoding"]["color"] = color
@@ -320,22 +331,26 @@ def _timeseries_chart(rows: list[dict], metric_label: str, sequential: bool) -> 
                "low": None if _missing(r["relative_ci_lower_adjusted"]) else max(r["relative_ci_lower_adjusted"], -1.0),
                "high": r["relative_ci_upper_adjusted"]} for r in rows if not r.get("error_message")]
     kind = "always-valid (sequential) intervals" if sequential else "fixed-horizon intervals: valid at the planned end only"
-    # The first days' intervals are very wide; fit the scale to the settled part and clip the rest.
-    settled = [v for v, r in zip(values, [r for r in rows if not r.get("error_message")], strict=True)
-               if r["day_index"] >= 3] or values
+    # The first days' intervals are very wide (unbounded while the corrected p-value is 1); fit the scale to
+    # the settled second half of the experiment and clip the rest.
+    tested = [r for r in rows if not r.get("error_message")]
+    half = max((r["day_index"] for r in tested), default=0) / 2
+    settled = [v for v, r in zip(values, tested, strict=True) if r["day_index"] >= max(3, half)] or values
     bounds = [b for v in settled for b in (v["low"], v["high"], v["lift"]) if not _missing(b) and math.isfinite(b)]
     y_scale = {"domain": [min(bounds), max(bounds)], "clamp": True} if bounds else {}
     if bounds:  # an unbounded interval (corrected p-value of 1) fills the band to the edge of the scale
         for v in values:
             v["low"] = min(bounds) if not _missing(v["low"]) and math.isinf(v["low"]) else v["low"]
             v["high"] = max(bounds) if not _missing(v["high"]) and math.isinf(v["high"]) else v["high"]
-    x = {"field": "date_day", "type": "temporal", "title": "Day", "axis": {"format": "%b %d"}}
+    x = {"field": "date_day", "type": "temporal", "title": "Day",
+         "axis": {"format": "%b %d", "labelOverlap": "greedy", "labelSeparation": 8}}
     color = {"field": "variant", "type": "nominal", "title": "Variant", "scale": {"scheme": "tableau10"},
              "legend": {"orient": "top"}}
     return {
         "$schema": charts.SCHEMA, "width": "container", "height": 240, "padding": 10,
         "autosize": {"type": "fit", "contains": "padding"},
-        "title": {"text": f"Cumulative lift of {metric_label} by day ({kind})", "anchor": "start", "fontSize": 13},
+        "title": {"text": f"Cumulative lift of {metric_label} by day", "subtitle": kind, "anchor": "start",
+                  "fontSize": 13},
         "config": {"view": {"stroke": None}, "font": "Noto Sans CJK SC, Noto Sans, sans-serif"},
         "data": {"values": values},
         "layer": [
