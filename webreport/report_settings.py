@@ -18,6 +18,7 @@ class ReportSettings:
     click_window_days: int
     view_window_days: int
     placement_confidence: float
+    creator_min_peers: int  # a creator-studio comparison needs at least this many peer videos
 
     @property
     def level(self) -> str:
@@ -64,5 +65,5 @@ def get() -> ReportSettings:
             raise LookupError("rpt_report_settings is empty: rebuild the warehouse")
         g.report_settings = ReportSettings(float(row["interval_level"]), int(row["attribution_click_window_days"]),
                                            int(row["attribution_view_window_days"]),
-                                           float(row["placement_confidence"]))
+                                           float(row["placement_confidence"]), int(row["creator_min_peers"]))
     return g.report_settings

@@ -329,6 +329,29 @@ def match_boundaries(truth: list[int], found: list[int], tolerance: int = 1) -> 
 SHOT_COLUMNS = ["video_id", "shot_index", "start_frame", "end_frame", "start_seconds", "end_seconds",
                 "boundary_kind", "brightness", "motion", "keyframe_frame", "keyframe_sharpness",
                 "shot_stay_share", "is_thumbnail", "fps", "keyframe_jpeg"]
+# What depends on the file alone (kept between builds, keyed by the file's size and modification time);
+# shot_stay_share and is_thumbnail depend on the viewers too and are recomputed every build.
+FILE_SHOT_COLUMNS = ["video_id", "file_size", "file_mtime_ns", "shot_index", "start_frame", "end_frame",
+                     "start_seconds", "end_seconds", "boundary_kind", "brightness", "motion", "keyframe_frame",
+                     "keyframe_sharpness", "fps", "keyframe_jpeg"]
+
+
+def video_files(folder: str | Path | None, known_ids) -> dict[int, Path]:
+    """{video_id: path} of the `<video_id>.mp4` files in `folder` whose id is in `known_ids` (others are
+    ignored); an absent folder has none."""
+    if not folder or not Path(folder).is_dir():
+        return {}
+    known = {int(v) for v in known_ids}
+    return {int(p.stem): p for p in sorted(Path(folder).glob("*.mp4")) if p.stem.isdigit() and int(p.stem) in known}
+
+
+def file_versions(files: dict[int, Path]) -> dict[int, tuple[int, int]]:
+    """{video_id: (size in bytes, modification time in ns)}: what says a file is new or changed."""
+    versions = {}
+    for video_id, path in files.items():
+        stat = Path(path).stat()
+        versions[video_id] = (int(stat.st_size), int(stat.st_mtime_ns))
+    return versions
 
 
 def shot_stay_shares(curve, shots: list[dict]) -> dict[int, float]:
@@ -345,30 +368,55 @@ def shot_stay_shares(curve, shots: list[dict]) -> dict[int, float]:
     return shares
 
 
-def analyse_files(files: dict[int, Path], curves=None, config: ShotConfig = ShotConfig()):
-    """One row per video x shot (SHOT_COLUMNS) for the given {video_id: path}; the thumbnail is chosen
-    among the shots that keep viewers best (retention curves: video_id, second_index, views_at_risk).
-    Files that cannot be decoded are skipped and returned in the second value with the reason."""
+def analyse_file_shots(files: dict[int, Path], config: ShotConfig = ShotConfig()):
+    """One row per video x shot (FILE_SHOT_COLUMNS) for the given {video_id: path}: everything that comes
+    from the file itself, with the file's size and modification time read before decoding. Files that
+    cannot be decoded are skipped and returned in the second value with the reason."""
     import pandas as pd
 
     rows, failed = [], []
+    versions = file_versions(files)
     for video_id, path in sorted(files.items()):
         try:
             result = analyse_video(path, config)
         except ValueError as exc:
             failed.append({"video_id": video_id, "path": str(path), "reason": str(exc)})
             continue
-        curve = curves[curves["video_id"] == video_id] if curves is not None else None
-        shares = shot_stay_shares(curve, result.shots)
-        thumb = choose_thumbnail(result.shots, shares)
+        size, mtime_ns = versions[video_id]
         for s in result.shots:
             img = result.keyframes.get(s["shot_index"])
             rows.append({
-                "video_id": video_id, "shot_index": s["shot_index"], "start_frame": s["start_frame"],
-                "end_frame": s["end_frame"], "start_seconds": s["start_s"], "end_seconds": s["end_s"],
-                "boundary_kind": s["boundary_kind"], "brightness": s["brightness"], "motion": s["motion"],
-                "keyframe_frame": s["keyframe_frame"], "keyframe_sharpness": s["keyframe_sharpness"],
-                "shot_stay_share": shares.get(s["shot_index"]), "is_thumbnail": s["shot_index"] == thumb,
-                "fps": result.fps, "keyframe_jpeg": encode_jpeg(img) if img is not None else None,
+                "video_id": video_id, "file_size": size, "file_mtime_ns": mtime_ns, "shot_index": s["shot_index"],
+                "start_frame": s["start_frame"], "end_frame": s["end_frame"], "start_seconds": s["start_s"],
+                "end_seconds": s["end_s"], "boundary_kind": s["boundary_kind"], "brightness": s["brightness"],
+                "motion": s["motion"], "keyframe_frame": s["keyframe_frame"],
+                "keyframe_sharpness": s["keyframe_sharpness"], "fps": result.fps,
+                "keyframe_jpeg": encode_jpeg(img) if img is not None else None,
             })
-    return pd.DataFrame(rows, columns=SHOT_COLUMNS), failed
+    return pd.DataFrame(rows, columns=FILE_SHOT_COLUMNS), failed
+
+
+def shots_with_retention(file_shots, curves=None):
+    """SHOT_COLUMNS from file_shots (FILE_SHOT_COLUMNS, one version per video): each shot's stay share from
+    the video's retention curve (video_id, second_index, views_at_risk) and the thumbnail chosen among the
+    shots that keep viewers best."""
+    import pandas as pd
+
+    out = []
+    for video_id, group in file_shots.sort_values(["video_id", "shot_index"]).groupby("video_id", sort=True):
+        shots = [{"shot_index": int(r.shot_index), "start_s": float(r.start_seconds), "end_s": float(r.end_seconds),
+                  "keyframe_sharpness": float(r.keyframe_sharpness)} for r in group.itertuples()]
+        curve = curves[curves["video_id"] == video_id] if curves is not None else None
+        shares = shot_stay_shares(curve, shots)
+        thumb = choose_thumbnail(shots, shares)
+        rated = group.assign(shot_stay_share=[shares.get(s["shot_index"]) for s in shots],
+                             is_thumbnail=[s["shot_index"] == thumb for s in shots])
+        out.append(rated[SHOT_COLUMNS])
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=SHOT_COLUMNS)
+
+
+def analyse_files(files: dict[int, Path], curves=None, config: ShotConfig = ShotConfig()):
+    """One row per video x shot (SHOT_COLUMNS) for the given {video_id: path}: analyse_file_shots then
+    shots_with_retention. Files that cannot be decoded are returned in the second value with the reason."""
+    file_shots, failed = analyse_file_shots(files, config)
+    return shots_with_retention(file_shots, curves), failed

@@ -12,7 +12,12 @@ from models_ml.experiments.bayesian import (
     EffectBayesianConfig,
     GaussianPrior,
 )
-from models_ml.experiments.corrections import adjust_p_values, benjamini_hochberg, holm_bonferroni
+from models_ml.experiments.corrections import (
+    adjust_p_values,
+    adjusted_intervals,
+    benjamini_hochberg,
+    holm_bonferroni,
+)
 from models_ml.experiments.frequentist import (
     FrequentistConfig,
     FrequentistTestResult,
@@ -67,6 +72,7 @@ __all__ = [
     "plan_experiment",
     "control_statistic",
     "adjust_p_values",
+    "adjusted_intervals",
     "holm_bonferroni",
     "benjamini_hochberg",
     "power",

@@ -22,7 +22,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from models_ml.experiments.bayesian import EffectBayesianABTest, EffectBayesianConfig, GaussianPrior
-from models_ml.experiments.corrections import CorrectionMethod, adjust_p_values
+from models_ml.experiments.corrections import CorrectionMethod, adjust_p_values, adjusted_intervals
 from models_ml.experiments.frequentist import (
     FrequentistConfig,
     OneSidedTreatmentGreaterTTest,
@@ -99,6 +99,8 @@ OUTPUT_COLUMNS = [
     "p_value",
     "p_value_absolute",
     "p_value_adjusted",
+    "relative_ci_lower_adjusted",
+    "relative_ci_upper_adjusted",
     "error_message",
     "chance_to_win",
     "risk_control",
@@ -283,8 +285,10 @@ def analyze(stats_df: pd.DataFrame, config: AnalysisConfig | None = None) -> pd.
     Lifts, CIs and risks are fractions (0.05 = +5%). `p_value` is the frequentist test of the
     relative lift (sequential if configured) and `p_value_adjusted` its correction over metrics x
     variants within experiment x dimension value x day (errored rows excluded, reported as 1).
-    `srm_p_value` is per experiment x dimension value x day. Degenerate comparisons carry
-    gbstats' uninformative output and a message in `error_message` / `bayes_error_message`.
+    `relative_ci_*_adjusted` is the relative CI widened to follow `p_value_adjusted` (two-sided tests;
+    it excludes 0 exactly when the row is significant). `srm_p_value` is per experiment x dimension value
+    x day. Degenerate comparisons carry gbstats' uninformative output and a message in `error_message` /
+    `bayes_error_message`.
     """
     config = config or AnalysisConfig()
     _validate(stats_df)
@@ -367,6 +371,13 @@ def analyze(stats_df: pd.DataFrame, config: AnalysisConfig | None = None) -> pd.
             np.where(tested, results["p_value"], np.nan), config.correction, _families(paired, config)
         )
         results["p_value_adjusted"] = np.where(tested, adjusted_p, 1.0)
+        if config.alternative == "two-sided":
+            results["relative_ci_lower_adjusted"], results["relative_ci_upper_adjusted"] = adjusted_intervals(
+                results["relative_lift"], results["relative_ci_lower"], results["relative_ci_upper"],
+                np.where(tested, adjusted_p, np.nan), config.alpha)
+        else:  # a one-sided interval has one infinite bound already; it is not re-derived
+            results["relative_ci_lower_adjusted"] = results["relative_ci_lower"].copy()
+            results["relative_ci_upper_adjusted"] = results["relative_ci_upper"].copy()
         results.update(_decisions(paired, results, tested, inverse, config))
     results.pop("relative_stddev", None)
 

@@ -3,6 +3,8 @@
 Holm-Bonferroni controls the family-wise error rate (the chance of any false positive);
 Benjamini-Hochberg controls the false discovery rate (the expected share of false positives
 among the results called significant) and is less strict when many metrics are tracked.
+`adjusted_intervals` widens each interval so that it excludes 0 exactly when the corrected p-value is
+below alpha: interval and significance then tell one story.
 """
 
 from __future__ import annotations
@@ -11,10 +13,14 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 CorrectionMethod = Literal["holm", "bh", "none"]
 
-__all__ = ["CorrectionMethod", "adjust_p_values", "holm_bonferroni", "benjamini_hochberg"]
+__all__ = ["CorrectionMethod", "adjust_p_values", "adjusted_intervals", "holm_bonferroni", "benjamini_hochberg"]
+
+# GrowthBook's cut-off: a corrected p-value this close to 1 leaves no evidence, the interval is unbounded.
+UNBOUNDED_P = 0.999999
 
 
 def adjust_p_values(
@@ -58,3 +64,25 @@ def holm_bonferroni(p_values: np.ndarray) -> np.ndarray:
 def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
     """Benjamini-Hochberg step-up adjusted p-values (q-values) of one family."""
     return adjust_p_values(p_values, "bh")
+
+
+def adjusted_intervals(
+    estimate: np.ndarray, lower: np.ndarray, upper: np.ndarray, p_adjusted: np.ndarray, alpha: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two-sided intervals that follow the corrected p-values (GrowthBook's `getAdjustedCI`).
+
+    The standard error is backed out of the corrected p-value, se = |estimate| / z(1 - p_adj / 2), and
+    the interval is estimate +- z(1 - alpha / 2) * se; it therefore excludes 0 exactly when p_adj < alpha.
+    The interval is only ever widened: where the corrected one is not wider than (lower, upper), the
+    original is kept (it then excludes 0 only if the raw p does, and raw p <= corrected p). A corrected
+    p-value above UNBOUNDED_P gives (-inf, inf). NaN p-values (untested rows) keep the original.
+    """
+    estimate, lower, upper, p_adj = (np.asarray(x, dtype=float) for x in (estimate, lower, upper, p_adjusted))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        half = stats.norm.isf(alpha / 2) * np.abs(estimate) / stats.norm.isf(p_adj / 2)
+    unbounded = p_adj > UNBOUNDED_P
+    wider = (estimate - half < lower) & (estimate + half > upper)
+    new_lower = np.where(unbounded, -np.inf, np.where(wider, estimate - half, lower))
+    new_upper = np.where(unbounded, np.inf, np.where(wider, estimate + half, upper))
+    untested = np.isnan(p_adj)
+    return np.where(untested, lower, new_lower), np.where(untested, upper, new_upper)

@@ -37,7 +37,7 @@ def test_studio_pages_draw_and_fit_the_screen(browser, site_url, screenshots, st
     page.click("button[type=submit]")
     page.wait_for_url(f"{site_url}/")
     pages = {
-        "studio-video": (f"/videos/{video_id}", ["#chart-retention", "#chart-traffic", "#hook-table",
+        "studio-video": (f"/videos/{video_id}", ["#chart-retention", "#chart-traffic", "#hook-summary",
                                                  "#key-moments", "#traffic-table"]),
         "studio-creator": (f"/creators/{creator_id}", ["#chart-audience", "#chart-followers", "#chart-traffic",
                                                       "#chart-traffic-daily", "#hooks-table", "#traffic-table"]),

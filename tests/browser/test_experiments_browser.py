@@ -66,7 +66,7 @@ def test_sections_by_role_each_with_its_own_chart_and_the_same_significance_as_t
         spec = _spec(page, f"chart-{role}")
         assert [v["news"] for v in spec["data"]["values"]] == verdicts  # one rule in chart and table
         assert len(spec["data"]["values"]) == table.count()  # its own rows, so its own scale
-    assert "holm correction" in page.locator("#significance-rule").inner_text()
+    assert "Holm-Bonferroni correction" in page.locator("#significance-rule").inner_text()
     assert console_errors == []
 
 
@@ -105,7 +105,7 @@ def test_over_time_chart_has_a_colour_and_a_band_per_variant(signed_in, site_url
     marks = [layer["mark"]["type"] for layer in spec["layer"]]
     assert marks[:2] == ["area", "line"]
     assert page.locator("#chart-timeseries svg .mark-area path").count() == len(variants)
-    assert "fixed-horizon" in spec["title"]["text"]
+    assert "fixed-horizon" in spec["title"]["subtitle"]
     assert console_errors == []
 
 

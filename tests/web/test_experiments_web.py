@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import json
 import math
+import re
 
 import duckdb
 import pytest
@@ -102,8 +105,8 @@ def test_csv_has_the_same_numbers_as_json(logged_in, analysis, dimension):
             elif isinstance(value, float):
                 assert math.isclose(float(line[key]), value, rel_tol=1e-12, abs_tol=0) or (
                     math.isnan(value) and line[key] in ("nan", "")), key
-            elif value is None:
-                assert line[key] == "", key
+            elif value is None:  # JSON has no infinity: an unbounded adjusted interval is null there
+                assert line[key] == "" or math.isinf(float(line[key])), key
             else:
                 assert line[key] == str(value), key
 
@@ -192,6 +195,7 @@ def test_formats_carry_units_and_never_print_minus_zero():
     assert format_difference(0.0123, "rate") == "+1.23 pp" and format_difference(-3.0, "currency") == "-¥3.00"
     assert format_difference(-0.00001, "rate") == "0.00 pp"
     assert format_interval(-1.7, 0.25) == "[-100.0%, +25.0%]"
+    assert format_interval(-math.inf, math.inf) == "[-100.0%, +∞]"
 
 
 def test_experiment_formats_live_in_the_tables_module():
@@ -222,3 +226,84 @@ def test_page_sections_follow_the_warehouse_roles_and_significance(logged_in, ti
         assert marker in page or row["error_message"], marker
         section = page.index(f'id="section-{row["role"]}"')
         assert page.index(f'data-metric="{row["metric_id"]}"', section) > section
+
+
+_ROW = re.compile(r'<tr class="news-(\w+)" data-metric="([^"]+)" data-variant="([^"]+)"(?: data-segment="([^"]*)")?>'
+                  r'(.*?)</tr>', re.S)
+_INTERVAL_CELL = re.compile(r'<td class="num interval"[^>]*>([^<]*)</td>')
+_CHART = re.compile(r'id="(chart-[a-z]+)" data-spec="([^"]*)"')
+_NEWS = {"good": "better", "bad": "worse", "none": "not significant", "untested": "not tested"}
+
+
+def _bounds(text: str) -> tuple[float, float]:
+    low, high = text.strip("[]").split(", ")
+    return tuple(math.inf if b == "+∞" else float(b.rstrip("%")) / 100 for b in (low, high))
+
+
+def _excludes_zero(low: float | None, high: float | None) -> bool:
+    return (low is not None and low > 0) or (high is not None and high < 0)
+
+
+@pytest.mark.parametrize("analysis", ["cuped", "unadjusted"])
+def test_colour_interval_and_hint_agree_for_every_metric_of_every_experiment(logged_in, analysis):
+    """Issue 15, one significance rule: on every experiment's page, each result row's colour, its printed
+    interval and its chart interval say the same (significant after the correction <=> the interval
+    excludes 0), the API's adjusted interval agrees, and the decision hint names a row coloured its way."""
+    experiments = logged_in.get("/api/experiments").json["experiments"]
+    assert len(experiments) >= 4
+    checked = excluded = 0
+    for experiment in experiments:
+        experiment_id = experiment["experiment_id"]
+        page = logged_in.get(f"/experiments/{experiment_id}?analysis={analysis}").get_data(as_text=True)
+        api = {(r["metric_id"], r["variant_id"]): r for r in
+               logged_in.get(f"/api/experiments/{experiment_id}?analysis={analysis}").json["results"]}
+        shown = {}
+        for news, metric, variant, segment, body in _ROW.findall(page):
+            if segment:
+                continue  # segment rows: checked below through their chart
+            row = api[(metric, variant)]
+            shown[(metric, variant)] = news
+            significant = bool(row["is_significant"])
+            assert (news in ("good", "bad")) == significant, (experiment_id, metric, variant, news)
+            if news == "untested":
+                continue
+            printed = _excludes_zero(*_bounds(_INTERVAL_CELL.search(body).group(1)))
+            stored = _excludes_zero(row["relative_ci_lower_adjusted"], row["relative_ci_upper_adjusted"])
+            assert printed == stored == significant, (experiment_id, metric, variant, row)
+            checked += 1
+            excluded += significant
+        assert set(shown) == set(api), experiment_id  # every overall result is on the page
+        for chart_id, spec_text in _CHART.findall(page):
+            if chart_id == "chart-timeseries":
+                continue
+            for value in json.loads(html.unescape(spec_text))["data"]["values"]:
+                if value["news"] == "not tested":
+                    continue
+                drawn = _excludes_zero(value["relative_ci_lower_adjusted"], value["relative_ci_upper_adjusted"])
+                assert drawn == (value["news"] in ("better", "worse")), (experiment_id, chart_id, value)
+        code = re.search(r'id="decision" data-decision="([^"]*)"', page).group(1)
+        news_of = {role: {k: v for k, v in shown.items() if api[k]["role"] == role} for role in ("goal", "guardrail")}
+        if code in ("ship", "guardrail_unproven", "dont_ship", "dont_ship_guardrail") and analysis == "cuped":
+            variant = next(r["variant_id"] for r in api.values() if r["variant_name"] == experiment["decision_variant_name"])
+            expected = "good" if code in ("ship", "guardrail_unproven") else "bad"
+            assert shown[(experiment["decision_metric_id"], variant)] == expected, (experiment_id, code)
+        if code in ("ship", "guardrail_unproven", "keep_running", "no_effect"):
+            assert "bad" not in {**news_of["goal"], **news_of["guardrail"]}.values(), (experiment_id, code)
+        if code in ("keep_running", "no_effect"):
+            primary = [v for k, v in news_of["goal"].items() if api[k]["metric_id"] == experiment["goal_metric_id"]]
+            assert "good" not in primary, (experiment_id, code)
+    assert checked > 20 and 0 < excluded < checked
+
+
+def test_list_interval_follows_the_colour(logged_in):
+    """The list's primary-metric interval is the adjusted one: it excludes 0 exactly when the cell is coloured
+    (an experiment with a sample-ratio mismatch is never coloured: its hint says to fix the assignment)."""
+    page = logged_in.get("/experiments").get_data(as_text=True)
+    rows = re.findall(r'<tr data-row-key="([^"]+)">(.*?)</tr>', page, re.S)
+    assert len(rows) >= 4
+    for key, body in rows:
+        news, interval = re.search(r'<td class="goal news-(\w+)".*?<span class="meta">([^<]*)</span>', body, re.S).groups()
+        if 'data-badge="srm"' in body:
+            assert news == "none", key
+            continue
+        assert _excludes_zero(*_bounds(interval)) == (news in ("good", "bad")), (key, news, interval)

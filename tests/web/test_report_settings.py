@@ -31,7 +31,7 @@ def test_one_interval_level_var_feeds_every_mart(tiny_warehouse):
     assert "experiment_alpha" not in project and "campaign_lift_alpha" not in project
     assert re.search(r"^  interval_level: 0\.95$", project, re.M)
     db = tiny_warehouse.serving_db
-    assert _rows(db, "select * from rpt_report_settings") == [(0.95, 7, 1, 0.9)]
+    assert _rows(db, "select * from rpt_report_settings") == [(0.95, 7, 1, 0.9, 5)]
     assert _rows(db, "select distinct alpha from fct_experiment_results") == [(pytest.approx(0.05),)]
     assert _rows(db, "select distinct alpha from fct_campaign_lift") == [(pytest.approx(0.05),)]
 

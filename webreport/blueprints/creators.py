@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, url_for
 
-from webreport import charts, metrics, params, ranked_list
+from webreport import charts, metrics, params, ranked_list, report_settings
 from webreport.pages import render_page, url_with
 from webreport.queries import common, creator_studio, creator_text, creators, ranked
 from webreport.tables import Column, Table, csv_response
@@ -116,7 +116,7 @@ def _studio(creator_id: int, date_range) -> dict:
     return {"audience": creator_studio.creator_audience(creator_id, start, end),
             "traffic": creator_studio.creator_traffic(creator_id, start, end),
             "traffic_daily": creator_studio.creator_traffic_daily(creator_id, start, end),
-            "hooks": creator_studio.creator_hooks(creator_id, STUDIO_HOOK_VIDEOS)}
+            "hooks": creator_studio.creator_hooks(creator_id, STUDIO_HOOK_VIDEOS, report_settings.get().creator_min_peers)}
 
 
 def _studio_charts(studio: dict) -> dict:

@@ -69,7 +69,7 @@ def decision_hint(decision: dict | None) -> dict:
         "guardrail_unproven": f"Not yet: {decision.get('decision_variant_name')} wins on "
                               f"{decision.get('decision_metric_label')} ({format_lift(lift)}), but guardrail "
                               f"{decision.get('unproven_guardrail_metric_label')} may be down by more than its "
-                              f"{_margin(decision.get('unproven_guardrail_margin'))} margin (interval "
+                              f"{_margin(decision.get('unproven_guardrail_margin'))} margin (its uncorrected interval "
                               f"{format_interval(decision.get('unproven_guardrail_ci_lower'), decision.get('unproven_guardrail_ci_upper'))}).",
         "ship": f"Ship {subject}",
         "keep_running": "Keep running: no significant difference on the goal metrics yet.",
@@ -118,10 +118,12 @@ def format_difference(value, unit: str) -> str:
 
 
 def format_interval(lower, upper) -> str:
-    """The relative CI; a bound below -100% (impossible for a non-negative metric) shows as -100%."""
+    """The relative CI; a bound below -100% (impossible for a non-negative metric) shows as -100%, an
+    unbounded upper bound (corrected p-value of 1) as +∞."""
     if _missing(lower) or _missing(upper):
         return "–"
-    return f"[{format_lift(max(lower, -1.0))}, {format_lift(upper)}]"
+    high = "+∞" if math.isinf(upper) else format_lift(upper)
+    return f"[{format_lift(max(lower, -1.0))}, {high}]"
 
 
 def _news(row: dict) -> str:
@@ -160,7 +162,8 @@ def _present(row: dict) -> dict:
         "baseline_text": format_metric_value(row.get("baseline_value"), unit),
         "variant_text": format_metric_value(row.get("variant_value"), unit),
         "lift_text": format_lift(row.get("relative_lift")),
-        "ci_text": format_interval(row.get("relative_ci_lower"), row.get("relative_ci_upper")),
+        "ci_text": format_interval(row.get("relative_ci_lower_adjusted"), row.get("relative_ci_upper_adjusted")),
+        "ci_raw_text": format_interval(row.get("relative_ci_lower"), row.get("relative_ci_upper")),
         "difference_text": format_difference(row.get("absolute_lift"), unit),
         "p_text": format_p(row.get("p_value_adjusted")),
         "p_raw_text": format_p(row.get("p_value")),
@@ -205,7 +208,7 @@ def _list_rows() -> list[dict]:
         row["decision_text"] = row["decision"]["text"]
         row["goal"] = _present({
             "unit": "rate", "relative_lift": row.get("goal_relative_lift"),
-            "relative_ci_lower": row.get("goal_ci_lower"), "relative_ci_upper": row.get("goal_ci_upper"),
+            "relative_ci_lower_adjusted": row.get("goal_ci_lower"), "relative_ci_upper_adjusted": row.get("goal_ci_upper"),
             "is_good_news": row.get("goal_is_good_news"), "is_bad_news": row.get("goal_is_bad_news"),
             "chance_to_win": row.get("goal_chance_to_win"),
             "minimum_detectable_effect": row.get("goal_minimum_detectable_effect"),
@@ -260,22 +263,61 @@ _NEWS_COLOURS = {"better": "#2e9b6a", "worse": "#d1244f", "not significant": "#8
 _NEWS_LEGEND = {"good": "better", "bad": "worse", "none": "not significant", "untested": "not tested"}
 
 
+def _finite_edges(values: list[float | None], pad: float = 0.08) -> tuple[float, float]:
+    """A scale's domain from the finite values (0 included), padded; where unbounded bounds are drawn."""
+    finite = [v for v in values if v is not None and math.isfinite(v)] + [0.0]
+    low, high = min(finite), max(finite)
+    margin = (high - low) * pad or 0.05
+    return low - margin, high + margin
+
+
+def _interval_keys(view: str) -> tuple[str, str, str]:
+    """Estimate and interval columns a view draws: the frequentist view draws the adjusted interval,
+    which excludes 0 exactly when the corrected p-value is significant (the colour's rule)."""
+    if view == "bayesian":
+        return "bayes_relative_lift", "bayes_ci_lower", "bayes_ci_upper"
+    return "relative_lift", "relative_ci_lower_adjusted", "relative_ci_upper_adjusted"
+
+
 def _lift_chart(rows: list[dict], view: str, title: str, label_key: str = "metric_label") -> dict:
     """Lift and interval per row, coloured by good or bad news under the corrected rule; the scale
-    fits this section's rows alone, a bound below -100% is drawn at -100%."""
-    lower, upper = ("bayes_ci_lower", "bayes_ci_upper") if view == "bayesian" else ("relative_ci_lower",
-                                                                                     "relative_ci_upper")
-    estimate = "bayes_relative_lift" if view == "bayesian" else "relative_lift"
-    labelled = [{**r, "label": f"{r[label_key]} · {r['variant_name']}",
-                 lower: None if _missing(r.get(lower)) else max(r[lower], -1.0)} for r in rows]
+    fits this section's estimates and bounded intervals alone (a bound below -100% is drawn at -100%), and
+    an unbounded interval (corrected p-value of 1) is a dashed line across the whole scale, so it cannot
+    squash the others."""
+    estimate, lower, upper = _interval_keys(view)
+
+    def unbounded(r: dict) -> bool:
+        return any(not _missing(r.get(k)) and math.isinf(r[k]) for k in (lower, upper))
+
+    low_edge, high_edge = _finite_edges(
+        [r.get(estimate) for r in rows]
+        + [v for r in rows if not unbounded(r) for v in (None if _missing(r.get(lower)) else max(r[lower], -1.0),
+                                                         r.get(upper))])
+    labelled = []
+    for r in rows:
+        low, high = r.get(lower), r.get(upper)
+        drawn = (low_edge, high_edge) if unbounded(r) else (None if _missing(low) else max(low, -1.0), high)
+        labelled.append({**r, "label": f"{r[label_key]} · {r['variant_name']}", lower: drawn[0], upper: drawn[1],
+                         "interval": format_interval(low, high), "unbounded": unbounded(r)})
     spec = charts.interval_chart(labelled, "label", estimate, lower, upper, title=title,
-                                 value_title="Relative lift (variant vs control)",
+                                 value_title="Lift vs control",
                                  height=36 * len(rows) + 120)  # title, legend and axis take ~120 px
     spec["layer"][0]["encoding"]["y"]["title"] = None  # the row labels name metric and variant
-    spec["layer"][0]["encoding"]["x"]["axis"] = {"format": ".0%", "tickCount": 8}
+    spec["layer"][0]["encoding"]["x"]["axis"] = {"format": ".0%", "tickCount": 8, "labelOverlap": "greedy"}
+    spec["layer"][0]["encoding"]["x"]["scale"] = {"domain": [low_edge, high_edge], "clamp": True}
+    spec["layer"][0]["encoding"]["strokeDash"] = {"condition": {"test": "datum.unbounded", "value": [3, 3]},
+                                                  "value": [1, 0]}
     for value, row in zip(spec["data"]["values"], labelled, strict=True):
         value["news"] = _NEWS_LEGEND[row["news"]]
-    color = {"field": "news", "type": "nominal", "title": None, "legend": {"orient": "top"},
+        value["interval"] = row["interval"]
+        value["unbounded"] = row["unbounded"]
+    spec["layer"][1]["encoding"]["tooltip"] = [
+        {"field": "label", "type": "nominal", "title": "metric"},
+        {"field": estimate, "type": "quantitative", "format": ".1%", "title": "lift"},
+        {"field": "interval", "type": "nominal"}, {"field": "news", "type": "nominal", "title": "verdict"}]
+    present = [news for news in _NEWS_COLOURS if news in {v["news"] for v in spec["data"]["values"]}]
+    # the legend lists only the verdicts present, so it fits a phone; the colours stay fixed
+    color = {"field": "news", "type": "nominal", "title": None, "legend": {"orient": "top", "values": present},
              "scale": {"domain": list(_NEWS_COLOURS), "range": list(_NEWS_COLOURS.values())}}
     for layer in spec["layer"][:2]:
         layer["encoding"]["color"] = color
@@ -286,21 +328,29 @@ def _timeseries_chart(rows: list[dict], metric_label: str, sequential: bool) -> 
     """Cumulative lift per variant by day with its interval as a band (one colour per variant)."""
     values = [{"date_day": r["date_day"].isoformat() if hasattr(r["date_day"], "isoformat") else r["date_day"],
                "variant": r["variant_name"], "lift": r["relative_lift"],
-               "low": None if _missing(r["relative_ci_lower"]) else max(r["relative_ci_lower"], -1.0),
-               "high": r["relative_ci_upper"]} for r in rows if not r.get("error_message")]
+               "low": None if _missing(r["relative_ci_lower_adjusted"]) else max(r["relative_ci_lower_adjusted"], -1.0),
+               "high": r["relative_ci_upper_adjusted"]} for r in rows if not r.get("error_message")]
     kind = "always-valid (sequential) intervals" if sequential else "fixed-horizon intervals: valid at the planned end only"
-    # The first days' intervals are very wide; fit the scale to the settled part and clip the rest.
-    settled = [v for v, r in zip(values, [r for r in rows if not r.get("error_message")], strict=True)
-               if r["day_index"] >= 3] or values
-    bounds = [b for v in settled for b in (v["low"], v["high"]) if not _missing(b)]
+    # The first days' intervals are very wide (unbounded while the corrected p-value is 1); fit the scale to
+    # the settled second half of the experiment and clip the rest.
+    tested = [r for r in rows if not r.get("error_message")]
+    half = max((r["day_index"] for r in tested), default=0) / 2
+    settled = [v for v, r in zip(values, tested, strict=True) if r["day_index"] >= max(3, half)] or values
+    bounds = [b for v in settled for b in (v["low"], v["high"], v["lift"]) if not _missing(b) and math.isfinite(b)]
     y_scale = {"domain": [min(bounds), max(bounds)], "clamp": True} if bounds else {}
-    x = {"field": "date_day", "type": "temporal", "title": "Day", "axis": {"format": "%b %d"}}
+    if bounds:  # an unbounded interval (corrected p-value of 1) fills the band to the edge of the scale
+        for v in values:
+            v["low"] = min(bounds) if not _missing(v["low"]) and math.isinf(v["low"]) else v["low"]
+            v["high"] = max(bounds) if not _missing(v["high"]) and math.isinf(v["high"]) else v["high"]
+    x = {"field": "date_day", "type": "temporal", "title": "Day",
+         "axis": {"format": "%b %d", "labelOverlap": "greedy", "labelSeparation": 8}}
     color = {"field": "variant", "type": "nominal", "title": "Variant", "scale": {"scheme": "tableau10"},
              "legend": {"orient": "top"}}
     return {
         "$schema": charts.SCHEMA, "width": "container", "height": 240, "padding": 10,
         "autosize": {"type": "fit", "contains": "padding"},
-        "title": {"text": f"Cumulative lift of {metric_label} by day ({kind})", "anchor": "start", "fontSize": 13},
+        "title": {"text": f"Cumulative lift of {metric_label} by day", "subtitle": kind, "anchor": "start",
+                  "fontSize": 13},
         "config": {"view": {"stroke": None}, "font": "Noto Sans CJK SC, Noto Sans, sans-serif"},
         "data": {"values": values},
         "layer": [
@@ -324,6 +374,7 @@ def _timeseries_chart(rows: list[dict], metric_label: str, sequential: bool) -> 
     }
 
 
+_CORRECTION_NAMES = {"holm": "Holm-Bonferroni", "bh": "Benjamini-Hochberg", "none": "no"}
 _ROLE_TITLES = {"goal": "Goal metrics", "guardrail": "Guardrails", "secondary": "Secondary metrics"}
 _ROLE_NOTES = {
     "goal": "The metrics this experiment is meant to move; they decide ship or don't ship.",
@@ -384,6 +435,7 @@ def detail(experiment_id: str):
         "experiments/detail.html", marts=MARTS, experiment=experiment, decision=decision, analysis=analysis,
         view=view, metric_id=metric_id, metric_label=metric_label, dimension=dimension, definitions=definitions,
         sections=_sections(presented, view), alpha=alpha, correction=correction, interval=f"{1 - alpha:.0%}",
+        correction_name=_CORRECTION_NAMES.get(correction, correction),
         timeseries_chart=_timeseries_chart(q.lift_over_time(experiment["experiment_id"], analysis, metric_id),
                                            metric_label, bool(experiment.get("is_sequential"))),
         segment_rows=segment_rows, segment_family=segment_family,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, url_for
 
-from webreport import charts, metrics, params, ranked_list
+from webreport import charts, metrics, params, ranked_list, report_settings
 from webreport.blueprints import creator_video
 from webreport.pages import render_page, url_with
 from webreport.queries import common, creator_studio, ranked, videos
@@ -110,7 +110,7 @@ def _sections(video_id: int, date_range) -> tuple[list[dict], tuple, dict]:
 def _studio(video_id: int, date_range) -> dict:
     """Creator studio sections of the video page: the hook against the category's best, traffic sources."""
     traffic = creator_studio.video_traffic(video_id, date_range.start, date_range.end)
-    return {"hook": creator_studio.video_hook(video_id), "traffic": traffic,
+    return {"hook": creator_studio.video_hook(video_id, report_settings.get().creator_min_peers), "traffic": traffic,
             "traffic_chart": charts.bar_chart(traffic, "source", "view_share", title="Share of views",
                                               value_format="percent", value_title="Share of views",
                                               category_title="Traffic source") if traffic else None}

@@ -13,7 +13,6 @@ SOURCE_LABELS = {"for_you": "For You", "following": "Following", "search": "Sear
                  "share": "Shares", "other": "Other", "unknown": "Unknown"}
 HOOK_SECOND = 3
 BEST_SHARE = 0.1  # "the best videos of the category": the top 10% by retention at HOOK_SECOND
-MIN_CATEGORY_VIDEOS = 5  # fewer ranked videos in the category: no percent rank for the hook
 
 
 def _with_shares(rows: list[dict]) -> list[dict]:
@@ -91,11 +90,11 @@ _HOOKS = f"""
     )"""
 
 
-def video_hook(video_id: int) -> dict | None:
+def video_hook(video_id: int, min_peers: int) -> dict | None:
     """The first seconds of a video against the best videos of its category: retention per second up to
     HOOK_SECOND for the video, the category's median and the mean of its top BEST_SHARE (peer-eligible
-    videos ranked by retention at HOOK_SECOND), and the video's percent rank there (only with at least
-    MIN_CATEGORY_VIDEOS to rank against)."""
+    videos ranked by retention at HOOK_SECOND), and the video's percent rank there. With fewer than
+    `min_peers` peer-eligible videos besides this one nothing is compared (`too_few_peers`)."""
     rows = fetch_all(
         f"""
         with {_HOOKS},
@@ -131,22 +130,29 @@ def video_hook(video_id: int) -> dict | None:
     if not rows or rows[-1]["second_index"] < HOOK_SECOND:
         return None
     last = rows[-1]
-    ranked = last["category_videos"] >= MIN_CATEGORY_VIDEOS and last["video_hook_rank"] is not None
+    peers = last["category_videos"] - (last["video_hook_rank"] is not None)  # the others: not the video itself
+    too_few = peers < min_peers
+    if too_few:  # a median of two videos is no benchmark: say so rather than compare
+        rows = [{**row, "category_median": None, "category_best": None} for row in rows]
     return {"seconds": rows, "hook_second": HOOK_SECOND, "retention": last["retention"],
-            "category_median": last["category_median"], "category_best": last["category_best"],
+            "category_median": None if too_few else last["category_median"],
+            "category_best": None if too_few else last["category_best"],
             "category_videos": last["category_videos"], "best_videos": last["best_videos"],
-            "hook_rank": last["video_hook_rank"] if ranked else None, "best_share": BEST_SHARE}
+            "hook_rank": None if too_few else last["video_hook_rank"], "best_share": BEST_SHARE,
+            "peer_videos": peers, "too_few_peers": too_few, "min_peers": min_peers}
 
 
-def creator_hooks(creator_id: int, limit: int) -> list[dict]:
+def creator_hooks(creator_id: int, limit: int, min_peers: int) -> list[dict]:
     """The creator's most viewed videos with their retention at HOOK_SECOND against the mean of their
-    category's top BEST_SHARE (the hook table of the creator page)."""
+    category's top BEST_SHARE (the hook table of the creator page); no benchmark for a category with
+    fewer than `min_peers` peer-eligible videos."""
     return fetch_all(
         f"""
         with {_HOOKS},
         best_by_category as (
             select hooks.category, avg(hooks.hook_retention) as best_hook_retention
             from best inner join hooks on hooks.video_id = best.video_id
+            where best.category in (select category from ranked group by category having count(*) > ?)
             group by hooks.category
         )
         select hooks.video_id, videos.title, hooks.category, hooks.views, hooks.hook_retention,
@@ -158,5 +164,5 @@ def creator_hooks(creator_id: int, limit: int) -> list[dict]:
         order by hooks.views desc, hooks.video_id
         limit ?
         """,
-        [creator_id, limit],
+        [min_peers, creator_id, limit],
     )

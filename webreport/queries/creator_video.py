@@ -22,7 +22,8 @@ def shot_keyframe(video_id: int, shot_index: int) -> bytes | None:
 def video_edit_suggestions(video_id: int) -> list[dict]:
     return fetch_all(
         "select shot_index, start_seconds, end_seconds, dips, strongest_dip_second, viewers_at_shot_start, "
-        "exits_in_shot, min_q_value, peer_videos, suggestion from fct_video_edit_suggestions "
+        "exits_in_shot, min_q_value, peer_videos, leave_share, typical_leave_share, suggestion "
+        "from fct_video_edit_suggestions "
         "where video_id = ? order by exits_in_shot * 1.0 / nullif(viewers_at_shot_start, 0) desc, shot_index",
         [video_id],
     )

@@ -17,8 +17,9 @@ DIMENSIONS = ("overall", "country", "device_os", "user_type")
 RESULT_COLUMNS = (
     "metric_id", "metric_label", "metric_type", "role", "desired_direction", "unit", "variant_id", "variant_name",
     "dimension_name", "dimension_value", "day_index", "baseline_users", "variant_users", "baseline_value",
-    "variant_value", "relative_lift", "relative_ci_lower", "relative_ci_upper", "absolute_lift", "absolute_ci_lower",
-    "absolute_ci_upper", "p_value", "p_value_adjusted", "is_significant", "is_good_news", "is_bad_news",
+    "variant_value", "relative_lift", "relative_ci_lower_adjusted", "relative_ci_upper_adjusted", "relative_ci_lower",
+    "relative_ci_upper", "absolute_lift", "absolute_ci_lower", "absolute_ci_upper", "p_value", "p_value_adjusted",
+    "is_significant", "is_good_news", "is_bad_news",
     "minimum_detectable_effect", "non_inferiority_margin", "non_inferiority_p_value", "is_non_inferior",
     "chance_to_win", "risk_control", "risk_variant", "bayes_relative_lift", "bayes_ci_lower", "bayes_ci_upper",
     "cuped", "theta", "error_message", "analysis", "alpha", "correction", "sequential",
@@ -99,7 +100,8 @@ def lift_over_time(experiment_id: str, analysis: str, metric_id: str) -> list[di
         select r.variant_id, r.variant_name, r.day_index,
                cast(e.start_date + r.day_index as date) as date_day,
                r.variant_users, r.baseline_users, r.relative_lift, r.relative_ci_lower, r.relative_ci_upper,
-               r.p_value, r.error_message
+               r.relative_ci_lower_adjusted, r.relative_ci_upper_adjusted, r.p_value, r.p_value_adjusted,
+               r.is_significant, r.error_message
         from fct_experiment_results as r
         inner join dim_experiments as e on r.experiment_id = e.experiment_id
         where r.experiment_id = ? and r.analysis = ? and r.metric_id = ? and r.dimension_name = 'overall'

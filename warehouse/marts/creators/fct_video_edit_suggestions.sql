@@ -1,6 +1,12 @@
--- Edit suggestions: each shot holding at least one significant dip, with its evidence and the peers' rate.
+-- Edit suggestions: each shot holding at least one significant dip, with its evidence and the peers' typical rate.
 with dips as (
-    select video_id, second_index, views_at_risk, exits, hazard_ratio, q_value
+    select
+        video_id,
+        second_index,
+        views_at_risk,
+        exits,
+        hazard_ratio,
+        q_value
     from {{ ref('fct_video_key_moments') }}
     where moment_type = 'dip'
 ),
@@ -28,9 +34,10 @@ dip_shots as (
         min_by(dips.second_index, dips.q_value) as strongest_dip_second
     from dips
     inner join shots
-        on dips.video_id = shots.video_id
-        and dips.second_index + 0.5 >= shots.start_seconds
-        and dips.second_index + 0.5 < shots.end_seconds
+        on
+            dips.video_id = shots.video_id
+            and dips.second_index + 0.5 >= shots.start_seconds
+            and dips.second_index + 0.5 < shots.end_seconds
     group by shots.video_id, shots.shot_index
 ),
 
@@ -43,19 +50,53 @@ evidence as (
         shots.first_second,
         shots.last_second,
         max(case when curve.second_index = shots.first_second then curve.views_at_risk end) as viewers_at_shot_start,
-        sum(curve.exits) as exits_in_shot,
-        max(case when curve.second_index = shots.first_second then curve.peer_retention_median end)
-            as peer_retention_at_start,
-        max(case when curve.second_index = shots.last_second + 1 then curve.peer_retention_median end)
-            as peer_retention_after,
-        max(curve.peer_videos) as peer_videos
+        sum(curve.exits) as exits_in_shot
     from shots
     inner join dip_shots
         on shots.video_id = dip_shots.video_id and shots.shot_index = dip_shots.shot_index
     inner join {{ ref('fct_video_retention_curve') }} as curve
-        on shots.video_id = curve.video_id
-        and curve.second_index between shots.first_second and shots.last_second
+        on
+            shots.video_id = curve.video_id
+            and curve.second_index between shots.first_second and shots.last_second
     group by all
+),
+
+peer_rates as (
+    -- each peer's own leave share over the same seconds: the other eligible videos of the same category and
+    -- length bucket that still have viewers at the shot's first second and a curve past its last
+    select
+        evidence.video_id,
+        evidence.shot_index,
+        peers.video_id as peer_video_id,
+        1 - max(case when curve.second_index = evidence.last_second + 1 then curve.retention end)
+        / nullif(max(case when curve.second_index = evidence.first_second then curve.retention end), 0)
+            as peer_leave_share
+    from evidence
+    inner join {{ ref('fct_video_retention') }} as videos on evidence.video_id = videos.video_id
+    inner join {{ ref('fct_video_retention') }} as peers
+        on
+            videos.category = peers.category
+            and videos.length_bucket = peers.length_bucket
+            and peers.is_peer_eligible
+            and evidence.video_id != peers.video_id
+    inner join {{ ref('fct_video_retention_curve') }} as curve
+        on
+            peers.video_id = curve.video_id
+            and curve.second_index in (evidence.first_second, evidence.last_second + 1)
+    group by evidence.video_id, evidence.shot_index, peers.video_id
+    having
+        count(*) = 2
+        and max(case when curve.second_index = evidence.first_second then curve.retention end) > 0
+),
+
+typical as (
+    select
+        video_id,
+        shot_index,
+        count(*) as peer_videos,
+        {{ quantile_cont('peer_leave_share', 0.5) }} as median_peer_leave_share
+    from peer_rates
+    group by video_id, shot_index
 ),
 
 rated as (
@@ -68,12 +109,18 @@ rated as (
         videos.category,
         videos.length_bucket,
         videos.views,
-        exits_in_shot / nullif(viewers_at_shot_start, 0) as leave_share,
-        1 - peer_retention_after / nullif(peer_retention_at_start, 0) as typical_leave_share
+        coalesce(typical.peer_videos, 0) as peer_videos,
+        evidence.exits_in_shot / nullif(evidence.viewers_at_shot_start, 0) as leave_share,
+        -- fewer peers than min_peers: no typical rate, and the sentence names no comparison
+        case
+            when typical.peer_videos >= {{ var('creator_retention')['min_peers'] }}
+                then typical.median_peer_leave_share
+        end as typical_leave_share
     from evidence
     inner join dip_shots
         on evidence.video_id = dip_shots.video_id and evidence.shot_index = dip_shots.shot_index
     inner join {{ ref('fct_video_retention') }} as videos on evidence.video_id = videos.video_id
+    left join typical on evidence.video_id = typical.video_id and evidence.shot_index = typical.shot_index
 )
 
 select
@@ -90,16 +137,17 @@ select
     cast(category as string) as category,
     cast(length_bucket as string) as length_bucket,
     cast(peer_videos as bigint) as peer_videos,
-    cast(peer_retention_at_start as double) as peer_retention_at_start,
-    cast(peer_retention_after as double) as peer_retention_after,
+    cast(leave_share as double) as leave_share,
+    cast(typical_leave_share as double) as typical_leave_share,
     cast(
         'Trim ' || {{ mmss('start_seconds') }} || '-' || {{ mmss('end_seconds') }}
         || ' (shot ' || shot_index || '): '
         || cast(round(100 * leave_share) as integer) || '% of viewers leave there'
         || case
             when typical_leave_share > 0
-                then ', ' || printf('%.1f', leave_share / typical_leave_share) || 'x the typical rate for '
-                || length_bucket || ' videos in ' || category
+                then
+                    ', ' || printf('%.1f', leave_share / typical_leave_share) || 'x the typical rate for '
+                    || length_bucket || ' videos in ' || category
             else ''
         end
         as string

@@ -1,7 +1,8 @@
-"""Shots of every video that has a file in the video folder (thin wrapper over models_ml.creators.shots)."""
+"""Shots of every video that has a file in the video folder (thin wrapper over models_ml.creators.shots).
 
-import logging
-from pathlib import Path
+The file analysis is int_video_file_shots (incremental: each file version decoded once); this table takes
+the current version of each file and adds what depends on the viewers (stay share, thumbnail) every build.
+"""
 
 SELECT_TYPED = """
     cast(video_id as bigint) as video_id,
@@ -26,21 +27,26 @@ def model(dbt, session):
     dbt.config(materialized="table")
     folder = dbt.config.get("creator_video_dir")
 
-    from models_ml.creators.shots import SHOT_COLUMNS, analyse_files
+    import pandas as pd
+
+    from models_ml.creators.shots import (
+        FILE_SHOT_COLUMNS,
+        SHOT_COLUMNS,
+        file_versions,
+        shots_with_retention,
+        video_files,
+    )
 
     videos = dbt.ref("dim_videos").project("video_id").df()
-    known = set(videos["video_id"].astype(int))
-    files = {}
-    for path in sorted(Path(folder).glob("*.mp4")) if folder and Path(folder).is_dir() else []:
-        if path.stem.isdigit() and int(path.stem) in known:
-            files[int(path.stem)] = path
+    versions = file_versions(video_files(folder, videos["video_id"]))
+    # the current version of each file present now, analysed by int_video_file_shots (this build or earlier)
+    current = pd.DataFrame([(v, size, mtime) for v, (size, mtime) in versions.items()],
+                           columns=["video_id", "file_size", "file_mtime_ns"])
+    analysed = dbt.ref("int_video_file_shots").df()
+    file_shots = analysed.merge(current.astype("int64"), on=["video_id", "file_size", "file_mtime_ns"])[FILE_SHOT_COLUMNS]
     curves = dbt.ref("fct_video_retention_curve").project("video_id, second_index, views_at_risk").df()
-    curves = curves[curves["video_id"].isin(list(files))]
-    shots, failed = analyse_files(files, curves)
-    for item in failed:
-        logging.getLogger("reelmart.creators").warning("video file skipped: %(path)s: %(reason)s", item)
+    curves = curves[curves["video_id"].isin(list(versions))]
+    shots = shots_with_retention(file_shots, curves)
     if shots.empty:
-        import pandas as pd
-
         shots = pd.DataFrame({c: pd.Series(dtype="object") for c in SHOT_COLUMNS})
     return session.from_df(shots).project(SELECT_TYPED)

@@ -17,7 +17,8 @@
   Triage columns: the headline result (the primary metric; the variant the ship names, else the one with
   the highest chance to win, then the larger lift), days running and the power status of that headline
   comparison (ready once it is significant under the corrected rule or can detect the experiment's
-  target lift with 80% power; underpowered otherwise).
+  target lift with 80% power; underpowered otherwise). The headline's interval is the adjusted one
+  (relative_ci_*_adjusted), which excludes 0 exactly when the result is significant under that rule.
 -#}
 
 with experiments as (
@@ -42,6 +43,8 @@ last_day as (
         results.relative_lift,
         results.relative_ci_lower,
         results.relative_ci_upper,
+        results.relative_ci_lower_adjusted,
+        results.relative_ci_upper_adjusted,
         results.chance_to_win,
         results.p_value_adjusted,
         results.is_significant,
@@ -243,8 +246,8 @@ final as (
         headline.metric_label as goal_metric_label,
         headline.variant_name as goal_variant_name,
         headline.relative_lift as goal_relative_lift,
-        headline.relative_ci_lower as goal_ci_lower,
-        headline.relative_ci_upper as goal_ci_upper,
+        headline.relative_ci_lower_adjusted as goal_ci_lower,
+        headline.relative_ci_upper_adjusted as goal_ci_upper,
         headline.chance_to_win as goal_chance_to_win,
         headline.p_value_adjusted as goal_p_value_adjusted,
         coalesce(headline.is_good_news, false) as goal_is_good_news,
