@@ -68,3 +68,14 @@ def test_training_part_never_holds_a_test_row() -> None:
     train, test = stratified_split(frame["label"].to_numpy(), 0.2, 0)
     assert len(texts) == len(train) == len(y)
     assert not set(texts) & set(frame["text"].iloc[test])
+
+
+def test_interpolation_at_beta_1_is_the_nbsvm_itself() -> None:
+    from models_ml.sentiment import NBSVM
+
+    texts, y = _toy()
+    X = sentiment_dev.hashed(texts, (1, 3))
+    a, b = np.arange(0, len(y), 2), np.arange(1, len(y), 2)
+    m = NBSVM(C=1.0, random_state=0).fit(X[a], y[a])
+    assert np.allclose(sentiment_dev.nbsvm_interpolated(X, y, 1.0, beta=1.0)(a, b), m.decision_function(X[b]))
+    assert not np.allclose(sentiment_dev.nbsvm_interpolated(X, y, 1.0, beta=0.25)(a, b), m.decision_function(X[b]))
