@@ -53,10 +53,10 @@ def test_run_compares_candidates_with_the_better_baseline(monkeypatch: pytest.Mo
     column = next(k for k in rows[0] if k.startswith("vs "))
     reference = column.removeprefix("vs ")
     assert reference in sentiment_dev.BASELINES
-    assert by_name[reference]["OOF macro-F1"] == max(by_name[b]["OOF macro-F1"] for b in sentiment_dev.BASELINES)
+    assert by_name[reference]["CV macro-F1"] == max(by_name[b]["CV macro-F1"] for b in sentiment_dev.BASELINES)
     assert by_name[reference][column] == "(reference)"
     assert all(r[column] != "(reference)" for name, r in by_name.items() if name != reference)
-    assert all(0 <= r["OOF macro-F1"] <= 1 for r in rows)
+    assert all(0 <= r["CV macro-F1"] <= 1 for r in rows)
     with pytest.raises(ValueError, match="unknown candidate"):
         sentiment_dev.run("rotten-tomatoes", 0, ["no-such"], n_boot=10, log=lambda m: None)
 
