@@ -25,6 +25,14 @@ _SPARK_READY_MODELS = (
     # one selector per line, grouped by area, so that areas can be added independently
     "+fct_comment_sentiment",
     "+int_sentiment_model_evaluated",
+    # creators
+    "+fct_video_key_moments",
+    "+fct_video_shots",
+    "+fct_category_terms",
+    "+fct_term_cooccurrence",
+    "+rpt_category_posting_times",
+    "+rpt_category_script_outline",
+    "+rpt_creator_title_suggestions",
 )
 SPARK_READY_SELECT = " ".join(_SPARK_READY_MODELS)
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")

@@ -49,11 +49,12 @@ measured as (
 ranked as (
     select
         video_id,
-        count(*) over peers as peer_videos,
-        percent_rank() over (peers order by first_pass_percentage_viewed) as peer_rank
+        count(*) over (partition by category, length_bucket) as peer_videos,
+        percent_rank() over (
+            partition by category, length_bucket order by first_pass_percentage_viewed
+        ) as peer_rank
     from measured
     where is_peer_eligible
-    window peers as (partition by category, length_bucket)
 ),
 
 final as (

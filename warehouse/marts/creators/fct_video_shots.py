@@ -18,29 +18,48 @@ SELECT_TYPED = """
     cast(shot_stay_share as double) as shot_stay_share,
     cast(is_thumbnail as boolean) as is_thumbnail,
     cast(fps as double) as fps,
-    cast(keyframe_jpeg as blob) as keyframe_jpeg
+    cast(keyframe_jpeg as binary) as keyframe_jpeg
+"""
+
+
+FILES_TYPED = """
+    cast(video_id as bigint) as video_id,
+    cast(path as varchar) as path
 """
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     folder = dbt.config.get("creator_video_dir")
+    max_rows = int(dbt.config.get("driver_max_rows"))
+
+    import pandas as pd
 
     from models_ml.creators.shots import SHOT_COLUMNS, analyse_files
+    from reelmart.frames import from_pandas, map_pandas, to_pandas
 
-    videos = dbt.ref("dim_videos").project("video_id").df()
-    known = set(videos["video_id"].astype(int))
     files = {}
     for path in sorted(Path(folder).glob("*.mp4")) if folder and Path(folder).is_dir() else []:
-        if path.stem.isdigit() and int(path.stem) in known:
+        if path.stem.isdigit():
             files[int(path.stem)] = path
-    curves = dbt.ref("fct_video_retention_curve").project("video_id, second_index, views_at_risk").df()
-    curves = curves[curves["video_id"].isin(list(files))]
-    shots, failed = analyse_files(files, curves)
-    for item in failed:
-        logging.getLogger("reelmart.creators").warning("video file skipped: %(path)s: %(reason)s", item)
-    if shots.empty:
-        import pandas as pd
+    if files:
+        # only the videos with a file reach the driver: their ids, then their retention curves (bounded)
+        ids = ", ".join(str(v) for v in files)
+        known = to_pandas(dbt.ref("dim_videos").filter(f"video_id in ({ids})"), ["video_id"], max_rows=max_rows)
+        files = {v: files[v] for v in sorted(set(known["video_id"].astype(int)))}
+    if not files:
+        return from_pandas(pd.DataFrame({c: pd.Series(dtype="object") for c in SHOT_COLUMNS}), SELECT_TYPED, session)
+    curves = to_pandas(dbt.ref("fct_video_retention_curve").filter(f"video_id in ({', '.join(map(str, files))})"),
+                       ["video_id", "second_index", "views_at_risk"], order_by="video_id, second_index",
+                       max_rows=max_rows)
 
-        shots = pd.DataFrame({c: pd.Series(dtype="object") for c in SHOT_COLUMNS})
-    return session.from_df(shots).project(SELECT_TYPED)
+    def analyse(frame):
+        shots, failed = analyse_files(dict(zip(frame["video_id"].astype(int), frame["path"], strict=True)), curves)
+        for item in failed:
+            logging.getLogger("reelmart.creators").warning("video file skipped: %(path)s: %(reason)s", item)
+        return shots
+
+    # decoding and shot detection per file: on Spark in the executors (which must see the video folder)
+    listed = from_pandas(pd.DataFrame({"video_id": list(files), "path": [str(p) for p in files.values()]}),
+                         FILES_TYPED, session)
+    return map_pandas(listed, analyse, ["video_id", "path"], SELECT_TYPED, session, order_by="video_id")
