@@ -25,7 +25,7 @@ dip_shots as (
         count(*) as dips,
         min(dips.q_value) as min_q_value,
         max(dips.hazard_ratio) as max_hazard_ratio,
-        arg_min(dips.second_index, dips.q_value) as strongest_dip_second
+        min_by(dips.second_index, dips.q_value) as strongest_dip_second
     from dips
     inner join shots
         on dips.video_id = shots.video_id
