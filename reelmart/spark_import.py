@@ -33,6 +33,7 @@ _SPARK_READY_MODELS = (
     "+rpt_category_posting_times",
     "+rpt_category_script_outline",
     "+rpt_creator_title_suggestions",
+    "+fct_video_edit_suggestions",
 )
 SPARK_READY_SELECT = " ".join(_SPARK_READY_MODELS)
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")

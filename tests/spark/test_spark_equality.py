@@ -25,6 +25,9 @@ pytestmark = pytest.mark.slow
 
 SPARK_SELECT = SPARK_READY_SELECT
 EXPECTED_TABLES = {"fct_comment_sentiment", "fct_comments", "int_sentiment_model_evaluated", "comment_sentiment_labels"}
+EXPECTED_TABLES |= {"fct_video_key_moments", "fct_video_shots", "fct_category_terms", "fct_term_cooccurrence",  # creators
+                    "rpt_category_posting_times", "rpt_category_script_outline", "rpt_creator_title_suggestions",
+                    "fct_video_edit_suggestions"}
 
 
 @pytest.fixture(scope="module")
