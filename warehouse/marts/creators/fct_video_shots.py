@@ -42,15 +42,16 @@ def model(dbt, session):
     for path in sorted(Path(folder).glob("*.mp4")) if folder and Path(folder).is_dir() else []:
         if path.stem.isdigit():
             files[int(path.stem)] = path
+    # only the videos with a file reach the driver: their ids (integers from the file names), then their
+    # retention curves (bounded)
     if files:
-        # only the videos with a file reach the driver: their ids, then their retention curves (bounded)
-        ids = ", ".join(str(v) for v in files)
-        known = to_pandas(dbt.ref("dim_videos").filter(f"video_id in ({ids})"), ["video_id"], max_rows=max_rows)
-        files = {v: files[v] for v in sorted(set(known["video_id"].astype(int)))}
+        known = dbt.ref("dim_videos").filter(f"video_id in ({', '.join(map(str, files))})")
+        known = to_pandas(known, ["video_id"], max_rows=max_rows)["video_id"].astype(int)
+        files = {v: files[v] for v in sorted(set(known))}
     if not files:
         return from_pandas(pd.DataFrame({c: pd.Series(dtype="object") for c in SHOT_COLUMNS}), SELECT_TYPED, session)
-    curves = to_pandas(dbt.ref("fct_video_retention_curve").filter(f"video_id in ({', '.join(map(str, files))})"),
-                       ["video_id", "second_index", "views_at_risk"], order_by="video_id, second_index",
+    curves = dbt.ref("fct_video_retention_curve").filter(f"video_id in ({', '.join(map(str, files))})")
+    curves = to_pandas(curves, ["video_id", "second_index", "views_at_risk"], order_by="video_id, second_index",
                        max_rows=max_rows)
 
     def analyse(frame):
