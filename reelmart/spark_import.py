@@ -66,6 +66,15 @@ _SPARK_READY_MODELS = (
     # recommendations (the SQL inputs of the recommender)
     "+int_recommendation_users_selected",
     "+int_user_video_interactions_aggregated",
+    # creators
+    "+fct_video_key_moments",
+    "+fct_video_shots",
+    "+fct_category_terms",
+    "+fct_term_cooccurrence",
+    "+rpt_category_posting_times",
+    "+rpt_category_script_outline",
+    "+rpt_creator_title_suggestions",
+    "+fct_video_edit_suggestions",
 )
 SPARK_READY_SELECT = " ".join(_SPARK_READY_MODELS)
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")

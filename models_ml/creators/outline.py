@@ -101,17 +101,18 @@ def _words_line(category_terms: pd.DataFrame) -> dict | None:
 
 
 def script_outline(videos: pd.DataFrame, dips: pd.DataFrame, category_terms: pd.DataFrame,
-                   config: TermConfig | None = None) -> pd.DataFrame:
+                   config: TermConfig | None = None, terms: pd.DataFrame | None = None) -> pd.DataFrame:
     """videos: video_id, creator_id, category, title, hashtags, length_bucket, views, hold_3s,
     first_pass_percentage_viewed; dips: video_id, second_index, duration_seconds (significant dips);
-    category_terms: fct_category_terms. One row per category x outline line that has evidence."""
+    category_terms: fct_category_terms; terms: the videos' `video_terms` when tokenised elsewhere (per
+    video, e.g. in Spark executors). One row per category x outline line that has evidence."""
     config = config or TermConfig()
     z = stats.norm.ppf(0.5 + config.level / 2)
     eligible = videos[videos["views"] >= config.min_views].copy()
     eligible["hold"] = _creator_adjusted(_logit(eligible["hold_3s"]), eligible["creator_id"],
                                          config.creator_prior_videos)
     eligible["watched"] = eligible["first_pass_percentage_viewed"].astype(float)
-    terms = video_terms(eligible)
+    terms = video_terms(eligible) if terms is None else terms[terms["video_id"].isin(eligible["video_id"])]
     terms = terms[terms["term_type"] == "title_term"]
     dips = dips.merge(videos[["video_id", "category"]], on="video_id")
     rows = []
@@ -121,4 +122,7 @@ def script_outline(videos: pd.DataFrame, dips: pd.DataFrame, category_terms: pd.
                  _words_line(category_terms[category_terms["category"] == category])]
         for order, line in enumerate((line for line in lines if line), start=1):
             rows.append({"category": category, "line_order": order, **line})
-    return pd.DataFrame(rows, columns=OUTLINE_COLUMNS)
+    out = pd.DataFrame(rows, columns=OUTLINE_COLUMNS)
+    effects = ["effect", "effect_lower", "effect_upper"]
+    out[effects] = out[effects].astype(float)  # a line without a measured effect holds NaN, not None
+    return out

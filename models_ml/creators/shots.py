@@ -338,11 +338,12 @@ FILE_SHOT_COLUMNS = ["video_id", "file_size", "file_mtime_ns", "shot_index", "st
 
 def video_files(folder: str | Path | None, known_ids) -> dict[int, Path]:
     """{video_id: path} of the `<video_id>.mp4` files in `folder` whose id is in `known_ids` (others are
-    ignored); an absent folder has none."""
+    ignored; None keeps every id); an absent folder has none."""
     if not folder or not Path(folder).is_dir():
         return {}
-    known = {int(v) for v in known_ids}
-    return {int(p.stem): p for p in sorted(Path(folder).glob("*.mp4")) if p.stem.isdigit() and int(p.stem) in known}
+    known = None if known_ids is None else {int(v) for v in known_ids}
+    return {int(p.stem): p for p in sorted(Path(folder).glob("*.mp4"))
+            if p.stem.isdigit() and (known is None or int(p.stem) in known)}
 
 
 def file_versions(files: dict[int, Path]) -> dict[int, tuple[int, int]]:

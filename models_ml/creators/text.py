@@ -193,15 +193,20 @@ def _lift_table(outcomes: pd.DataFrame, incidence: pd.DataFrame, column: str) ->
     return by_term[["category", "term", "n_with", "n_without", "raw", "se"]]
 
 
-def category_term_effects(videos: pd.DataFrame, config: TermConfig = TermConfig()) -> pd.DataFrame:
+def category_term_effects(videos: pd.DataFrame, config: TermConfig = TermConfig(),
+                          terms: pd.DataFrame | None = None) -> pd.DataFrame:
     """The term table: per category, every title term and hashtag on at least `min_videos` eligible videos
     (and missing from as many), with additive counts, raw and shrunk engagement and sentiment lifts
-    (logit of watch-through; net sentiment share) and intervals, ranked by shrunk engagement lift."""
+    (logit of watch-through; net sentiment share) and intervals, ranked by shrunk engagement lift.
+    `terms`: the videos' `video_terms`, when tokenised elsewhere (per video, e.g. in Spark executors)."""
     missing = set(VIDEO_COLUMNS) - set(videos.columns)
     if missing:
         raise ValueError(f"videos frame lacks columns {sorted(missing)}")
     outcomes = _video_outcomes(videos, config)
-    terms = video_terms(videos.loc[videos["video_id"].isin(outcomes["video_id"])])
+    if terms is None:
+        terms = video_terms(videos.loc[videos["video_id"].isin(outcomes["video_id"])])
+    else:
+        terms = terms.loc[terms["video_id"].isin(outcomes["video_id"]), ["video_id", "term", "term_type"]]
     outcomes["view_seconds"] = outcomes["views"] * outcomes["duration_seconds"]
     additive = ["views", "first_pass_seconds", "view_seconds"]
     incidence = terms.merge(outcomes[["video_id", "category", *additive]], on="video_id")

@@ -96,3 +96,25 @@ def test_session_seed_values_are_escaped():
     assert SessionConnectionWrapper._fix_binding("it's a \\ test") == "'it\\'s a \\\\ test'"
     assert SessionConnectionWrapper._fix_binding(None) == "NULL"
     assert SessionConnectionWrapper._fix_binding(3) == 3.0
+
+
+
+def test_duckdb_path_maps_groups(con):
+    """map_groups on DuckDB: one call over every group (so fn keeps the groups apart), typed like map_pandas."""
+    from reelmart.frames import map_groups
+
+    con.execute("create table views as select range as view_id, range % 2 as video_id, range * 1.5 as seconds "
+                "from range(6)")
+    typed = """
+        cast(video_id as bigint) as video_id,
+        cast(views as bigint) as views,
+        cast(seconds as double) as seconds
+    """
+
+    def per_video(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.groupby("video_id", as_index=False).agg(views=("view_id", "size"), seconds=("seconds", "sum"))
+
+    out = map_groups(con.table("views"), per_video, "video_id", ["view_id", "video_id", "seconds"], typed, con,
+                     order_by="view_id").order("video_id")
+    assert [str(t) for t in out.types] == ["BIGINT", "BIGINT", "DOUBLE"]
+    assert out.fetchall() == [(0, 3, 9.0), (1, 3, 13.5)]

@@ -50,3 +50,16 @@ def test_outline_says_so_when_nothing_is_measurable():
     assert "words" not in outline.index
     assert outline.loc["hook", "advice"].startswith("No title word")
     assert outline.loc["where viewers leave", "advice"].startswith("Significant dips are not concentrated")
+
+
+def test_terms_tokenised_elsewhere_give_the_same_outline():
+    """The Spark build passes the videos' terms in (tokenised per video in the executors), in its own order."""
+    from models_ml.creators.text import video_terms
+
+    videos, dips = _videos(1, hook=1.0, length_gap=0.1)
+    terms = pd.DataFrame(columns=["category", "term", "term_type", "videos_with", "engagement_lift",
+                                  "engagement_lift_lower", "engagement_lift_upper", "rank_in_category"])
+    expected = script_outline(videos, dips, terms)
+    shuffled = video_terms(videos).sample(frac=1.0, random_state=0)
+    pd.testing.assert_frame_equal(script_outline(videos, dips, terms, terms=shuffled), expected)
+    assert expected["effect"].dtype == float

@@ -157,3 +157,15 @@ def test_planted_terms_score_counts_hits_controls_and_missing_surfaces():
     # food: k = 2 (开箱, unboxing), top 2 = 开箱, basic -> 1 hit, 1 control; tech: k = 1, top 1 = y -> 0 hits
     assert score == {"k_total": 3, "hits": 1, "precision_at_k": 1 / 3, "controls_in_top_k": 1,
                      "lifted_surfaces": 5, "recall_all": 1 / 5}
+
+
+def test_terms_tokenised_elsewhere_give_the_same_table():
+    """The Spark build tokenises per video in the executors and passes the terms in: any row order, and
+    terms of ineligible videos, must give the table the model computes from the titles itself."""
+    videos, _ = _synthetic_videos(seed=3)
+    videos.loc[videos.index[:5], "views"] = 1  # ineligible: their terms must be left out
+    expected = category_term_effects(videos)
+    terms = video_terms(videos).sample(frac=1.0, random_state=0)
+    got = category_term_effects(videos, terms=terms)
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True), check_exact=False,
+                                  rtol=1e-12)

@@ -22,7 +22,7 @@ SELECT_TYPED = """
     cast(keyframe_frame as integer) as keyframe_frame,
     cast(keyframe_sharpness as double) as keyframe_sharpness,
     cast(fps as double) as fps,
-    cast(keyframe_jpeg as blob) as keyframe_jpeg
+    cast(keyframe_jpeg as binary) as keyframe_jpeg
 """
 
 
@@ -35,8 +35,13 @@ def model(dbt, session):
     from models_ml.creators.shots import FILE_SHOT_COLUMNS, analyse_file_shots, file_versions, video_files
     from reelmart.frames import from_pandas, to_pandas
 
-    known = to_pandas(dbt.ref("dim_videos"), ["video_id"])["video_id"]
-    files = video_files(folder, known)
+    max_rows = int(dbt.config.get("driver_max_rows"))
+    files = video_files(folder, None)
+    if files:
+        # only the ids of the videos with a file reach the driver (bounded)
+        ids = ", ".join(map(str, sorted(files)))
+        known = to_pandas(dbt.ref("dim_videos").filter(f"video_id in ({ids})"), ["video_id"], max_rows=max_rows)
+        files = {v: files[v] for v in sorted(known["video_id"].astype(int))}
     seen = set()
     if dbt.is_incremental:
         kept = to_pandas(session.sql(f"select distinct video_id, file_size, file_mtime_ns from {dbt.this}"),

@@ -18,6 +18,10 @@ def model(dbt, session):
     level = float(dbt.config.get("interval_level"))
 
     from models_ml.creators.text import term_config, term_cooccurrence
+    from reelmart.frames import map_groups
 
-    videos = dbt.ref("int_video_text_engagement").project("video_id, category, title, hashtags").df()
-    return session.from_df(term_cooccurrence(videos, term_config(settings, level))).project(SELECT_TYPED)
+    config = term_config(settings, level)
+    # pairs are counted within a category: on Spark one category's videos at a time in the executors
+    return map_groups(dbt.ref("int_video_text_engagement"), lambda videos: term_cooccurrence(videos, config),
+                      "category", ["video_id", "category", "title", "hashtags"], SELECT_TYPED, session,
+                      order_by="video_id")

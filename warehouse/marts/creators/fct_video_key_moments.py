@@ -18,9 +18,11 @@ def model(dbt, session):
     dbt.config(materialized="table")
     settings = dbt.config.get("creator_retention")
 
-    from models_ml.creators import KeyMomentConfig, detect_key_moments
+    from models_ml.creators import CURVE_COLUMNS, KeyMomentConfig, detect_key_moments
+    from reelmart.frames import map_groups
 
     config = KeyMomentConfig(alpha=float(settings["fdr_alpha"]), window=int(settings["window"]),
                              gap=int(settings["gap"]), min_views_at_risk=int(settings["min_views_at_risk"]))
-    curves = dbt.ref("fct_video_retention_curve").project("video_id, second_index, views_at_risk, exits").df()
-    return session.from_df(detect_key_moments(curves, config)).project(SELECT_TYPED)
+    # the tests and the FDR family are per video: on Spark one video's curve at a time in the executors
+    return map_groups(dbt.ref("fct_video_retention_curve"), lambda curves: detect_key_moments(curves, config),
+                      "video_id", CURVE_COLUMNS, SELECT_TYPED, session)

@@ -19,13 +19,14 @@ SELECT_TYPED = """
     cast(shot_stay_share as double) as shot_stay_share,
     cast(is_thumbnail as boolean) as is_thumbnail,
     cast(fps as double) as fps,
-    cast(keyframe_jpeg as blob) as keyframe_jpeg
+    cast(keyframe_jpeg as binary) as keyframe_jpeg
 """
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     folder = dbt.config.get("creator_video_dir")
+    max_rows = int(dbt.config.get("driver_max_rows"))
 
     import pandas as pd
 
@@ -36,17 +37,28 @@ def model(dbt, session):
         shots_with_retention,
         video_files,
     )
+    from reelmart.frames import from_pandas, to_pandas
 
-    videos = dbt.ref("dim_videos").project("video_id").df()
-    versions = file_versions(video_files(folder, videos["video_id"]))
+    versions = {}
+    found = video_files(folder, None) if folder else {}
+    if found:
+        # only the videos with a file reach the driver (bounded): their ids, shots and retention curves
+        ids = ", ".join(map(str, sorted(found)))
+        known = to_pandas(dbt.ref("dim_videos").filter(f"video_id in ({ids})"), ["video_id"], max_rows=max_rows)
+        versions = file_versions({v: found[v] for v in known["video_id"].astype(int)})
+    if not versions:
+        return from_pandas(pd.DataFrame({c: pd.Series(dtype="object") for c in SHOT_COLUMNS}), SELECT_TYPED, session)
+    ids = ", ".join(map(str, sorted(versions)))
     # the current version of each file present now, analysed by int_video_file_shots (this build or earlier)
     current = pd.DataFrame([(v, size, mtime) for v, (size, mtime) in versions.items()],
                            columns=["video_id", "file_size", "file_mtime_ns"])
-    analysed = dbt.ref("int_video_file_shots").df()
+    analysed = to_pandas(dbt.ref("int_video_file_shots").filter(f"video_id in ({ids})"), FILE_SHOT_COLUMNS,
+                         max_rows=max_rows)
     file_shots = analysed.merge(current.astype("int64"), on=["video_id", "file_size", "file_mtime_ns"])[FILE_SHOT_COLUMNS]
-    curves = dbt.ref("fct_video_retention_curve").project("video_id, second_index, views_at_risk").df()
-    curves = curves[curves["video_id"].isin(list(versions))]
+    curves = to_pandas(dbt.ref("fct_video_retention_curve").filter(f"video_id in ({ids})"),
+                       ["video_id", "second_index", "views_at_risk"], order_by="video_id, second_index",
+                       max_rows=max_rows)
     shots = shots_with_retention(file_shots, curves)
     if shots.empty:
         shots = pd.DataFrame({c: pd.Series(dtype="object") for c in SHOT_COLUMNS})
-    return session.from_df(shots).project(SELECT_TYPED)
+    return from_pandas(shots, SELECT_TYPED, session)

@@ -28,9 +28,14 @@ def model(dbt, session):
     settings = dbt.config.get("creator_posting")
 
     from models_ml.creators.posting import posting_time_effects
+    from reelmart.frames import from_pandas, to_pandas
 
-    videos = dbt.ref("int_video_early_engagement").df()
+    # one prior over every category's windows: fitted on the driver over one row per video, bounded
+    # (docs/spark.md)
+    videos = to_pandas(dbt.ref("int_video_early_engagement"),
+                       ["video_id", "category", "publish_hour", "early_views", "early_completed_views"],
+                       order_by="video_id", max_rows=int(dbt.config.get("driver_max_rows")))
     table = posting_time_effects(videos, bucket_hours=int(settings["bucket_hours"]),
                                  min_views=int(settings["min_views"]),
                                  level=float(dbt.config.get("interval_level")))
-    return session.from_df(table).project(SELECT_TYPED)
+    return from_pandas(table, SELECT_TYPED, session)

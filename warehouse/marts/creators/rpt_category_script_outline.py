@@ -13,20 +13,40 @@ SELECT_TYPED = """
 """
 
 
+TERMS_TYPED = """
+    cast(video_id as bigint) as video_id,
+    cast(term as varchar) as term,
+    cast(term_type as varchar) as term_type
+"""
+
+
 def model(dbt, session):
     dbt.config(materialized="table")
     settings = dbt.config.get("creator_text")
     level = float(dbt.config.get("interval_level"))
+    max_rows = int(dbt.config.get("driver_max_rows"))
 
     from models_ml.creators.outline import script_outline
-    from models_ml.creators.text import term_config
+    from models_ml.creators.text import term_config, video_terms
+    from reelmart.frames import from_pandas, map_pandas, to_pandas
 
-    videos = dbt.ref("fct_video_retention").project(
-        "video_id, creator_id, category, duration_seconds, length_bucket, views, hold_3s, "
-        "first_pass_percentage_viewed").df()
-    text = dbt.ref("int_video_text_engagement").project("video_id, title, hashtags").df()
-    moments = dbt.ref("fct_video_key_moments").filter("moment_type = 'dip'").project("video_id, second_index").df()
-    dips = moments.merge(videos[["video_id", "duration_seconds"]], on="video_id")
-    terms = dbt.ref("fct_category_terms").df()
-    outline = script_outline(videos.merge(text, on="video_id"), dips, terms, term_config(settings, level))
-    return session.from_df(outline).project(SELECT_TYPED)
+    # tokenising (jieba) per video: on Spark in the executors; the outline's statistics (creator levels,
+    # per-category lifts) fit on the driver over one row per video, its terms and dips, bounded (docs/spark.md)
+    text = dbt.ref("int_video_text_engagement")
+    terms = map_pandas(text, video_terms, ["video_id", "title", "hashtags"], TERMS_TYPED, session)
+    terms = to_pandas(terms, ["video_id", "term", "term_type"], order_by="video_id, term",
+                      max_rows=max_rows)
+    videos = to_pandas(dbt.ref("fct_video_retention"), [
+        "video_id", "creator_id", "category", "duration_seconds", "length_bucket", "views", "hold_3s",
+        "first_pass_percentage_viewed"], order_by="video_id", max_rows=max_rows)
+    text = to_pandas(text, ["video_id", "title", "hashtags"], order_by="video_id", max_rows=max_rows)
+    moments = dbt.ref("fct_video_key_moments").filter("moment_type = 'dip'")
+    dips = to_pandas(moments, ["video_id", "second_index"], order_by="video_id, second_index",
+                     max_rows=max_rows)
+    dips = dips.merge(videos[["video_id", "duration_seconds"]], on="video_id")
+    category_terms = dbt.ref("fct_category_terms")
+    category_terms = to_pandas(category_terms, list(category_terms.columns), order_by="category, rank_in_category",
+                               max_rows=max_rows)
+    outline = script_outline(videos.merge(text, on="video_id"), dips, category_terms, term_config(settings, level),
+                             terms=terms)
+    return from_pandas(outline, SELECT_TYPED, session)
