@@ -68,3 +68,9 @@
 {% macro spark__replace_by_key_strategy() -%}
     {{ return('merge' if var('spark_file_format', 'parquet') in ('delta', 'iceberg', 'hudi') else 'append') }}
 {%- endmacro %}
+
+{#- Spark's plain Parquet tables have no row-level delete; the days are partitions, dropped whole. -#}
+{% macro spark__remove_export_days(days) -%}
+    alter table {{ this }} drop if exists
+    {%- for day in days %} partition (export_date = '{{ day }}'){{ "," if not loop.last }}{% endfor %}
+{%- endmacro %}
