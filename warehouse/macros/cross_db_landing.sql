@@ -42,13 +42,3 @@
     {{ column }} >= cast(export_date as timestamp) + interval 1 day
         + make_interval(0, 0, 0, 0, cast({{ var('future_timestamp_tolerance_hours', 24) }} as int), 0, 0)
 {%- endmacro %}
-
-{#- Spark has no footer reader in SQL; its count(*) per file is answered from the Parquet metadata. -#}
-{% macro spark__landed_files(table) -%}
-    select
-        regexp_extract(_metadata.file_path, '/({{ table }}/[^/]*(/[^/]*)?)$', 1) as source_file,
-        cast(export_date as date) as export_date,
-        cast(count(*) as bigint) as file_rows
-    from {{ spark_landing_path(table) }}
-    group by 1, 2
-{%- endmacro %}

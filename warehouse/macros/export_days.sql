@@ -9,30 +9,27 @@
 {#-
   The config of a model that stores whole export days of raw `table`: before the new rows are appended, a
   pre-hook removes the rows of every day being reloaded, also of a day whose files are gone (in the build's
-  transaction on DuckDB). Use as `config(**export_day_incremental('watch_events'))`.
+  transaction). Use as `config(**export_day_incremental('watch_events'))`.
 -#}
 {% macro export_day_incremental(table) -%}
+    {{ return(adapter.dispatch('export_day_incremental', 'reelmart')(table)) }}
+{%- endmacro %}
+
+{% macro default__export_day_incremental(table) -%}
     {{ return({'materialized': 'incremental', 'incremental_strategy': 'append', 'on_schema_change': 'fail',
-               'partition_by': ['export_date'] if target.type == 'spark' else none,
                'pre_hook': "{{ remove_export_days('" ~ table ~ "') }}"}) }}
 {%- endmacro %}
 
 {#- The statement that removes the days export_days_to_load names (nothing on a full build or when none). -#}
 {% macro remove_export_days(table) -%}
     {%- set days = export_days_to_load(table) -%}
-    {%- if days -%}{{ return(adapter.dispatch('remove_export_days', 'reelmart')(days)) }}{%- endif -%}
-{%- endmacro %}
-
-{% macro default__remove_export_days(days) -%}
+    {%- if days -%}
     delete from {{ this }} where export_date in ({% for day in days %}cast('{{ day }}' as date){{ ", " if not loop.last }}{% endfor %})
+    {%- endif -%}
 {%- endmacro %}
 
 {#- One row per landed file of an event table: (source_file as staging names it, export_date, file_rows). -#}
 {% macro landed_files(table) -%}
-    {{ return(adapter.dispatch('landed_files', 'reelmart')(table)) }}
-{%- endmacro %}
-
-{% macro default__landed_files(table) -%}
     select
         replace(file_name, '{{ landing_root() }}/', '') as source_file,
         try_cast(regexp_extract(file_name, 'export_date=([0-9-]+)', 1) as date) as export_date,
