@@ -7,6 +7,7 @@ reelmart.marts_diff (rows as multisets; DOUBLE sums may differ in the last bits 
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import duckdb
@@ -21,6 +22,9 @@ SCHEDULED = ("int_recommender_evaluated", "int_recommender_selected", "int_senti
 # ... and the tables that read their rows, so they too show the kept fit on a day without a refit
 # (fct_recommendations serves the family the kept choice named).
 SHOWS_KEPT_FIT = frozenset({*SCHEDULED, "fct_model_evaluations", "fct_recommendations"})
+# The event sources whose checked table loads one export day at a time (warehouse/macros/export_days.sql).
+EVENT_SOURCES = ("watch_events", "comments", "ad_impressions", "ad_clicks", "conversions", "experiment_assignments")
+CHECKED_DIR = "warehouse/intermediate/validation"
 
 
 def _fitted_at(db_path) -> dict[str, object]:
@@ -35,18 +39,32 @@ def three_builds(tiny_warehouse, tmp_path_factory) -> dict:
         shutil.copytree(tiny_warehouse.data_dir / name, paths.data_dir / name)
     fitted_before = _fitted_at(paths.build_db)
     PlatformSimulator(SCALES["tiny"], paths.data_dir, seed=11, progress=False).append_days(1)
-    snapshots = {}
+    snapshots, daily_sql = {}, {}
     for name, options in (("daily", {}), ("refit", {"refit": True}), ("full", {"full_refresh": True})):
         build(paths, docs=False, quiet=True, **options)
         snapshots[name] = paths.data_dir / f"{name}.duckdb"
         shutil.copyfile(paths.serving_db, snapshots[name])
-    return {"fitted_before": fitted_before, **snapshots}
+        if name == "daily":  # what the daily build ran, before the next builds compile over it
+            daily_sql = {source: (paths.dbt_target / "compiled" / "reelmart" / CHECKED_DIR
+                                  / f"int_{source}_checked.sql").read_text() for source in EVENT_SOURCES}
+    new_day = max(p.name.split("=")[1] for p in (paths.landing / "watch_events").glob("export_date=*"))
+    return {"fitted_before": fitted_before, "daily_sql": daily_sql, "new_day": new_day, **snapshots}
 
 
 def test_the_new_day_is_loaded(three_builds):
     with duckdb.connect(str(three_builds["daily"]), read_only=True) as con:
         days = con.execute("select count(distinct export_date) from fct_watch_events").fetchone()[0]
     assert days == SCALES["tiny"].days + 1
+
+
+def test_validation_reads_only_the_new_export_day(three_builds):
+    """The daily build staged the new day of each event source and no earlier one (none at all where the new
+    day's file is empty: tiny has days without an ad click)."""
+    new_day = [f"cast('{three_builds['new_day']}' as date)"]
+    for source, sql in three_builds["daily_sql"].items():
+        filters = re.findall(r"where (false|export_date in \(.*\))\n", sql)
+        assert filters in (["false"], [f"export_date in ({new_day[0]})"]), (source, filters)
+    assert f"export_date in ({new_day[0]})" in three_builds["daily_sql"]["watch_events"]
 
 
 def test_scheduled_models_keep_their_fit_until_refit(three_builds):

@@ -1,5 +1,11 @@
+{{ config(**export_day_incremental('ad_clicks')) }}
+
+{#- Incremental by export day: a build reads only the export days whose files changed (export_days.sql). -#}
+{% set days = export_days_to_load('ad_clicks') %}
+
 with clicks as (
     select * from {{ ref('stg_platform__ad_clicks') }}
+    {{ export_day_filter(days) }}
 ),
 
 impressions as (

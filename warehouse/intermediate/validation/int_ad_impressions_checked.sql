@@ -1,5 +1,11 @@
+{{ config(**export_day_incremental('ad_impressions')) }}
+
+{#- Incremental by export day: a build reads only the export days whose files changed (export_days.sql). -#}
+{% set days = export_days_to_load('ad_impressions') %}
+
 with impressions as (
     select * from {{ ref('stg_platform__ad_impressions') }}
+    {{ export_day_filter(days) }}
 ),
 
 ads as (

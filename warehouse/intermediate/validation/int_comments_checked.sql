@@ -1,5 +1,11 @@
+{{ config(**export_day_incremental('comments')) }}
+
+{#- Incremental by export day: a build reads only the export days whose files changed (export_days.sql). -#}
+{% set days = export_days_to_load('comments') %}
+
 with comments as (
     select * from {{ ref('stg_platform__comments') }}
+    {{ export_day_filter(days) }}
 ),
 
 videos as (

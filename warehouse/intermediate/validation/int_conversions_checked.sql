@@ -1,5 +1,11 @@
+{{ config(**export_day_incremental('conversions')) }}
+
+{#- Incremental by export day: a build reads only the export days whose files changed (export_days.sql). -#}
+{% set days = export_days_to_load('conversions') %}
+
 with conversions as (
     select * from {{ ref('stg_platform__conversions') }}
+    {{ export_day_filter(days) }}
 ),
 
 advertisers as (

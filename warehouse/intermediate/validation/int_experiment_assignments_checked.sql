@@ -1,5 +1,11 @@
+{{ config(**export_day_incremental('experiment_assignments')) }}
+
+{#- Incremental by export day: a build reads only the export days whose files changed (export_days.sql). -#}
+{% set days = export_days_to_load('experiment_assignments') %}
+
 with assignments as (
     select * from {{ ref('stg_platform__experiment_assignments') }}
+    {{ export_day_filter(days) }}
 ),
 
 variants as (
@@ -22,8 +28,9 @@ final as (
         ) as reject_reason
     from assignments
     left join variants
-        on assignments.variant_id = variants.variant_id
-        and assignments.experiment_id = variants.experiment_id
+        on
+            assignments.variant_id = variants.variant_id
+            and assignments.experiment_id = variants.experiment_id
     left join users on assignments.user_id = users.user_id
 )
 

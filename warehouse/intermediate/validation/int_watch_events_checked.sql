@@ -1,5 +1,11 @@
+{{ config(**export_day_incremental('watch_events')) }}
+
+{#- Incremental by export day: a build reads only the export days whose files changed (export_days.sql). -#}
+{% set days = export_days_to_load('watch_events') %}
+
 with events as (
     select * from {{ ref('stg_platform__watch_events') }}
+    {{ export_day_filter(days) }}
 ),
 
 videos as (

@@ -1,0 +1,79 @@
+{#-
+  Loading an event source one export day at a time (issue 19): its int_<source>_checked table reads each
+  export day once. A build (re)loads an export day when the day's files in the landing folder differ from
+  what the table holds (a new day, a late or re-delivered file, a file removed or rewritten: per file, the
+  rows its Parquet footer declares against the rows loaded from it) or when `reelmart backfill` names it
+  (var backfill_export_dates); it does not read the other days. A full refresh reads every day.
+-#}
+
+{#-
+  The config of a model that stores whole export days of raw `table`: before the new rows are appended, a
+  pre-hook removes the rows of every day being reloaded, also of a day whose files are gone (in the build's
+  transaction). Use as `config(**export_day_incremental('watch_events'))`.
+-#}
+{% macro export_day_incremental(table) -%}
+    {{ return(adapter.dispatch('export_day_incremental', 'reelmart')(table)) }}
+{%- endmacro %}
+
+{% macro default__export_day_incremental(table) -%}
+    {{ return({'materialized': 'incremental', 'incremental_strategy': 'append', 'on_schema_change': 'fail',
+               'pre_hook': "{{ remove_export_days('" ~ table ~ "') }}"}) }}
+{%- endmacro %}
+
+{#- The statement that removes the days export_days_to_load names (nothing on a full build or when none). -#}
+{% macro remove_export_days(table) -%}
+    {%- set days = export_days_to_load(table) -%}
+    {%- if days -%}
+    delete from {{ this }} where export_date in ({% for day in days %}cast('{{ day }}' as date){{ ", " if not loop.last }}{% endfor %})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- One row per landed file of an event table: (source_file as staging names it, export_date, file_rows). -#}
+{% macro landed_files(table) -%}
+    select
+        replace(file_name, '{{ landing_root() }}/', '') as source_file,
+        try_cast(regexp_extract(file_name, 'export_date=([0-9-]+)', 1) as date) as export_date,
+        cast(num_rows as bigint) as file_rows
+    from parquet_file_metadata('{{ landing_glob(table) }}')
+{%- endmacro %}
+
+{#-
+  The export days of `table` this build must (re)load into the current incremental model, as ISO date
+  strings; none when the model is built whole (first build, full refresh). The model's rows carry
+  source_file and export_date, as staging gives them.
+-#}
+{% macro export_days_to_load(table) -%}
+    {%- if not is_incremental() -%}{{ return(none) }}{%- endif -%}
+    {%- set changed_days -%}
+        with landed as (
+            {{ landed_files(table) }}
+        ),
+
+        loaded as (
+            select source_file, export_date, count(*) as file_rows
+            from {{ this }}
+            group by source_file, export_date
+        )
+
+        select distinct cast(coalesce(landed.export_date, loaded.export_date) as string) as export_date
+        from landed
+        full outer join loaded on landed.source_file = loaded.source_file
+        where coalesce(landed.file_rows, 0) != coalesce(loaded.file_rows, 0)
+    {%- endset -%}
+    {%- set days = var('backfill_export_dates', []) | map('string') | list -%}
+    {%- if execute -%}
+        {%- for day in run_query(changed_days).columns[0].values() if day is not none -%}
+            {%- do days.append(day | string) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(days | unique | sort | list) }}
+{%- endmacro %}
+
+{#- The where clause that keeps the export days to load (nothing when every day is loaded). -#}
+{% macro export_day_filter(days) -%}
+    {%- if days is not none -%}
+        where
+        {%- if days %} export_date in ({% for day in days %}cast('{{ day }}' as date){{ ", " if not loop.last }}{% endfor %})
+        {%- else %} false{% endif -%}
+    {%- endif -%}
+{%- endmacro %}
