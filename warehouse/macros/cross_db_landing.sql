@@ -38,13 +38,27 @@
     select cast(count(*) as bigint) from {{ spark_landing_path(table) }}
 {%- endmacro %}
 
-{#- Rows counted per file (a file without rows is not listed: Spark SQL sees rows, not footers). -#}
+{#-
+  Rows counted per file. Spark SQL sees rows, not footers, so the files are listed with the binaryFile
+  source (its content column is not read) and a file without rows gets 0.
+-#}
 {% macro spark__footer_rows_per_file(table) -%}
+    {%- set file_of = "regexp_extract(FILE_PATH, '/(" ~ table ~ "/[^/]*(/[^/]*)?)$', 1)" -%}
     select
-        regexp_extract(raw._metadata.file_path, '/({{ table }}/[^/]*(/[^/]*)?)$', 1) as source_file,
-        cast(count(*) as bigint) as footer_rows
-    from {{ spark_landing_path(table) }} as raw
-    group by raw._metadata.file_path
+        files.source_file,
+        coalesce(counted.footer_rows, 0) as footer_rows
+    from (
+        select {{ file_of | replace('FILE_PATH', 'path') }} as source_file
+        from binaryFile.`{{ landing_root() }}/{{ table }}`
+        where path like '%.parquet'
+    ) as files
+    left join (
+        select
+            {{ file_of | replace('FILE_PATH', 'raw._metadata.file_path') }} as source_file,
+            cast(count(*) as bigint) as footer_rows
+        from {{ spark_landing_path(table) }} as raw
+        group by raw._metadata.file_path
+    ) as counted on files.source_file = counted.source_file
 {%- endmacro %}
 
 {% macro spark__is_future_timestamp(column) -%}

@@ -33,7 +33,7 @@ click_candidates as (
         and conversions.advertiser_id = clicks.advertiser_id
         and clicks.clicked_at <= conversions.converted_at
         and clicks.clicked_at
-        > {{ dbt.dateadd('day', -1 * var('attribution_click_window_days'), 'conversions.converted_at') }}
+        > conversions.converted_at - interval {{ var('attribution_click_window_days') }} day
     qualify row_number() over (
         partition by conversions.conversion_id order by clicks.clicked_at desc, clicks.click_id desc
     ) = 1
@@ -53,7 +53,7 @@ view_candidates as (
         and conversions.advertiser_id = impressions.advertiser_id
         and impressions.impression_at <= conversions.converted_at
         and impressions.impression_at
-        > {{ dbt.dateadd('day', -1 * var('attribution_view_window_days'), 'conversions.converted_at') }}
+        > conversions.converted_at - interval {{ var('attribution_view_window_days') }} day
     qualify row_number() over (
         partition by conversions.conversion_id
         order by impressions.impression_at desc, impressions.impression_id desc

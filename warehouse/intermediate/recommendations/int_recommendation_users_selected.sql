@@ -27,7 +27,7 @@ final as (
         window_end.as_of_date,
         coalesce(
             users.last_active_date
-            > {{ dbt.dateadd('day', '-' ~ var('recommendation_active_days'), 'window_end.as_of_date') }},
+            > window_end.as_of_date - interval {{ var('recommendation_active_days') }} day,
             false
         ) as is_active
     from users
