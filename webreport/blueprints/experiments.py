@@ -271,6 +271,11 @@ def _finite_edges(values: list[float | None], pad: float = 0.08) -> tuple[float,
     return low - margin, high + margin
 
 
+def _percent_format(low: float, high: float) -> str:
+    """Whole percents on a wide scale, one decimal on a narrow one (else ticks repeat "1% 1% 1%")."""
+    return ".1%" if high - low < 0.2 else ".0%"
+
+
 def _interval_keys(view: str) -> tuple[str, str, str]:
     """Estimate and interval columns a view draws: the frequentist view draws the adjusted interval,
     which excludes 0 exactly when the corrected p-value is significant (the colour's rule)."""
@@ -289,8 +294,11 @@ def _lift_chart(rows: list[dict], view: str, title: str, label_key: str = "metri
     def unbounded(r: dict) -> bool:
         return any(not _missing(r.get(k)) and math.isinf(r[k]) for k in (lower, upper))
 
+    # an unbounded row asks for room around its estimate (twice its size, at least 2 points), not for infinity
+    room = [v for r in rows if unbounded(r) and not _missing(r.get(estimate))
+            for v in (r[estimate] - max(2 * abs(r[estimate]), 0.02), r[estimate] + max(2 * abs(r[estimate]), 0.02))]
     low_edge, high_edge = _finite_edges(
-        [r.get(estimate) for r in rows]
+        [r.get(estimate) for r in rows] + room
         + [v for r in rows if not unbounded(r) for v in (None if _missing(r.get(lower)) else max(r[lower], -1.0),
                                                          r.get(upper))])
     labelled = []
@@ -303,7 +311,8 @@ def _lift_chart(rows: list[dict], view: str, title: str, label_key: str = "metri
                                  value_title="Lift vs control",
                                  height=36 * len(rows) + 120)  # title, legend and axis take ~120 px
     spec["layer"][0]["encoding"]["y"]["title"] = None  # the row labels name metric and variant
-    spec["layer"][0]["encoding"]["x"]["axis"] = {"format": ".0%", "tickCount": 8, "labelOverlap": "greedy"}
+    spec["layer"][0]["encoding"]["x"]["axis"] = {"format": _percent_format(low_edge, high_edge), "tickCount": 8,
+                                                 "labelOverlap": "greedy"}
     spec["layer"][0]["encoding"]["x"]["scale"] = {"domain": [low_edge, high_edge], "clamp": True}
     spec["layer"][0]["encoding"]["strokeDash"] = {"condition": {"test": "datum.unbounded", "value": [3, 3]},
                                                   "value": [1, 0]}
@@ -331,17 +340,24 @@ def _timeseries_chart(rows: list[dict], metric_label: str, sequential: bool) -> 
                "low": None if _missing(r["relative_ci_lower_adjusted"]) else max(r["relative_ci_lower_adjusted"], -1.0),
                "high": r["relative_ci_upper_adjusted"]} for r in rows if not r.get("error_message")]
     kind = "always-valid (sequential) intervals" if sequential else "fixed-horizon intervals: valid at the planned end only"
-    # The first days' intervals are very wide (unbounded while the corrected p-value is 1); fit the scale to
-    # the settled second half of the experiment and clip the rest.
+    # The first days' intervals are very wide (unbounded while the corrected p-value is 1): fit the scale to
+    # the lifts from day 3 and the bounded intervals of the settled second half, and clip the rest.
     tested = [r for r in rows if not r.get("error_message")]
     half = max((r["day_index"] for r in tested), default=0) / 2
-    settled = [v for v, r in zip(values, tested, strict=True) if r["day_index"] >= max(3, half)] or values
-    bounds = [b for v in settled for b in (v["low"], v["high"], v["lift"]) if not _missing(b) and math.isfinite(b)]
-    y_scale = {"domain": [min(bounds), max(bounds)], "clamp": True} if bounds else {}
-    if bounds:  # an unbounded interval (corrected p-value of 1) fills the band to the edge of the scale
+
+    def bounded(v: dict) -> bool:
+        return not (_missing(v["high"]) or math.isinf(v["high"]))
+
+    bounds = [b for v, r in zip(values, tested, strict=True) if r["day_index"] >= 3
+              for b in ((v["low"], v["high"], v["lift"]) if bounded(v) and r["day_index"] >= half else (v["lift"],))
+              if not _missing(b)] or [v["lift"] for v in values if not _missing(v["lift"])]
+    low, high = (min(bounds), max(bounds)) if bounds else (0.0, 0.0)
+    margin = (high - low) * 0.05 or 0.01
+    y_scale = {"domain": [low - margin, high + margin], "clamp": True, "nice": False} if bounds else {}
+    if bounds:  # an unbounded interval (corrected p-value of 1) fills the band to the edges of the scale
         for v in values:
-            v["low"] = min(bounds) if not _missing(v["low"]) and math.isinf(v["low"]) else v["low"]
-            v["high"] = max(bounds) if not _missing(v["high"]) and math.isinf(v["high"]) else v["high"]
+            if not bounded(v) and not _missing(v["high"]):
+                v["low"], v["high"] = low - margin, high + margin
     x = {"field": "date_day", "type": "temporal", "title": "Day",
          "axis": {"format": "%b %d", "labelOverlap": "greedy", "labelSeparation": 8}}
     color = {"field": "variant", "type": "nominal", "title": "Variant", "scale": {"scheme": "tableau10"},
@@ -361,7 +377,8 @@ def _timeseries_chart(rows: list[dict], metric_label: str, sequential: bool) -> 
             {"mark": {"type": "line", "point": True, "tooltip": True, "clip": True},
              "encoding": {"x": x, "color": color,
                           "y": {"field": "lift", "type": "quantitative", "title": "Cumulative relative lift",
-                                "axis": {"format": ".0%"}, "scale": y_scale},
+                                "axis": {"format": _percent_format(*y_scale["domain"]) if bounds else ".0%"},
+                                "scale": y_scale},
                           "tooltip": [{"field": "date_day", "type": "temporal", "title": "day"},
                                       {"field": "variant", "type": "nominal"},
                                       {"field": "lift", "type": "quantitative", "format": ".1%"},

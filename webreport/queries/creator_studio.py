@@ -144,22 +144,28 @@ def video_hook(video_id: int, min_peers: int) -> dict | None:
 
 def creator_hooks(creator_id: int, limit: int, min_peers: int) -> list[dict]:
     """The creator's most viewed videos with their retention at HOOK_SECOND against the mean of their
-    category's top BEST_SHARE (the hook table of the creator page); no benchmark for a category with
-    fewer than `min_peers` peer-eligible videos."""
+    category's top BEST_SHARE (the hook table of the creator page); no benchmark for a video with fewer
+    than `min_peers` other peer-eligible videos in its category (as video_hook)."""
     return fetch_all(
         f"""
         with {_HOOKS},
         best_by_category as (
             select hooks.category, avg(hooks.hook_retention) as best_hook_retention
             from best inner join hooks on hooks.video_id = best.video_id
-            where best.category in (select category from ranked group by category having count(*) > ?)
             group by hooks.category
+        ),
+        ranked_by_category as (
+            select category, count(*) as ranked_videos from ranked group by category
         )
         select hooks.video_id, videos.title, hooks.category, hooks.views, hooks.hook_retention,
-               best_by_category.best_hook_retention, hooks.relative_retention_percentile
+               case when coalesce(ranked_by_category.ranked_videos, 0)
+                         - (hooks.video_id in (select video_id from ranked))::int >= ?
+                    then best_by_category.best_hook_retention end as best_hook_retention,
+               hooks.relative_retention_percentile
         from hooks
         inner join dim_videos as videos on videos.video_id = hooks.video_id
         left join best_by_category on best_by_category.category = hooks.category
+        left join ranked_by_category on ranked_by_category.category = hooks.category
         where hooks.creator_id = ?
         order by hooks.views desc, hooks.video_id
         limit ?
