@@ -46,14 +46,18 @@ def to_pandas(relation, columns: list[str], order_by: str | None = None, max_row
 
     With max_rows, a relation larger than that raises instead of filling the driver: callers pass the
     documented bound of an input that is small by construction (a seed, one row per experiment, ...).
+    DECIMAL columns arrive as float64 on both engines (DuckDB's `.df()` converts them so).
     """
     if is_spark(relation):
-        frame = relation.select(*columns)
+        from pyspark.sql.types import DecimalType
+
+        decimals = {f.name for f in relation.schema.fields if isinstance(f.dataType, DecimalType)}
+        frame = relation.select(*[relation[c].cast("double").alias(c) if c in decimals else c for c in columns])
         if order_by:
             frame = frame.orderBy(*[c.strip() for c in order_by.split(",")])
         if max_rows is not None:
             frame = frame.limit(max_rows + 1)
-        out = frame.toPandas()
+        out = _as_duckdb_dtypes(frame.toPandas(), frame.schema)
     else:
         projected = relation.project(", ".join(columns))
         if order_by:
@@ -65,6 +69,29 @@ def to_pandas(relation, columns: list[str], order_by: str | None = None, max_row
         raise ValueError(f"expected at most {max_rows} rows on the driver, the input has more; "
                          "raise the bound in docs/spark.md's table only if the driver can hold it")
     return out
+
+
+_NULLABLE_INTEGERS = {"ByteType": "Int8", "ShortType": "Int16", "IntegerType": "Int32", "LongType": "Int64"}
+
+
+def _as_duckdb_dtypes(frame: pd.DataFrame, schema) -> pd.DataFrame:
+    """Spark's toPandas dtypes made those of DuckDB's `.df()`, so a model sees the same frame on both engines.
+
+    Spark gives decimals as Decimal objects, dates as datetime.date objects, an integer column with
+    NULLs as float64 and a boolean one as objects; DuckDB gives float64, datetime64[us], Int32/Int64
+    and the nullable boolean dtype.
+    """
+    for field in schema.fields:
+        name, kind, column = field.name, type(field.dataType).__name__, frame[field.name]
+        if kind == "DecimalType":
+            frame[name] = column.astype("float64")
+        elif kind == "DateType":
+            frame[name] = pd.to_datetime(column).astype("datetime64[us]")
+        elif kind in _NULLABLE_INTEGERS and column.isna().any():
+            frame[name] = column.astype(_NULLABLE_INTEGERS[kind])
+        elif kind == "BooleanType" and column.isna().any():
+            frame[name] = column.astype("boolean")
+    return frame
 
 
 def spark_schema(select_typed: str) -> str:
@@ -94,6 +121,26 @@ def map_pandas(relation, fn: Callable[[pd.DataFrame], pd.DataFrame], columns: li
         mapped.createOrReplaceTempView(view)
         typed = session.sql(f"select {_spark_types(select_typed)} from {view}")
         return typed
+    projected = relation.project(", ".join(columns))
+    if order_by:
+        projected = projected.order(order_by)
+    return session.from_df(fn(projected.df())).project(select_typed)
+
+
+def map_groups(relation, fn: Callable[[pd.DataFrame], pd.DataFrame], key: str, columns: list[str],
+               select_typed: str, session, order_by: str | None = None):
+    """fn applied to the rows of `relation` that share `key` (a video, a category), typed by `select_typed`.
+
+    fn must give each group's rows from that group's rows alone (a statistic per video is fine, one over
+    every video is not). DuckDB: one call on the whole frame. Spark: groupBy(key).applyInPandas, one
+    group at a time in the executors, so a group (not the table) must fit an executor's memory.
+    """
+    if is_spark(relation):
+        mapped = relation.select(*columns).groupBy(key).applyInPandas(
+            lambda frame: fn(frame.reset_index(drop=True)), schema=spark_schema(select_typed))
+        view = f"reelmart_grouped_{uuid.uuid4().hex}"
+        mapped.createOrReplaceTempView(view)
+        return session.sql(f"select {_spark_types(select_typed)} from {view}")
     projected = relation.project(", ".join(columns))
     if order_by:
         projected = projected.order(order_by)
