@@ -25,6 +25,9 @@ _SPARK_READY_MODELS = (
     # one selector per line, grouped by area, so that areas can be added independently
     "+fct_comment_sentiment",
     "+int_sentiment_model_evaluated",
+    # experiments (Python models; results equal within the float tolerance of the sufficient statistics)
+    "+fct_experiment_srm",
+    "+fct_experiment_results",
 )
 SPARK_READY_SELECT = " ".join(_SPARK_READY_MODELS)
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
