@@ -3,7 +3,7 @@
 A dbt Python model receives `dbt.ref(...)` as a DuckDB relation on the default target and as a Spark
 DataFrame on the Spark target. The model files call these helpers instead of one engine's API, so the
 same file builds on both. On Spark, per-row work runs in the executors (`mapInPandas`, one pandas
-batch at a time) and only bounded inputs (`sample_to_pandas`, documented per model in docs/spark.md)
+batch at a time) and only bounded inputs (`to_pandas(max_rows=)`, documented per model in docs/spark.md)
 reach the driver; nothing here collects a user-scale table.
 """
 
