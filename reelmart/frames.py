@@ -77,15 +77,13 @@ _NULLABLE_INTEGERS = {"ByteType": "Int8", "ShortType": "Int16", "IntegerType": "
 def _as_duckdb_dtypes(frame: pd.DataFrame, schema) -> pd.DataFrame:
     """Spark's toPandas dtypes made those of DuckDB's `.df()`, so a model sees the same frame on both engines.
 
-    Spark gives decimals as Decimal objects, dates as datetime.date objects, an integer column with
-    NULLs as float64 and a boolean one as objects; DuckDB gives float64, datetime64[us], Int32/Int64
-    and the nullable boolean dtype.
+    Spark gives dates as datetime.date objects, an integer column with NULLs as float64 and a boolean
+    one as objects; DuckDB gives datetime64[us], Int32/Int64 and the nullable boolean dtype. (Decimals
+    are cast to double before toPandas: DuckDB gives them as float64.)
     """
     for field in schema.fields:
         name, kind, column = field.name, type(field.dataType).__name__, frame[field.name]
-        if kind == "DecimalType":
-            frame[name] = column.astype("float64")
-        elif kind == "DateType":
+        if kind == "DateType":
             frame[name] = pd.to_datetime(column).astype("datetime64[us]")
         elif kind in _NULLABLE_INTEGERS and column.isna().any():
             frame[name] = column.astype(_NULLABLE_INTEGERS[kind])

@@ -53,27 +53,27 @@ def test_duckdb_path_maps_filters_and_bounds(con):
 
 
 def test_spark_frames_reach_the_model_with_duckdbs_dtypes(con):
-    """What Spark's toPandas gives (Decimal and date objects, float64 for an integer column with NULLs, objects
-    for such a boolean) is converted to what DuckDB's `.df()` gives for the same values (no JVM: the schema
-    objects are plain Python)."""
+    """What Spark's toPandas gives (date objects, float64 for an integer column with NULLs, objects for such a
+    boolean) is converted to what DuckDB's `.df()` gives for the same values (no JVM: the schema objects are
+    plain Python)."""
     import datetime
-    from decimal import Decimal
 
     types = pytest.importorskip("pyspark.sql.types")
     from reelmart.frames import _as_duckdb_dtypes
 
-    expected = con.sql("select * from (values (1.5::decimal(10,2), date '2026-01-01', 7::integer, true, 3::bigint), "
-                       "(null, date '2026-01-02', null, null, 4)) as t(amount, day, tier, flag, n)").df()
-    from_spark = pd.DataFrame({"amount": [Decimal("1.50"), None],
-                               "day": [datetime.date(2026, 1, 1), datetime.date(2026, 1, 2)],
-                               "tier": [7.0, float("nan")], "flag": [True, None], "n": [3, 4]})
+    expected = con.sql("select * from (values (date '2026-01-01', 7::integer, true, 3::bigint, 1.5::double), "
+                       "(date '2026-01-02', null, null, 4, null)) as t(day, tier, flag, n, share)").df()
+    from_spark = pd.DataFrame({"day": [datetime.date(2026, 1, 1), datetime.date(2026, 1, 2)],
+                               "tier": [7.0, float("nan")], "flag": [True, None], "n": [3, 4],
+                               "share": [1.5, float("nan")]})
     schema = types.StructType([
-        types.StructField("amount", types.DecimalType(10, 2)), types.StructField("day", types.DateType()),
-        types.StructField("tier", types.IntegerType()), types.StructField("flag", types.BooleanType()),
-        types.StructField("n", types.LongType())])
+        types.StructField("day", types.DateType()), types.StructField("tier", types.IntegerType()),
+        types.StructField("flag", types.BooleanType()), types.StructField("n", types.LongType()),
+        types.StructField("share", types.DoubleType())])
     converted = _as_duckdb_dtypes(from_spark, schema)
     assert converted.dtypes.to_dict() == expected.dtypes.to_dict()
     pd.testing.assert_frame_equal(converted, expected)
+
 
 def test_spark_tables_are_copied_into_a_duckdb_build_file(tmp_path):
     warehouse = tmp_path / "spark-warehouse"
