@@ -3,7 +3,7 @@
 A dbt Python model receives `dbt.ref(...)` as a DuckDB relation on the default target and as a Spark
 DataFrame on the Spark target. The model files call these helpers instead of one engine's API, so the
 same file builds on both. On Spark, per-row work runs in the executors (`mapInPandas`, one pandas
-batch at a time) and only bounded inputs (`sample_to_pandas`, documented per model in docs/spark.md)
+batch at a time) and only bounded inputs (`to_pandas(max_rows=)`, documented per model in docs/spark.md)
 reach the driver; nothing here collects a user-scale table.
 """
 
@@ -57,7 +57,7 @@ def to_pandas(relation, columns: list[str], order_by: str | None = None, max_row
             frame = frame.orderBy(*[c.strip() for c in order_by.split(",")])
         if max_rows is not None:
             frame = frame.limit(max_rows + 1)
-        out = frame.toPandas()
+        out = _as_duckdb_dtypes(frame.toPandas(), frame.schema)
     else:
         projected = relation.project(", ".join(columns))
         if order_by:
@@ -69,6 +69,27 @@ def to_pandas(relation, columns: list[str], order_by: str | None = None, max_row
         raise ValueError(f"expected at most {max_rows} rows on the driver, the input has more; "
                          "raise the bound in docs/spark.md's table only if the driver can hold it")
     return out
+
+
+_NULLABLE_INTEGERS = {"ByteType": "Int8", "ShortType": "Int16", "IntegerType": "Int32", "LongType": "Int64"}
+
+
+def _as_duckdb_dtypes(frame: pd.DataFrame, schema) -> pd.DataFrame:
+    """Spark's toPandas dtypes made those of DuckDB's `.df()`, so a model sees the same frame on both engines.
+
+    Spark gives dates as datetime.date objects, an integer column with NULLs as float64 and a boolean
+    one as objects; DuckDB gives datetime64[us], Int32/Int64 and the nullable boolean dtype. (Decimals
+    are cast to double before toPandas: DuckDB gives them as float64.)
+    """
+    for field in schema.fields:
+        name, kind, column = field.name, type(field.dataType).__name__, frame[field.name]
+        if kind == "DateType":
+            frame[name] = pd.to_datetime(column).astype("datetime64[us]")
+        elif kind in _NULLABLE_INTEGERS and column.isna().any():
+            frame[name] = column.astype(_NULLABLE_INTEGERS[kind])
+        elif kind == "BooleanType" and column.isna().any():
+            frame[name] = column.astype("boolean")
+    return frame
 
 
 def spark_schema(select_typed: str) -> str:

@@ -75,6 +75,10 @@ _SPARK_READY_MODELS = (
     "+rpt_category_script_outline",
     "+rpt_creator_title_suggestions",
     "+fct_video_edit_suggestions",
+    # experiments (Python models; results equal within the float tolerance of the sufficient statistics)
+    "+fct_experiment_srm",
+    "+fct_experiment_results",
+    "+rpt_experiment_decisions",
 )
 SPARK_READY_SELECT = " ".join(_SPARK_READY_MODELS)
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")

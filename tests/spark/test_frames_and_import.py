@@ -51,6 +51,30 @@ def test_duckdb_path_maps_filters_and_bounds(con):
         to_pandas(comments, ["comment_id"], max_rows=4)
 
 
+
+def test_spark_frames_reach_the_model_with_duckdbs_dtypes(con):
+    """What Spark's toPandas gives (date objects, float64 for an integer column with NULLs, objects for such a
+    boolean) is converted to what DuckDB's `.df()` gives for the same values (no JVM: the schema objects are
+    plain Python)."""
+    import datetime
+
+    types = pytest.importorskip("pyspark.sql.types")
+    from reelmart.frames import _as_duckdb_dtypes
+
+    expected = con.sql("select * from (values (date '2026-01-01', 7::integer, true, 3::bigint, 1.5::double), "
+                       "(date '2026-01-02', null, null, 4, null)) as t(day, tier, flag, n, share)").df()
+    from_spark = pd.DataFrame({"day": [datetime.date(2026, 1, 1), datetime.date(2026, 1, 2)],
+                               "tier": [7.0, float("nan")], "flag": [True, None], "n": [3, 4],
+                               "share": [1.5, float("nan")]})
+    schema = types.StructType([
+        types.StructField("day", types.DateType()), types.StructField("tier", types.IntegerType()),
+        types.StructField("flag", types.BooleanType()), types.StructField("n", types.LongType()),
+        types.StructField("share", types.DoubleType())])
+    converted = _as_duckdb_dtypes(from_spark, schema)
+    assert converted.dtypes.to_dict() == expected.dtypes.to_dict()
+    pd.testing.assert_frame_equal(converted, expected)
+
+
 def test_spark_tables_are_copied_into_a_duckdb_build_file(tmp_path):
     warehouse = tmp_path / "spark-warehouse"
     table = warehouse / "reelmart.db" / "fct_things"

@@ -2,18 +2,33 @@
 
 Grain: one row per model (campaign) x metric. Qini coefficient, AUUC and uplift@10% (scikit-uplift
 definitions) on the evaluation split only; a metric that is undefined there (e.g. no converter in the
-split) is NULL with the reason in details.
+split) is NULL with the reason in details. Engine-neutral (reelmart.frames.map_groups): on Spark each
+campaign's scored users are evaluated in an executor.
 """
 
-import pandas as pd
-
-from models_ml.uplift.evaluation import evaluate_campaigns
+SELECT_TYPED = """
+    cast(model_name as varchar) as model_name,
+    cast(model_version as varchar) as model_version,
+    cast(metric as varchar) as metric,
+    cast(value as double) as value,
+    cast(evaluated_at as timestamp) as evaluated_at,
+    cast(details as varchar) as details
+"""
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    scored = dbt.ref("int_campaign_uplift_scored").df()
-    statistics = dbt.ref("int_campaign_lift_statistics").df()
-    as_of = statistics["as_of_date"].max()
-    evaluated_at = pd.Timestamp(as_of) + pd.Timedelta(days=1) if pd.notna(as_of) else pd.NaT
-    return evaluate_campaigns(scored, evaluated_at)
+
+    import pandas as pd
+
+    from models_ml.uplift.evaluation import evaluate_campaigns
+    from reelmart.frames import map_groups, scalar
+
+    scored = dbt.ref("int_campaign_uplift_scored")
+    as_of = scalar(dbt.ref("int_campaign_lift_statistics"), "max(as_of_date)")
+    evaluated_at = pd.Timestamp(as_of) + pd.Timedelta(days=1) if as_of is not None else pd.NaT
+    def evaluate(rows):
+        # per campaign (evaluate_campaigns groups by it), in user order: the Qini curve breaks ties by row order
+        return evaluate_campaigns(rows.sort_values(["campaign_id", "user_id"], ignore_index=True), evaluated_at)
+
+    return map_groups(scored, evaluate, "campaign_id", list(scored.columns), SELECT_TYPED, session)
