@@ -20,7 +20,7 @@ post as (
         experiment_id,
         user_id,
         {% for part in parts %}
-        sum({{ part }}) as {{ part }}{{ "," if not loop.last }}
+        sum({{ part }}) as {{ part }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from {{ ref('int_experiment_user_days') }}
     group by experiment_id, user_id
@@ -44,7 +44,7 @@ pre as (
         experiment_id,
         user_id,
         {% for part in parts if part != 'active_days_from_d7' %}
-        sum({{ part }}) as {{ part }}{{ "," if not loop.last }}
+        sum({{ part }}) as {{ part }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from pre_activity
     group by experiment_id, user_id
@@ -63,7 +63,7 @@ final as (
         coalesce(post.{{ part }}, 0) as post_{{ part }},
         {% endfor %}
         {% for part in parts if part != 'active_days_from_d7' %}
-        coalesce(pre.{{ part }}, 0) as pre_{{ part }}{{ "," if not loop.last }}
+        coalesce(pre.{{ part }}, 0) as pre_{{ part }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from exposures
     left join post

@@ -26,7 +26,7 @@ activity as (
         count(*) filter (where is_followed) as follows,
         {% for category in categories %}
         sum(watch_seconds) filter (where category = '{{ category }}')
-            as watch_seconds_{{ category }}{{ "," if not loop.last }}
+            as watch_seconds_{{ category }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from events
     group by user_id
@@ -98,7 +98,7 @@ final as (
         coalesce(sentiment.negative_comments, 0) as negative_comments,
         sentiment.sentiment_score_mean,
         {% for category in categories %}
-        sentiment.sentiment_{{ category }}{{ "," if not loop.last }}
+        sentiment.sentiment_{{ category }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from users
     cross join window_end

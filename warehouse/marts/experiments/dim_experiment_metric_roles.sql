@@ -40,7 +40,7 @@ configured as (
         {%- for row in rows %}
         ('{{ row[0] }}', '{{ row[1] }}', '{{ row[2] }}',
          {{ 'cast(null as double)' if row[3] is none else 'cast(' ~ row[3] ~ ' as double)' }},
-         {{ row[4] }}){{ "," if not loop.last }}
+         {{ row[4] }}){% if not loop.last %},{% endif %}
         {%- endfor %}
     ) as configured (experiment_id, metric_id, role, non_inferiority_margin, configured_order)
     {%- else %}

@@ -77,7 +77,7 @@ activity_totals as (
     select
         *,
         {% for part in parts %}
-        cumulative_{{ part }} - day_{{ part }} as before_{{ part }}{{ "," if not loop.last }}
+        cumulative_{{ part }} - day_{{ part }} as before_{{ part }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from activity_days
 ),
@@ -101,7 +101,7 @@ daily_increments as (
         day_index,
         sum(is_entry) as n_users,
         {% for metric in metrics %}
-        {{ experiment_metric_increments(metric) }}{{ "," if not loop.last }}
+        {{ experiment_metric_increments(metric) }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from (
         select * from entries
@@ -122,7 +122,7 @@ cumulative_overall as (
         {% for metric in metrics %}
         {%- set m = metric['metric_id'] %}
         {% for stat in experiment_statistic_names() %}
-        sum(daily_increments.{{ m }}__{{ stat }}) over running as {{ m }}__{{ stat }}{{ "," if not (loop.last and metrics | last == metric) }}
+        sum(daily_increments.{{ m }}__{{ stat }}) over running as {{ m }}__{{ stat }}{% if not (loop.last and metrics | last == metric) %},{% endif %}
         {% endfor %}
         {% endfor %}
     from calendar_arms
@@ -165,7 +165,7 @@ segments_last_day as (
         day_index,
         count(*) as n_users,
         {% for metric in metrics %}
-        {{ experiment_metric_aggregates(metric) }}{{ "," if not loop.last }}
+        {{ experiment_metric_aggregates(metric) }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from final_values
     group by experiment_id, variant_id, segment_{{ name }}, day_index

@@ -17,7 +17,7 @@ with definitions as (
             '{{ metric_ratio(metric['name']) | string | trim | replace("'", "''") }}',
             '{{ metric_ratio(metric['name'], agg='sum') | string | trim | replace("'", "''") }}',
             {{ loop.index }}
-        ){{ "," if not loop.last }}
+        ){% if not loop.last %},{% endif %}
         {% endfor %}
     ) as metrics (metric_name, label, numerator_parts, denominator_part, multiplier, value_format, description,
                   sql_expression, summed_sql_expression, display_order)
