@@ -4,7 +4,10 @@
 -#}
 
 with experiments as (
-    select experiment_id, start_date, end_date
+    select
+        experiment_id,
+        start_date,
+        end_date
     from {{ ref('int_experiments_validated') }}
 ),
 

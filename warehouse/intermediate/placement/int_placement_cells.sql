@@ -17,7 +17,11 @@
 {%- set tiers = var('placement_exposure_tiers') -%}
 
 with study as (
-    select campaign_id, advertiser_id, user_id, is_treatment
+    select
+        campaign_id,
+        advertiser_id,
+        user_id,
+        is_treatment
     from {{ ref('int_campaign_lift_users') }}
 ),
 
@@ -32,26 +36,50 @@ campaigns as (
 ),
 
 periods as (
-    select campaign_id, 'full' as period, start_date as period_start, end_date as period_end from campaigns
+    select
+        campaign_id,
+        'full' as period,
+        start_date as period_start,
+        end_date as period_end
+    from campaigns
     union all
-    select campaign_id, 'first_half', start_date, {{ dbt.dateadd('day', '-1', 'second_half_start') }} from campaigns
+    select
+        campaign_id,
+        'first_half',
+        start_date, {{ dbt.dateadd('day', '-1', 'second_half_start') }}
+    from campaigns
     union all
-    select campaign_id, 'second_half', second_half_start, end_date from campaigns
+    select
+        campaign_id,
+        'second_half',
+        second_half_start,
+        end_date
+    from campaigns
 ),
 
 users as (
-    select user_id, age_band, device_os from {{ ref('dim_users') }}
+    select
+        user_id,
+        age_band,
+        device_os
+    from {{ ref('dim_users') }}
 ),
 
 even_day_views as (
-    select user_id, count(*) as views
+    select
+        user_id,
+        count(*) as views
     from {{ ref('fct_watch_events') }}
-    where {{ dbt.datediff("cast('2000-01-01' as date)", 'event_date', 'day') }} % 2 = 0
+    where                 {{ dbt.datediff("cast('2000-01-01' as date)", 'event_date', 'day') }} % 2 = 0
     group by user_id
 ),
 
 scores as (
-    select campaign_id, user_id, uplift_decile, is_evaluation
+    select
+        campaign_id,
+        user_id,
+        uplift_decile,
+        is_evaluation
     from {{ ref('fct_campaign_uplift_scores') }}
     where uplift_decile is not null
 ),
@@ -98,7 +126,8 @@ spend as (
         periods.period,
         sum(impressions.spend) as spend,
         sum(impressions.spend) filter (
-            where {{ dbt.datediff("cast('2000-01-01' as date)", 'impressions.date_day', 'day') }} % 2 = 1
+            where {{ dbt.datediff("cast('2000-01-01' as date)", 'impressions.date_day', 'day') }}            {{ dbt.datediff("cast('2000-01-01' as date)", 'impressions.date_day', 'day') }} % 2
+            = 1
         ) as odd_day_spend,
         count(*) as impressions
     from {{ ref('int_ad_impressions_joined') }} as impressions

@@ -10,7 +10,12 @@ statistics as (
 ),
 
 campaigns as (
-    select campaign_id, campaign_name, objective, target_category, holdout_share
+    select
+        campaign_id,
+        campaign_name,
+        objective,
+        target_category,
+        holdout_share
     from {{ ref('int_campaigns_validated') }}
 ),
 

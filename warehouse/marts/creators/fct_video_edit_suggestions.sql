@@ -1,6 +1,12 @@
 -- Edit suggestions: each shot holding at least one significant dip, with its evidence and the peers' rate.
 with dips as (
-    select video_id, second_index, views_at_risk, exits, hazard_ratio, q_value
+    select
+        video_id,
+        second_index,
+        views_at_risk,
+        exits,
+        hazard_ratio,
+        q_value
     from {{ ref('fct_video_key_moments') }}
     where moment_type = 'dip'
 ),
@@ -42,7 +48,8 @@ evidence as (
         shots.end_seconds,
         shots.first_second,
         shots.last_second,
-        max(case when curve.second_index = shots.first_second then curve.views_at_risk end) as viewers_at_shot_start,
+        max(case when curve.second_index = shots.first_second then curve.views_at_risk end)
+            as viewers_at_shot_start,
         sum(curve.exits) as exits_in_shot,
         max(case when curve.second_index = shots.first_second then curve.peer_retention_median end)
             as peer_retention_at_start,
@@ -98,8 +105,9 @@ select
         || cast(round(100 * leave_share) as integer) || '% of viewers leave there'
         || case
             when typical_leave_share > 0
-                then ', ' || printf('%.1f', leave_share / typical_leave_share) || 'x the typical rate for '
-                || length_bucket || ' videos in ' || category
+                then
+                    ', ' || printf('%.1f', leave_share / typical_leave_share) || 'x the typical rate for '
+                    || length_bucket || ' videos in ' || category
             else ''
         end
         as string

@@ -23,7 +23,10 @@ user_days as (
 ),
 
 windows as (
-    select experiment_id, last_day_index from {{ ref('int_experiment_windows') }}
+    select
+        experiment_id,
+        last_day_index
+    from {{ ref('int_experiment_windows') }}
 ),
 
 caps as (
@@ -31,13 +34,24 @@ caps as (
 ),
 
 variants as (
-    select experiment_id, variant_id, variant_name, is_control, traffic_weight
+    select
+        experiment_id,
+        variant_id,
+        variant_name,
+        is_control,
+        traffic_weight
     from {{ ref('int_experiment_variants_validated') }}
 ),
 
 calendar_arms as (
-    select arms.experiment_id, arms.variant_id, {{ unnest_range('windows.last_day_index') }} as day_index
-    from (select distinct experiment_id, variant_id from users) as arms
+    select
+        arms.experiment_id,
+        arms.variant_id,
+        {{ unnest_range('windows.last_day_index') }} as day_index
+    from (select distinct
+        experiment_id,
+        variant_id
+    from users) as arms
     inner join windows on arms.experiment_id = windows.experiment_id
 ),
 
@@ -120,11 +134,14 @@ cumulative_overall as (
         calendar_arms.day_index,
         coalesce(sum(daily_increments.n_users) over running, 0) as n_users,
         {% for metric in metrics %}
-        {%- set m = metric['metric_id'] %}
-        {% for stat in experiment_statistic_names() %}
-        sum(daily_increments.{{ m }}__{{ stat }}) over running as {{ m }}__{{ stat }}{% if not (loop.last and metrics | last == metric) %},{% endif %}
-        {% endfor %}
-        {% endfor %}
+    {%- set m = metric['metric_id'] %}
+    {% for stat in experiment_statistic_names() %}
+    sum(daily_increments.{{ m }}__{{ stat }})
+            over running
+            as {{ m }}__{{ stat }}{% if not (loop.last and metrics | last == metric) %},
+        {% endif %}
+    {% endfor %}
+    {% endfor %}
     from calendar_arms
     left join daily_increments
         on calendar_arms.experiment_id = daily_increments.experiment_id
