@@ -10,12 +10,18 @@ with users as (
 ),
 
 campaigns as (
-    select campaign_id, advertiser_id, start_date, end_date
+    select
+        campaign_id,
+        advertiser_id,
+        start_date,
+        end_date
     from {{ ref('int_campaigns_validated') }}
 ),
 
 spend as (
-    select campaign_id, sum(spend) as spend
+    select
+        campaign_id,
+        sum(spend) as spend
     from {{ ref('int_ad_impressions_joined') }}
     group by campaign_id
 ),

@@ -6,13 +6,20 @@
 -#}
 
 with exposures as (
-    select experiment_id, user_id, first_exposed_at, exposure_date
+    select
+        experiment_id,
+        user_id,
+        first_exposed_at,
+        exposure_date
     from {{ ref('int_experiment_exposures') }}
     where not is_multiple_exposure
 ),
 
 windows as (
-    select experiment_id, start_date, analysis_end_date
+    select
+        experiment_id,
+        start_date,
+        analysis_end_date
     from {{ ref('int_experiment_windows') }}
 ),
 

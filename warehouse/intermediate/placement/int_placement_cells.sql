@@ -15,6 +15,9 @@
 -#}
 
 {%- set tiers = var('placement_exposure_tiers') -%}
+{%- set first_half_days -%}
+    cast(floor(({{ dbt.datediff('start_date', 'end_date', 'day') }} + 1) / 2) as integer)
+{%- endset -%}
 
 with study as (
     select
@@ -30,8 +33,7 @@ campaigns as (
         campaign_id,
         start_date,
         end_date,
-        {{ dbt.dateadd('day', 'cast(floor((' ~ dbt.datediff('start_date', 'end_date', 'day') ~ ' + 1) / 2) as integer)', 'start_date') }}
-            as second_half_start
+        {{ dbt.dateadd('day', first_half_days, 'start_date') }} as second_half_start
     from {{ ref('int_campaigns_validated') }}
 ),
 
@@ -45,15 +47,16 @@ periods as (
     union all
     select
         campaign_id,
-        'first_half',
-        start_date, {{ dbt.dateadd('day', '-1', 'second_half_start') }}
+        'first_half' as period,
+        start_date as period_start,
+        {{ dbt.dateadd('day', '-1', 'second_half_start') }} as period_end
     from campaigns
     union all
     select
         campaign_id,
-        'second_half',
-        second_half_start,
-        end_date
+        'second_half' as period,
+        second_half_start as period_start,
+        end_date as period_end
     from campaigns
 ),
 
@@ -70,7 +73,7 @@ even_day_views as (
         user_id,
         count(*) as views
     from {{ ref('fct_watch_events') }}
-    where                 {{ dbt.datediff("cast('2000-01-01' as date)", 'event_date', 'day') }} % 2 = 0
+    where {{ dbt.datediff("cast('2000-01-01' as date)", 'event_date', 'day') }} % 2 = 0
     group by user_id
 ),
 
@@ -116,7 +119,7 @@ conversions as (
         on study.user_id = attributed.user_id
         and study.advertiser_id = attributed.advertiser_id
         and attributed.date_day between periods.period_start and periods.period_end
-    group by 1, 2, 3
+    group by study.campaign_id, study.user_id, periods.period
 ),
 
 spend as (
@@ -126,15 +129,14 @@ spend as (
         periods.period,
         sum(impressions.spend) as spend,
         sum(impressions.spend) filter (
-            where {{ dbt.datediff("cast('2000-01-01' as date)", 'impressions.date_day', 'day') }}            {{ dbt.datediff("cast('2000-01-01' as date)", 'impressions.date_day', 'day') }} % 2
-            = 1
+            where {{ dbt.datediff("cast('2000-01-01' as date)", 'impressions.date_day', 'day') }} % 2 = 1
         ) as odd_day_spend,
         count(*) as impressions
     from {{ ref('int_ad_impressions_joined') }} as impressions
     inner join periods
         on impressions.campaign_id = periods.campaign_id
         and impressions.date_day between periods.period_start and periods.period_end
-    group by 1, 2, 3
+    group by impressions.campaign_id, impressions.user_id, periods.period
 ),
 
 user_periods as (
@@ -205,7 +207,7 @@ final as (
         coalesce(sum(conversion_value * conversion_value) filter (where not is_treatment and in_estimate), 0)
             as holdout_value_sum_squares
     from memberships
-    group by 1, 2, 3, 4, 5, 6, 7
+    group by campaign_id, advertiser_id, segment_type, segment, audience_filter, exposure_tier, period
 )
 
 select * from final

@@ -23,29 +23,35 @@ activity as (
         count(*) filter (where is_completed) as completed_views,
         count(*) filter (where is_liked) as likes,
         count(*) filter (where is_shared) as shares,
-        count(*) filter (where is_followed) as follows,
         {% for category in categories %}
-        sum(watch_seconds) filter (where category = '{{ category }}')
-            as watch_seconds_{{ category }}{% if not loop.last %},{% endif %}
+        sum(watch_seconds) filter (where category = '{{ category }}') as watch_seconds_{{ category }},
         {% endfor %}
+        count(*) filter (where is_followed) as follows
     from events
     group by user_id
 ),
 
 by_category as (
-    select user_id, category, sum(watch_seconds) as category_watch_seconds
+    select
+        user_id,
+        category,
+        sum(watch_seconds) as category_watch_seconds
     from events
     group by user_id, category
 ),
 
 top_category as (
-    select user_id, category as top_category
+    select
+        user_id,
+        category as top_category
     from by_category
-    qualify row_number() over (partition by user_id order by category_watch_seconds desc, category) = 1
+    qualify row_number() over (partition by user_id order by category_watch_seconds desc, category asc) = 1
 ),
 
 comments as (
-    select user_id, count(*) as comments
+    select
+        user_id,
+        count(*) as comments
     from {{ ref('fct_comments') }}
     group by user_id
 ),
@@ -73,7 +79,8 @@ final as (
         end as age_band,
         users.device_os,
         users.language,
-        {{ dbt.datediff('cast(users.signed_up_at as date)', 'window_end.as_of_date', 'day') }} as tenure_days,
+        {{ dbt.datediff('cast(users.signed_up_at as date)', 'window_end.as_of_date', 'day') }}
+            as tenure_days,
         activity.first_active_date,
         activity.last_active_date,
         coalesce(activity.active_days, 0) as active_days,
