@@ -57,10 +57,13 @@ final as (
         campaigns.advertiser_id,
         campaigns.start_date,
         campaigns.end_date,
-        {{ dbt.datediff('campaigns.start_date', 'campaigns.end_date', 'day') }} + 1 as flight_days,
+        {{ dbt.datediff('campaigns.start_date', 'campaigns.end_date', 'day') }}
+        + 1 as flight_days,
         greatest(
             0,
-            {{ dbt.datediff('campaigns.start_date', 'least(campaigns.end_date, window_end.as_of_date)', 'day') }} + 1
+            {{ dbt.datediff('campaigns.start_date',
+                            'least(campaigns.end_date, window_end.as_of_date)', 'day') }}
+            + 1
         ) as observed_days,
         window_end.as_of_date,
         cast(arms.treatment_users as bigint) as treatment_users,

@@ -31,7 +31,8 @@ post_exposure as (
     select
         exposures.experiment_id,
         exposures.user_id,
-        {{ dbt.datediff('windows.start_date', 'cast(activity.occurred_at as date)', 'day') }} as day_index,
+        {{ dbt.datediff('windows.start_date', 'cast(activity.occurred_at as date)', 'day') }}
+            as day_index,
         cast(activity.occurred_at as date) >= exposures.exposure_date + 7 as is_from_d7,
         activity.views,
         activity.completed_views,

@@ -30,7 +30,7 @@ pre_activity as (
     select
         exposures.experiment_id,
         exposures.user_id,
-        activity.* {{ star_exclude() }} (activity_type, activity_id, user_id, occurred_at)
+        activity.* {{ star_exclude() }} (activity_type, activity_id, user_id, occurred_at)  -- noqa: RF02
     from exposures
     inner join {{ ref('int_experiment_user_activity') }} as activity
         on exposures.user_id = activity.user_id

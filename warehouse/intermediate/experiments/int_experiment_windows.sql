@@ -23,7 +23,8 @@ final as (
         experiments.end_date,
         data_end.last_data_date,
         least(experiments.end_date, data_end.last_data_date) as analysis_end_date,
-        {{ dbt.datediff('experiments.start_date', 'least(experiments.end_date, data_end.last_data_date)', 'day') }}
+        {{ dbt.datediff('experiments.start_date',
+                        'least(experiments.end_date, data_end.last_data_date)', 'day') }}
             as last_day_index
     from experiments
     cross join data_end

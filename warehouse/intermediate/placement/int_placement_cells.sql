@@ -16,7 +16,7 @@
 
 {%- set tiers = var('placement_exposure_tiers') -%}
 {%- set first_half_days -%}
-    cast(floor(({{ dbt.datediff('start_date', 'end_date', 'day') }} + 1) / 2) as integer)
+cast(floor(({{ dbt.datediff('start_date', 'end_date', 'day') }} + 1) / 2) as integer)
 {%- endset -%}
 
 with study as (
@@ -73,7 +73,9 @@ even_day_views as (
         user_id,
         count(*) as views
     from {{ ref('fct_watch_events') }}
-    where {{ dbt.datediff("cast('2000-01-01' as date)", 'event_date', 'day') }} % 2 = 0
+    where
+        {{ dbt.datediff("cast('2000-01-01' as date)", 'event_date', 'day') }}
+        % 2 = 0
     group by user_id
 ),
 
@@ -122,17 +124,26 @@ conversions as (
     group by study.campaign_id, study.user_id, periods.period
 ),
 
+impression_days as (
+    select
+        campaign_id,
+        user_id,
+        date_day,
+        spend,
+        {{ dbt.datediff("cast('2000-01-01' as date)", 'date_day', 'day') }} % 2 = 1
+            as is_odd_day
+    from {{ ref('int_ad_impressions_joined') }}
+),
+
 spend as (
     select
         impressions.campaign_id,
         impressions.user_id,
         periods.period,
         sum(impressions.spend) as spend,
-        sum(impressions.spend) filter (
-            where {{ dbt.datediff("cast('2000-01-01' as date)", 'impressions.date_day', 'day') }} % 2 = 1
-        ) as odd_day_spend,
+        sum(impressions.spend) filter (where impressions.is_odd_day) as odd_day_spend,
         count(*) as impressions
-    from {{ ref('int_ad_impressions_joined') }} as impressions
+    from impression_days as impressions
     inner join periods
         on impressions.campaign_id = periods.campaign_id
         and impressions.date_day between periods.period_start and periods.period_end

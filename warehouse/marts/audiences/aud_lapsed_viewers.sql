@@ -12,7 +12,8 @@ final as (
     select
         users.user_id,
         users.last_active_date,
-        {{ dbt.datediff('users.last_active_date', 'window_end.as_of_date', 'day') }} as days_since_active,
+        {{ dbt.datediff('users.last_active_date', 'window_end.as_of_date', 'day') }}
+            as days_since_active,
         users.active_days,
         users.views
     from users

@@ -1,4 +1,7 @@
-{#- Pairwise overlap of the audiences: sizes, shared members; Jaccard = shared / (a + b - shared) at report time. -#}
+{#-
+  Pairwise overlap of the audiences: sizes, shared members; Jaccard = shared / (a + b - shared) at
+  report time.
+-#}
 
 with members as (
     select distinct

@@ -92,14 +92,16 @@ final as (
         totals.video_views_6s,
         totals.ad_views_p100,
         {{ metric_ratio('ctr', {'clicks': 'totals.clicks', 'impressions': 'totals.impressions'}) }} as ctr,
-        {{ metric_ratio('cvr', {'click_through_conversions': 'totals.click_through_conversions', 'clicks': 'totals.clicks'}) }}
+        {{ metric_ratio('cvr', {'click_through_conversions': 'totals.click_through_conversions',
+                                'clicks': 'totals.clicks'}) }}
             as cvr,
         {{ metric_ratio('cpm', {'spend': 'totals.spend', 'impressions': 'totals.impressions'}) }} as cpm,
         {{ metric_ratio('cpc', {'spend': 'totals.spend', 'clicks': 'totals.clicks'}) }} as cpc,
         {{ metric_ratio('cpa', {'spend': 'totals.spend', 'conversions': 'totals.conversions'}) }} as cpa,
         {{ metric_ratio('roas', {'conversion_value': 'totals.conversion_value', 'spend': 'totals.spend'}) }}
             as roas,
-        {{ metric_ratio('vtr_100', {'ad_views_p100': 'totals.ad_views_p100', 'impressions': 'totals.impressions'}) }}
+        {{ metric_ratio('vtr_100', {'ad_views_p100': 'totals.ad_views_p100',
+                                    'impressions': 'totals.impressions'}) }}
             as completion_rate,
         {{ metric_ratio('frequency', {'impressions': 'totals.impressions', 'reach': 'reach.reach'}) }}
             as frequency,

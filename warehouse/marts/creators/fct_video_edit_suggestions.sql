@@ -75,8 +75,8 @@ rated as (
         videos.category,
         videos.length_bucket,
         videos.views,
-        exits_in_shot / nullif(viewers_at_shot_start, 0) as leave_share,
-        1 - peer_retention_after / nullif(peer_retention_at_start, 0) as typical_leave_share
+        evidence.exits_in_shot / nullif(evidence.viewers_at_shot_start, 0) as leave_share,
+        1 - evidence.peer_retention_after / nullif(evidence.peer_retention_at_start, 0) as typical_leave_share
     from evidence
     inner join dip_shots
         on evidence.video_id = dip_shots.video_id and evidence.shot_index = dip_shots.shot_index

@@ -76,8 +76,12 @@ final as (
         {%- set sequential = [] -%}
         {%- set targets = [] -%}
         {%- for experiment_id, setting in settings.items() -%}
-        {%- if setting.get('sequential') is not none -%}{%- do sequential.append((experiment_id, setting['sequential'])) -%}{%- endif -%}
-        {%- if setting.get('target_lift') is not none -%}{%- do targets.append((experiment_id, setting['target_lift'])) -%}{%- endif -%}
+        {%- if setting.get('sequential') is not none -%}
+        {%- do sequential.append((experiment_id, setting['sequential'])) -%}
+        {%- endif -%}
+        {%- if setting.get('target_lift') is not none -%}
+        {%- do targets.append((experiment_id, setting['target_lift'])) -%}
+        {%- endif -%}
         {%- endfor %}
         {% if sequential -%}
         case

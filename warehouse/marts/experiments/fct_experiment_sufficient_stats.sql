@@ -84,7 +84,7 @@ activity_days as (
         {% for part in parts %}
         user_days.{{ part }} as day_{{ part }},
         {% endfor %}
-        users.* {{ star_exclude() }} (experiment_id, variant_id, user_id, exposure_day_index)
+        users.* {{ star_exclude() }} (experiment_id, variant_id, user_id, exposure_day_index)  -- noqa: RF02
     from user_days
     inner join users on user_days.experiment_id = users.experiment_id and user_days.user_id = users.user_id
 ),
