@@ -130,8 +130,8 @@ impression_days as (
         user_id,
         date_day,
         spend,
-        {{ dbt.datediff("cast('2000-01-01' as date)", 'date_day', 'day') }} % 2 = 1
-            as is_odd_day
+        {{ dbt.datediff("cast('2000-01-01' as date)", 'date_day', 'day') }}
+        % 2 = 1 as is_odd_day
     from {{ ref('int_ad_impressions_joined') }}
 ),
 
