@@ -44,7 +44,7 @@ configured as (
             {{ row[4] }}
         ){% if not loop.last %},{% endif %}
         {%- endfor %}
-    )
+    ) as configured (experiment_id, metric_id, role, non_inferiority_margin, configured_order)  -- noqa: AL05
     {%- else %}
     select
         cast(null as string) as experiment_id,
