@@ -35,7 +35,7 @@ metrics as (
 
 configured as (
     {%- if rows %}
-    select * from (
+    select configured.* from (
         values
         {%- for row in rows %}
         (
@@ -44,7 +44,7 @@ configured as (
             {{ row[4] }}
         ){% if not loop.last %},{% endif %}
         {%- endfor %}
-    ) as configured (experiment_id, metric_id, role, non_inferiority_margin, configured_order)  -- noqa: AL05
+    ) as configured (experiment_id, metric_id, role, non_inferiority_margin, configured_order)
     {%- else %}
     select
         cast(null as string) as experiment_id,

@@ -25,7 +25,7 @@ with experiments as (
 ),
 
 analyses as (
-    select * from (values ('cuped'), ('unadjusted')) as analyses (analysis)  -- noqa: AL05
+    select analyses.analysis from (values ('cuped'), ('unadjusted')) as analyses (analysis)
 ),
 
 last_day as (

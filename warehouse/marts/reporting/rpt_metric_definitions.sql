@@ -3,7 +3,7 @@
     for a ratio (webreport.metrics.Metric.sql). -#}
 
 with definitions as (
-    select * from (
+    select metrics.* from (
         values
         {% for metric in var('metrics') %}
         (
@@ -19,8 +19,8 @@ with definitions as (
             {{ loop.index }}
         ){% if not loop.last %},{% endif %}
         {% endfor %}
-    ) as metrics (metric_name, label, numerator_parts, denominator_part, multiplier,  -- noqa: AL05
-        value_format, description, sql_expression, summed_sql_expression, display_order)
+    ) as metrics (metric_name, label, numerator_parts, denominator_part, multiplier, value_format, description,
+                  sql_expression, summed_sql_expression, display_order)
 ),
 
 final as (
