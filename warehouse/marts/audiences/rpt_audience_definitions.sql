@@ -23,8 +23,11 @@ with definitions as (
             {{ sql_literal(meta['definition_version']) }}
         ){% if not loop.last %},{% endif %}
         {% endfor %}
-    ) as audiences (audience_name, model_name, description, owner, destinations, min_size, allowed_columns,
-                    definition_version)
+    )
+        as audiences (
+            audience_name, model_name, description, owner, destinations, min_size, allowed_columns,
+            definition_version
+        )
     {% else %}
     {#- parse time: the graph is empty; the shape only -#}
     select

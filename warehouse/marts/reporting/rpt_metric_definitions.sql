@@ -19,8 +19,10 @@ with definitions as (
             {{ loop.index }}
         ){% if not loop.last %},{% endif %}
         {% endfor %}
-    ) as metrics (metric_name, label, numerator_parts, denominator_part, multiplier, value_format, description,
-                  sql_expression, summed_sql_expression, display_order)
+    ) as metrics (
+        metric_name, label, numerator_parts, denominator_part, multiplier, value_format, description,
+        sql_expression, summed_sql_expression, display_order
+    )
 ),
 
 final as (
