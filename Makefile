@@ -51,7 +51,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check reelmart models_ml webreport audience_export tests
-	DBT_PROFILES_DIR=$(CURDIR) DBT_SEND_ANONYMOUS_USAGE_STATS=false $(BIN)/sqlfluff lint warehouse
+	DBT_PROFILES_DIR=$(CURDIR) DBT_SEND_ANONYMOUS_USAGE_STATS=false $(BIN)/sqlfluff lint warehouse --processes 2
 
 ## Remove generated data and builds; data/warehouse/.gitkeep is tracked, so it stays.
 clean:

@@ -8,22 +8,34 @@ with impressions as (
 ),
 
 ads as (
-    select ad_id, ad_group_id, launched_at
+    select
+        ad_id,
+        ad_group_id,
+        launched_at
     from {{ ref('int_ads_validated') }}
 ),
 
 ad_groups as (
-    select ad_group_id, campaign_id
+    select
+        ad_group_id,
+        campaign_id
     from {{ ref('int_ad_groups_validated') }}
 ),
 
 campaigns as (
-    select campaign_id, advertiser_id
+    select
+        campaign_id,
+        advertiser_id
     from {{ ref('int_campaigns_validated') }}
 ),
 
 users as (
-    select user_id, country_code, region, age_band, device_os
+    select
+        user_id,
+        country_code,
+        region,
+        age_band,
+        device_os
     from {{ ref('dim_users') }}
 ),
 

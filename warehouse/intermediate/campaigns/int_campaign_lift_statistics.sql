@@ -10,12 +10,18 @@ with users as (
 ),
 
 campaigns as (
-    select campaign_id, advertiser_id, start_date, end_date
+    select
+        campaign_id,
+        advertiser_id,
+        start_date,
+        end_date
     from {{ ref('int_campaigns_validated') }}
 ),
 
 spend as (
-    select campaign_id, sum(spend) as spend
+    select
+        campaign_id,
+        sum(spend) as spend
     from {{ ref('int_ad_impressions_joined') }}
     group by campaign_id
 ),
@@ -51,10 +57,12 @@ final as (
         campaigns.advertiser_id,
         campaigns.start_date,
         campaigns.end_date,
-        {{ dbt.datediff('campaigns.start_date', 'campaigns.end_date', 'day') }} + 1 as flight_days,
+        {{ dbt.datediff('campaigns.start_date', 'campaigns.end_date', 'day') }}  -- noqa: LT05
+        + 1 as flight_days,
         cast(greatest(
             0,
-            {{ dbt.datediff('campaigns.start_date', 'least(campaigns.end_date, window_end.as_of_date)', 'day') }} + 1
+            {{ dbt.datediff('campaigns.start_date', 'least(campaigns.end_date, window_end.as_of_date)', 'day') }}  -- noqa: LT05
+            + 1
         ) as bigint) as observed_days,
         window_end.as_of_date,
         cast(arms.treatment_users as bigint) as treatment_users,

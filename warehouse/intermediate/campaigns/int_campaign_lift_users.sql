@@ -6,17 +6,28 @@
 -#}
 
 with holdouts as (
-    select campaign_id, user_id, study_group
+    select
+        campaign_id,
+        user_id,
+        study_group
     from {{ ref('int_campaign_holdouts_validated') }}
 ),
 
 campaigns as (
-    select campaign_id, advertiser_id, start_date, end_date
+    select
+        campaign_id,
+        advertiser_id,
+        start_date,
+        end_date
     from {{ ref('int_campaigns_validated') }}
 ),
 
 conversions as (
-    select user_id, advertiser_id, date_day, conversion_value
+    select
+        user_id,
+        advertiser_id,
+        date_day,
+        conversion_value
     from {{ ref('int_conversions_attributed') }}
 ),
 

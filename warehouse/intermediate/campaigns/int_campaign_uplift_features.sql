@@ -11,7 +11,9 @@ with study as (
 ),
 
 campaigns as (
-    select campaign_id, target_category
+    select
+        campaign_id,
+        target_category
     from {{ ref('int_campaigns_validated') }}
 ),
 

@@ -31,7 +31,7 @@ click_candidates as (
     inner join clicks
         on conversions.user_id = clicks.user_id
         and conversions.advertiser_id = clicks.advertiser_id
-        and clicks.clicked_at <= conversions.converted_at
+        and conversions.converted_at >= clicks.clicked_at
         and clicks.clicked_at
         > conversions.converted_at - interval {{ var('attribution_click_window_days') }} day
     qualify row_number() over (
@@ -51,7 +51,7 @@ view_candidates as (
     inner join impressions
         on conversions.user_id = impressions.user_id
         and conversions.advertiser_id = impressions.advertiser_id
-        and impressions.impression_at <= conversions.converted_at
+        and conversions.converted_at >= impressions.impression_at
         and impressions.impression_at
         > conversions.converted_at - interval {{ var('attribution_view_window_days') }} day
     qualify row_number() over (
@@ -61,7 +61,13 @@ view_candidates as (
 ),
 
 users as (
-    select user_id, country_code, region, age_band, device_os from {{ ref('dim_users') }}
+    select
+        user_id,
+        country_code,
+        region,
+        age_band,
+        device_os
+    from {{ ref('dim_users') }}
 ),
 
 final as (

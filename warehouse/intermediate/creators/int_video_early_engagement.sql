@@ -2,7 +2,12 @@
     rpt_category_posting_times (docs/creator-studio.md, "Best time to post"). -#}
 
 with videos as (
-    select video_id, creator_id, category, published_at from {{ ref('dim_videos') }}
+    select
+        video_id,
+        creator_id,
+        category,
+        published_at
+    from {{ ref('dim_videos') }}
 ),
 
 early as (
@@ -13,8 +18,9 @@ early as (
         count(*) filter (where events.is_liked) as early_liked_views
     from {{ ref('fct_watch_events') }} as events
     inner join videos on events.video_id = videos.video_id
-    where events.event_at >= videos.published_at
-      and events.event_at < videos.published_at + interval 48 hour
+    where
+        events.event_at >= videos.published_at
+        and events.event_at < videos.published_at + interval 48 hour
     group by events.video_id
 ),
 

@@ -7,17 +7,28 @@
 -#}
 
 with assignments as (
-    select experiment_id, user_id, variant_id, exposed_at
+    select
+        experiment_id,
+        user_id,
+        variant_id,
+        exposed_at
     from {{ ref('int_experiment_assignments_validated') }}
 ),
 
 experiments as (
-    select experiment_id, start_date, end_date
+    select
+        experiment_id,
+        start_date,
+        end_date
     from {{ ref('int_experiments_validated') }}
 ),
 
 users as (
-    select user_id, signed_up_at, country_code, device_os
+    select
+        user_id,
+        signed_up_at,
+        country_code,
+        device_os
     from {{ ref('int_users_validated') }}
 ),
 

@@ -17,7 +17,8 @@ with users as (
 caps as (
     {% for metric in metrics %}
     {%- set capped = metric.get('capped', false) -%}
-    {%- set metric_percentile = percentile if capped is sameas true else (none if capped is sameas false else capped) -%}
+    {%- set metric_percentile = percentile if capped is sameas true
+                                else (none if capped is sameas false else capped) -%}
     select
         experiment_id,
         '{{ metric["metric_id"] }}' as metric_id,

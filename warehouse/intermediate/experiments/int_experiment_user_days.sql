@@ -6,13 +6,20 @@
 -#}
 
 with exposures as (
-    select experiment_id, user_id, first_exposed_at, exposure_date
+    select
+        experiment_id,
+        user_id,
+        first_exposed_at,
+        exposure_date
     from {{ ref('int_experiment_exposures') }}
     where not is_multiple_exposure
 ),
 
 windows as (
-    select experiment_id, start_date, analysis_end_date
+    select
+        experiment_id,
+        start_date,
+        analysis_end_date
     from {{ ref('int_experiment_windows') }}
 ),
 
@@ -56,7 +63,8 @@ final as (
         cast(sum(impressions) as {{ experiment_metric_part_type('impressions') }}) as impressions,
         cast(sum(clicks) as {{ experiment_metric_part_type('clicks') }}) as clicks,
         cast(sum(conversions) as {{ experiment_metric_part_type('conversions') }}) as conversions,
-        cast(sum(conversion_value) as {{ experiment_metric_part_type('conversion_value') }}) as conversion_value,
+        cast(sum(conversion_value) as {{ experiment_metric_part_type('conversion_value') }})
+            as conversion_value,
         max(case when is_from_d7 and views > 0 then 1 else 0 end) as active_days_from_d7
     from post_exposure
     group by experiment_id, user_id, day_index

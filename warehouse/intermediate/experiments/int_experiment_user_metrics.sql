@@ -20,7 +20,8 @@ post as (
         experiment_id,
         user_id,
         {% for part in parts %}
-        cast(sum({{ part }}) as {{ experiment_metric_part_type(part) }}) as {{ part }}{{ "," if not loop.last }}
+        {%- set part_type = experiment_metric_part_type(part) %}
+        cast(sum({{ part }}) as {{ part_type }}) as {{ part }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from {{ ref('int_experiment_user_days') }}
     group by experiment_id, user_id
@@ -30,7 +31,7 @@ pre_activity as (
     select
         exposures.experiment_id,
         exposures.user_id,
-        activity.* {{ star_exclude() }} (activity_type, activity_id, user_id, occurred_at)
+        activity.* {{ star_exclude() }} (activity_type, activity_id, user_id, occurred_at)  -- noqa: RF02
     from exposures
     inner join {{ ref('int_experiment_user_activity') }} as activity
         on exposures.user_id = activity.user_id
@@ -44,7 +45,8 @@ pre as (
         experiment_id,
         user_id,
         {% for part in parts if part != 'active_days_from_d7' %}
-        cast(sum({{ part }}) as {{ experiment_metric_part_type(part) }}) as {{ part }}{{ "," if not loop.last }}
+        {%- set part_type = experiment_metric_part_type(part) %}
+        cast(sum({{ part }}) as {{ part_type }}) as {{ part }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from pre_activity
     group by experiment_id, user_id
@@ -63,7 +65,7 @@ final as (
         coalesce(post.{{ part }}, 0) as post_{{ part }},
         {% endfor %}
         {% for part in parts if part != 'active_days_from_d7' %}
-        coalesce(pre.{{ part }}, 0) as pre_{{ part }}{{ "," if not loop.last }}
+        coalesce(pre.{{ part }}, 0) as pre_{{ part }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from exposures
     left join post

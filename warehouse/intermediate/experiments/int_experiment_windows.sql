@@ -4,7 +4,10 @@
 -#}
 
 with experiments as (
-    select experiment_id, start_date, end_date
+    select
+        experiment_id,
+        start_date,
+        end_date
     from {{ ref('int_experiments_validated') }}
 ),
 
@@ -21,7 +24,7 @@ final as (
         data_end.last_data_date,
         least(experiments.end_date, data_end.last_data_date) as analysis_end_date,
         cast(
-            {{ dbt.datediff('experiments.start_date', 'least(experiments.end_date, data_end.last_data_date)', 'day') }}
+            {{ dbt.datediff('experiments.start_date', 'least(experiments.end_date, data_end.last_data_date)', 'day') }}  -- noqa: LT05
             as bigint
         ) as last_day_index
     from experiments

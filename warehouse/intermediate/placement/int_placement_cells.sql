@@ -15,9 +15,16 @@
 -#}
 
 {%- set tiers = var('placement_exposure_tiers') -%}
+{%- set first_half_days -%}
+cast(floor(({{ dbt.datediff('start_date', 'end_date', 'day') }} + 1) / 2) as integer)
+{%- endset -%}
 
 with study as (
-    select campaign_id, advertiser_id, user_id, is_treatment
+    select
+        campaign_id,
+        advertiser_id,
+        user_id,
+        is_treatment
     from {{ ref('int_campaign_lift_users') }}
 ),
 
@@ -26,32 +33,58 @@ campaigns as (
         campaign_id,
         start_date,
         end_date,
-        {{ dbt.dateadd('day', 'cast(floor((' ~ dbt.datediff('start_date', 'end_date', 'day') ~ ' + 1) / 2) as integer)', 'start_date') }}
-            as second_half_start
+        {{ dbt.dateadd('day', first_half_days, 'start_date') }} as second_half_start
     from {{ ref('int_campaigns_validated') }}
 ),
 
 periods as (
-    select campaign_id, 'full' as period, start_date as period_start, end_date as period_end from campaigns
+    select
+        campaign_id,
+        'full' as period,
+        start_date as period_start,
+        end_date as period_end
+    from campaigns
     union all
-    select campaign_id, 'first_half', start_date, {{ dbt.dateadd('day', '-1', 'second_half_start') }} from campaigns
+    select
+        campaign_id,
+        'first_half' as period,
+        start_date as period_start,
+        {{ dbt.dateadd('day', '-1', 'second_half_start') }} as period_end
+    from campaigns
     union all
-    select campaign_id, 'second_half', second_half_start, end_date from campaigns
+    select
+        campaign_id,
+        'second_half' as period,
+        second_half_start as period_start,
+        end_date as period_end
+    from campaigns
 ),
 
 users as (
-    select user_id, age_band, device_os from {{ ref('dim_users') }}
+    select
+        user_id,
+        age_band,
+        device_os
+    from {{ ref('dim_users') }}
 ),
 
 even_day_views as (
-    select user_id, count(*) as views
+    select
+        user_id,
+        count(*) as views
     from {{ ref('fct_watch_events') }}
-    where {{ dbt.datediff("cast('2000-01-01' as date)", 'event_date', 'day') }} % 2 = 0
+    where
+        {{ dbt.datediff("cast('2000-01-01' as date)", 'event_date', 'day') }}
+        % 2 = 0
     group by user_id
 ),
 
 scores as (
-    select campaign_id, user_id, uplift_decile, is_evaluation
+    select
+        campaign_id,
+        user_id,
+        uplift_decile,
+        is_evaluation
     from {{ ref('fct_campaign_uplift_scores') }}
     where uplift_decile is not null
 ),
@@ -88,7 +121,18 @@ conversions as (
         on study.user_id = attributed.user_id
         and study.advertiser_id = attributed.advertiser_id
         and attributed.date_day between periods.period_start and periods.period_end
-    group by 1, 2, 3
+    group by study.campaign_id, study.user_id, periods.period
+),
+
+impression_days as (
+    select
+        campaign_id,
+        user_id,
+        date_day,
+        spend,
+        {{ dbt.datediff("cast('2000-01-01' as date)", 'date_day', 'day') }}
+        % 2 = 1 as is_odd_day
+    from {{ ref('int_ad_impressions_joined') }}
 ),
 
 spend as (
@@ -97,15 +141,13 @@ spend as (
         impressions.user_id,
         periods.period,
         sum(impressions.spend) as spend,
-        sum(impressions.spend) filter (
-            where {{ dbt.datediff("cast('2000-01-01' as date)", 'impressions.date_day', 'day') }} % 2 = 1
-        ) as odd_day_spend,
+        sum(impressions.spend) filter (where impressions.is_odd_day) as odd_day_spend,
         count(*) as impressions
-    from {{ ref('int_ad_impressions_joined') }} as impressions
+    from impression_days as impressions
     inner join periods
         on impressions.campaign_id = periods.campaign_id
         and impressions.date_day between periods.period_start and periods.period_end
-    group by 1, 2, 3
+    group by impressions.campaign_id, impressions.user_id, periods.period
 ),
 
 user_periods as (
@@ -176,7 +218,7 @@ final as (
         coalesce(sum(conversion_value * conversion_value) filter (where not is_treatment and in_estimate), 0)
             as holdout_value_sum_squares
     from memberships
-    group by 1, 2, 3, 4, 5, 6, 7
+    group by campaign_id, advertiser_id, segment_type, segment, audience_filter, exposure_tier, period
 )
 
 select * from final

@@ -73,7 +73,7 @@ final as (
         users.region,
         users.age_band,
         {% for category in categories %}
-        users.affinity_{{ category }}{{ "," if not loop.last }}
+        users.affinity_{{ category }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from views
     inner join videos on views.video_id = videos.video_id

@@ -37,7 +37,7 @@ final as (
         {{ metric_ratio('mean_sentiment',
                         parts={'sentiment_score_sum': "case when category = '" ~ category ~ "' then sentiment_score end",
                                'comments': "case when category = '" ~ category ~ "' then 1 end"},
-                        agg='sum') }} as sentiment_{{ category }}{{ "," if not loop.last }}
+                        agg='sum') }} as sentiment_{{ category }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from scored
     group by user_id

@@ -8,7 +8,8 @@ with users as (
 ),
 
 heavy as (
-    select {{ quantile_cont('watch_seconds', var('audience_heavy_viewer_quantile', 0.75)) }} as min_watch_seconds
+    select
+        {{ quantile_cont('watch_seconds', var('audience_heavy_viewer_quantile', 0.75)) }} as min_watch_seconds
     from users
     where views > 0
 ),

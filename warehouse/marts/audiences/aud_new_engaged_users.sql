@@ -1,4 +1,7 @@
-{#- New engaged users: signed up within `audience_new_user_days` of the data's end, already active on several days. -#}
+{#-
+  New engaged users: signed up within `audience_new_user_days` of the data's end, already active on
+  several days.
+-#}
 
 with users as (
     select * from {{ ref('dim_users') }}

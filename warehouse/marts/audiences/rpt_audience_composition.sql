@@ -7,7 +7,10 @@
 with members as (
     {{ audience_members() }}
     union all
-    select '(all users)' as audience_name, user_id from {{ ref('dim_users') }}
+    select
+        '(all users)' as audience_name,
+        user_id
+    from {{ ref('dim_users') }}
 ),
 
 users as (
@@ -23,8 +26,12 @@ profiled as (
         coalesce(users.top_category, 'none') as top_category,
         case
             when users.sentiment_score_mean is null then 'no comments'
-            when users.sentiment_score_mean >= {{ var('audience_positive_min_sentiment', 0.2) }} then 'positive'
-            when users.sentiment_score_mean <= -{{ var('audience_positive_min_sentiment', 0.2) }} then 'negative'
+            when
+                users.sentiment_score_mean >= {{ var('audience_positive_min_sentiment', 0.2) }}
+                then 'positive'
+            when
+                users.sentiment_score_mean <= -{{ var('audience_positive_min_sentiment', 0.2) }}
+                then 'negative'
             else 'neutral'
         end as sentiment
     from members
@@ -32,13 +39,33 @@ profiled as (
 ),
 
 unpivoted as (
-    select audience_name, user_id, 'region' as dimension, region as dimension_value from profiled
+    select
+        audience_name,
+        user_id,
+        'region' as dimension,
+        region as dimension_value
+    from profiled
     union all
-    select audience_name, user_id, 'age_band' as dimension, age_band as dimension_value from profiled
+    select
+        audience_name,
+        user_id,
+        'age_band' as dimension,
+        age_band as dimension_value
+    from profiled
     union all
-    select audience_name, user_id, 'top_category' as dimension, top_category as dimension_value from profiled
+    select
+        audience_name,
+        user_id,
+        'top_category' as dimension,
+        top_category as dimension_value
+    from profiled
     union all
-    select audience_name, user_id, 'sentiment' as dimension, sentiment as dimension_value from profiled
+    select
+        audience_name,
+        user_id,
+        'sentiment' as dimension,
+        sentiment as dimension_value
+    from profiled
 ),
 
 final as (

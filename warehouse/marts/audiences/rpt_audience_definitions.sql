@@ -9,7 +9,7 @@
 
 with definitions as (
     {% if definitions %}
-    select * from (
+    select audiences.* from (
         values
         {% for name, meta in definitions | dictsort %}
         (
@@ -21,10 +21,13 @@ with definitions as (
             {{ meta['min_size'] | int }},
             {{ sql_literal(meta['allowed_columns'] | join(',')) }},
             {{ sql_literal(meta['definition_version']) }}
-        ){{ "," if not loop.last }}
+        ){% if not loop.last %},{% endif %}
         {% endfor %}
-    ) as audiences (audience_name, model_name, description, owner, destinations, min_size, allowed_columns,
-                    definition_version)
+    )
+        as audiences (
+            audience_name, model_name, description, owner, destinations, min_size, allowed_columns,
+            definition_version
+        )
     {% else %}
     {#- parse time: the graph is empty; the shape only -#}
     select

@@ -1,11 +1,19 @@
-{#- Pairwise overlap of the audiences: sizes, shared members; Jaccard = shared / (a + b - shared) at report time. -#}
+{#-
+  Pairwise overlap of the audiences: sizes, shared members; Jaccard = shared / (a + b - shared) at
+  report time.
+-#}
 
 with members as (
-    select distinct audience_name, user_id from ({{ audience_members() }}) as audiences
+    select distinct
+        audience_name,
+        user_id
+    from ({{ audience_members() }}) as audiences
 ),
 
 sizes as (
-    select audience_name, count(*) as members
+    select
+        audience_name,
+        count(*) as members
     from members
     group by audience_name
 ),

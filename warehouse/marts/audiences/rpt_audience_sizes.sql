@@ -5,7 +5,9 @@ with members as (
 ),
 
 sizes as (
-    select audience_name, count(distinct user_id) as members
+    select
+        audience_name,
+        count(distinct user_id) as members
     from members
     group by audience_name
 ),

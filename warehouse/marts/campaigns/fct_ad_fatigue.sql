@@ -14,19 +14,36 @@ clicks as (
 
 events as (
     select
-        advertiser_id, campaign_id, ad_group_id, ad_id, frequency, days_since_launch, user_id,
-        1 as impressions, 0 as clicks
+        advertiser_id,
+        campaign_id,
+        ad_group_id,
+        ad_id,
+        frequency,
+        days_since_launch,
+        user_id,
+        1 as impressions,
+        0 as clicks
     from impressions
     union all
     select
-        advertiser_id, campaign_id, ad_group_id, ad_id, frequency, days_since_launch, null as user_id,
-        0 as impressions, 1 as clicks
+        advertiser_id,
+        campaign_id,
+        ad_group_id,
+        ad_id,
+        frequency,
+        days_since_launch,
+        null as user_id,
+        0 as impressions,
+        1 as clicks
     from clicks
 ),
 
 by_frequency as (
     select
-        advertiser_id, campaign_id, ad_group_id, ad_id,
+        advertiser_id,
+        campaign_id,
+        ad_group_id,
+        ad_id,
         'frequency' as fatigue_dimension,
         least(frequency, 10) as bucket,
         count(distinct user_id) as users,
@@ -38,7 +55,10 @@ by_frequency as (
 
 by_launch_age as (
     select
-        advertiser_id, campaign_id, ad_group_id, ad_id,
+        advertiser_id,
+        campaign_id,
+        ad_group_id,
+        ad_id,
         'days_since_launch' as fatigue_dimension,
         days_since_launch as bucket,
         count(distinct user_id) as users,

@@ -10,7 +10,12 @@ statistics as (
 ),
 
 campaigns as (
-    select campaign_id, campaign_name, objective, target_category, holdout_share
+    select
+        campaign_id,
+        campaign_name,
+        objective,
+        target_category,
+        holdout_share
     from {{ ref('int_campaigns_validated') }}
 ),
 
@@ -56,7 +61,8 @@ final as (
         cast(estimates.incremental_roas_ci_lower as double) as incremental_roas_ci_lower,
         cast(estimates.incremental_roas_ci_upper as double) as incremental_roas_ci_upper,
         cast(estimates.error_message as string) as error_message,
-        {{ lift_verdict('estimates.incremental_conversions_ci_lower', 'estimates.incremental_conversions_ci_upper') }}
+        {{ lift_verdict('estimates.incremental_conversions_ci_lower',
+                        'estimates.incremental_conversions_ci_upper') }}
             as conversions_verdict,
         {{ lift_verdict('estimates.incremental_value_ci_lower', 'estimates.incremental_value_ci_upper') }}
             as value_verdict

@@ -10,11 +10,18 @@ with scores as (
 ),
 
 study as (
-    select campaign_id, user_id, conversions from {{ ref('int_campaign_lift_users') }}
+    select
+        campaign_id,
+        user_id,
+        conversions
+    from {{ ref('int_campaign_lift_users') }}
 ),
 
 spend as (
-    select campaign_id, user_id, sum(spend) as spend
+    select
+        campaign_id,
+        user_id,
+        sum(spend) as spend
     from {{ ref('int_ad_impressions_joined') }}
     group by campaign_id, user_id
 ),
@@ -39,16 +46,26 @@ final as (
         count(*) filter (where is_evaluation and is_treatment) as eval_treated_users,
         count(*) filter (where is_evaluation and not is_treatment) as eval_holdout_users,
         count(*) filter (where is_evaluation and is_treatment and has_converted) as eval_treated_converters,
-        count(*) filter (where is_evaluation and not is_treatment and has_converted) as eval_holdout_converters,
+        count(*) filter (where is_evaluation and not is_treatment and has_converted)
+            as eval_holdout_converters,
         cast(coalesce(sum(conversions) filter (where is_evaluation and is_treatment), 0) as bigint)
             as eval_treated_conversions,
-        cast(coalesce(sum(conversions * conversions) filter (where is_evaluation and is_treatment), 0) as bigint)
+        cast(
+            coalesce(
+                sum(conversions * conversions) filter (where is_evaluation and is_treatment), 0
+            ) as bigint
+        )
             as eval_treated_conversions_sum_squares,
         cast(coalesce(sum(conversions) filter (where is_evaluation and not is_treatment), 0) as bigint)
             as eval_holdout_conversions,
-        cast(coalesce(sum(conversions * conversions) filter (where is_evaluation and not is_treatment), 0) as bigint)
+        cast(
+            coalesce(
+                sum(conversions * conversions) filter (where is_evaluation and not is_treatment), 0
+            ) as bigint
+        )
             as eval_holdout_conversions_sum_squares,
-        cast(coalesce(sum(uplift_score) filter (where is_evaluation), 0) as double) as eval_predicted_uplift_sum,
+        cast(coalesce(sum(uplift_score) filter (where is_evaluation), 0) as double)
+            as eval_predicted_uplift_sum,
         cast(min(uplift_score) as double) as min_uplift_score,
         cast(max(uplift_score) as double) as max_uplift_score
     from joined

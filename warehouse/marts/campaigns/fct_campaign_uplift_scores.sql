@@ -18,7 +18,7 @@ final as (
         cast(case
             when uplift_score is not null
                 then ntile(10) over (
-                    partition by campaign_id, uplift_score is null order by uplift_score desc, user_id
+                    partition by campaign_id, uplift_score is null order by uplift_score desc, user_id asc
                 )
         end as integer) as uplift_decile,
         model_name,

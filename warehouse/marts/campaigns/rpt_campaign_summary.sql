@@ -9,20 +9,35 @@ with daily as (
 ),
 
 impressions as (
-    select campaign_id, user_id from {{ ref('int_ad_impressions_joined') }}
+    select
+        campaign_id,
+        user_id
+    from {{ ref('int_ad_impressions_joined') }}
 ),
 
 campaigns as (
-    select campaign_id, campaign_name, objective, target_category, start_date, end_date, daily_budget
+    select
+        campaign_id,
+        campaign_name,
+        objective,
+        target_category,
+        start_date,
+        end_date,
+        daily_budget
     from {{ ref('int_campaigns_validated') }}
 ),
 
 advertisers as (
-    select advertiser_id, advertiser_name from {{ ref('int_advertisers_validated') }}
+    select
+        advertiser_id,
+        advertiser_name
+    from {{ ref('int_advertisers_validated') }}
 ),
 
 reach as (
-    select campaign_id, count(distinct user_id) as reach
+    select
+        campaign_id,
+        count(distinct user_id) as reach
     from impressions
     group by campaign_id
 ),
@@ -77,15 +92,19 @@ final as (
         totals.video_views_6s,
         totals.ad_views_p100,
         {{ metric_ratio('ctr', {'clicks': 'totals.clicks', 'impressions': 'totals.impressions'}) }} as ctr,
-        {{ metric_ratio('cvr', {'click_through_conversions': 'totals.click_through_conversions', 'clicks': 'totals.clicks'}) }}
+        {{ metric_ratio('cvr', {'click_through_conversions': 'totals.click_through_conversions',
+                                'clicks': 'totals.clicks'}) }}
             as cvr,
         {{ metric_ratio('cpm', {'spend': 'totals.spend', 'impressions': 'totals.impressions'}) }} as cpm,
         {{ metric_ratio('cpc', {'spend': 'totals.spend', 'clicks': 'totals.clicks'}) }} as cpc,
         {{ metric_ratio('cpa', {'spend': 'totals.spend', 'conversions': 'totals.conversions'}) }} as cpa,
-        {{ metric_ratio('roas', {'conversion_value': 'totals.conversion_value', 'spend': 'totals.spend'}) }} as roas,
-        {{ metric_ratio('vtr_100', {'ad_views_p100': 'totals.ad_views_p100', 'impressions': 'totals.impressions'}) }}
+        {{ metric_ratio('roas', {'conversion_value': 'totals.conversion_value', 'spend': 'totals.spend'}) }}
+            as roas,
+        {{ metric_ratio('vtr_100', {'ad_views_p100': 'totals.ad_views_p100',
+                                    'impressions': 'totals.impressions'}) }}
             as completion_rate,
-        {{ metric_ratio('frequency', {'impressions': 'totals.impressions', 'reach': 'reach.reach'}) }} as frequency,
+        {{ metric_ratio('frequency', {'impressions': 'totals.impressions', 'reach': 'reach.reach'}) }}
+            as frequency,
         cast(campaigns.daily_budget as decimal(38, 2)) as daily_budget
     from totals
     left join reach on totals.campaign_id = reach.campaign_id

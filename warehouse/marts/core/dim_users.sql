@@ -23,29 +23,35 @@ activity as (
         count(*) filter (where is_completed) as completed_views,
         count(*) filter (where is_liked) as likes,
         count(*) filter (where is_shared) as shares,
-        count(*) filter (where is_followed) as follows,
         {% for category in categories %}
-        sum(watch_seconds) filter (where category = '{{ category }}')
-            as watch_seconds_{{ category }}{{ "," if not loop.last }}
+        sum(watch_seconds) filter (where category = '{{ category }}') as watch_seconds_{{ category }},
         {% endfor %}
+        count(*) filter (where is_followed) as follows
     from events
     group by user_id
 ),
 
 by_category as (
-    select user_id, category, sum(watch_seconds) as category_watch_seconds
+    select
+        user_id,
+        category,
+        sum(watch_seconds) as category_watch_seconds
     from events
     group by user_id, category
 ),
 
 top_category as (
-    select user_id, category as top_category
+    select
+        user_id,
+        category as top_category
     from by_category
-    qualify row_number() over (partition by user_id order by category_watch_seconds desc, category) = 1
+    qualify row_number() over (partition by user_id order by category_watch_seconds desc, category asc) = 1
 ),
 
 comments as (
-    select user_id, count(*) as comments
+    select
+        user_id,
+        count(*) as comments
     from {{ ref('fct_comments') }}
     group by user_id
 ),
@@ -73,8 +79,10 @@ final as (
         end as age_band,
         users.device_os,
         users.language,
-        cast({{ dbt.datediff('cast(users.signed_up_at as date)', 'window_end.as_of_date', 'day') }} as bigint)
-            as tenure_days,
+        cast(
+            {{ dbt.datediff('cast(users.signed_up_at as date)', 'window_end.as_of_date', 'day') }}  -- noqa: LT05
+            as bigint
+        ) as tenure_days,
         activity.first_active_date,
         activity.last_active_date,
         coalesce(activity.active_days, 0) as active_days,
@@ -99,7 +107,7 @@ final as (
         coalesce(sentiment.negative_comments, 0) as negative_comments,
         sentiment.sentiment_score_mean,
         {% for category in categories %}
-        sentiment.sentiment_{{ category }}{{ "," if not loop.last }}
+        sentiment.sentiment_{{ category }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from users
     cross join window_end

@@ -32,7 +32,12 @@ with events as (
 ),
 
 videos as (
-    select video_id, creator_id, category, duration_seconds from {{ ref('int_videos_validated') }}
+    select
+        video_id,
+        creator_id,
+        category,
+        duration_seconds
+    from {{ ref('int_videos_validated') }}
 ),
 
 final as (

@@ -1,4 +1,5 @@
--- Edit suggestions: each shot holding at least one significant dip, with its evidence and the peers' typical rate.
+-- Edit suggestions: each shot holding at least one significant dip, with its evidence and the peers'
+-- typical rate.
 with dips as (
     select
         video_id,
@@ -34,10 +35,9 @@ dip_shots as (
         min_by(dips.second_index, dips.q_value) as strongest_dip_second
     from dips
     inner join shots
-        on
-            dips.video_id = shots.video_id
-            and dips.second_index + 0.5 >= shots.start_seconds
-            and dips.second_index + 0.5 < shots.end_seconds
+        on dips.video_id = shots.video_id
+        and dips.second_index + 0.5 >= shots.start_seconds
+        and dips.second_index + 0.5 < shots.end_seconds
     group by shots.video_id, shots.shot_index
 ),
 
@@ -49,15 +49,15 @@ evidence as (
         shots.end_seconds,
         shots.first_second,
         shots.last_second,
-        max(case when curve.second_index = shots.first_second then curve.views_at_risk end) as viewers_at_shot_start,
+        max(case when curve.second_index = shots.first_second then curve.views_at_risk end)
+            as viewers_at_shot_start,
         sum(curve.exits) as exits_in_shot
     from shots
     inner join dip_shots
         on shots.video_id = dip_shots.video_id and shots.shot_index = dip_shots.shot_index
     inner join {{ ref('fct_video_retention_curve') }} as curve
-        on
-            shots.video_id = curve.video_id
-            and curve.second_index between shots.first_second and shots.last_second
+        on shots.video_id = curve.video_id
+        and curve.second_index between shots.first_second and shots.last_second
     group by all
 ),
 
@@ -74,15 +74,13 @@ peer_rates as (
     from evidence
     inner join {{ ref('fct_video_retention') }} as videos on evidence.video_id = videos.video_id
     inner join {{ ref('fct_video_retention') }} as peers
-        on
-            videos.category = peers.category
-            and videos.length_bucket = peers.length_bucket
-            and peers.is_peer_eligible
-            and evidence.video_id != peers.video_id
+        on videos.category = peers.category
+        and videos.length_bucket = peers.length_bucket
+        and peers.is_peer_eligible
+        and evidence.video_id != peers.video_id
     inner join {{ ref('fct_video_retention_curve') }} as curve
-        on
-            peers.video_id = curve.video_id
-            and curve.second_index in (evidence.first_second, evidence.last_second + 1)
+        on peers.video_id = curve.video_id
+        and curve.second_index in (evidence.first_second, evidence.last_second + 1)
     group by evidence.video_id, evidence.shot_index, peers.video_id
     having
         count(*) = 2

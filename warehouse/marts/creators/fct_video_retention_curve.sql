@@ -10,20 +10,31 @@ with views as (
 ),
 
 videos as (
-    select video_id, category, length_bucket, duration_seconds, views, is_peer_eligible
+    select
+        video_id,
+        category,
+        length_bucket,
+        duration_seconds,
+        views,
+        is_peer_eligible
     from {{ ref('fct_video_retention') }}
 ),
 
 first_pass_ends as (
     -- a first pass ending at 12.4 s left within second 12; a completed first pass "ends" at the duration
-    select video_id, cast(floor(first_pass_seconds) as integer) as second_index, count(*) as ends
+    select
+        video_id,
+        cast(floor(first_pass_seconds) as integer) as second_index,
+        count(*) as ends
     from views
     group by video_id, cast(floor(first_pass_seconds) as integer)
 ),
 
 replay_ends as (
     -- a loop that got 4.2 s into its second pass replayed seconds 0..4
-    select video_id, cast(floor(least(watch_seconds - duration_seconds, duration_seconds)) as integer) as second_index,
+    select
+        video_id,
+        cast(floor(least(watch_seconds - duration_seconds, duration_seconds)) as integer) as second_index,
         count(*) as ends
     from views
     where watch_seconds > duration_seconds
@@ -31,7 +42,9 @@ replay_ends as (
 ),
 
 seconds as (
-    select video_id, {{ unnest_range('duration_seconds') }} as second_index
+    select
+        video_id,
+        {{ unnest_range('duration_seconds') }} as second_index
     from videos
 ),
 
@@ -42,8 +55,10 @@ curve as (
         videos.duration_seconds,
         videos.views,
         cast(sum(coalesce(first_pass_ends.ends, 0)) over later as bigint) as views_at_risk,
-        cast(case when seconds.second_index < videos.duration_seconds then coalesce(first_pass_ends.ends, 0)
-                  else 0 end as bigint) as exits,
+        cast(case
+            when seconds.second_index < videos.duration_seconds then coalesce(first_pass_ends.ends, 0)
+            else 0
+        end as bigint) as exits,
         cast(sum(coalesce(replay_ends.ends, 0)) over later as bigint) as views_replaying
     from seconds
     inner join videos on seconds.video_id = videos.video_id
@@ -51,12 +66,18 @@ curve as (
         on seconds.video_id = first_pass_ends.video_id and seconds.second_index = first_pass_ends.second_index
     left join replay_ends
         on seconds.video_id = replay_ends.video_id and seconds.second_index = replay_ends.second_index
-    window later as (partition by seconds.video_id order by seconds.second_index desc
-                     rows between unbounded preceding and current row)
+    window later as (
+        partition by seconds.video_id order by seconds.second_index desc
+        rows between unbounded preceding and current row
+    )
 ),
 
 with_share as (
-    select curve.*, videos.category, videos.length_bucket, videos.is_peer_eligible,
+    select
+        curve.*,
+        videos.category,
+        videos.length_bucket,
+        videos.is_peer_eligible,
         cast(curve.views_at_risk as double) / curve.views as retention
     from curve
     inner join videos on curve.video_id = videos.video_id
@@ -87,12 +108,18 @@ final as (
         with_share.views_replaying,
         with_share.retention,
         cast(coalesce(peer_band.peer_videos, 0) as bigint) as peer_videos,
-        case when peer_band.peer_videos >= {{ var('creator_retention')['min_peers'] }}
-             then peer_band.peer_retention_p25 end as peer_retention_p25,
-        case when peer_band.peer_videos >= {{ var('creator_retention')['min_peers'] }}
-             then peer_band.peer_retention_median end as peer_retention_median,
-        case when peer_band.peer_videos >= {{ var('creator_retention')['min_peers'] }}
-             then peer_band.peer_retention_p75 end as peer_retention_p75
+        case
+            when peer_band.peer_videos >= {{ var('creator_retention')['min_peers'] }}
+                then peer_band.peer_retention_p25
+        end as peer_retention_p25,
+        case
+            when peer_band.peer_videos >= {{ var('creator_retention')['min_peers'] }}
+                then peer_band.peer_retention_median
+        end as peer_retention_median,
+        case
+            when peer_band.peer_videos >= {{ var('creator_retention')['min_peers'] }}
+                then peer_band.peer_retention_p75
+        end as peer_retention_p75
     from with_share
     left join peer_band
         on with_share.category = peer_band.category

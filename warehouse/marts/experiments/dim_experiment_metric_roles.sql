@@ -13,16 +13,16 @@
 {%- set known = metrics | map(attribute='metric_id') | list -%}
 {%- set rows = [] -%}
 {%- for experiment_id, setting in settings.items() -%}
-    {%- for role in ['goal', 'secondary', 'guardrail'] -%}
-        {%- for metric_id in setting.get(role, []) -%}
-            {%- if metric_id not in known -%}
+{%- for role in ['goal', 'secondary', 'guardrail'] -%}
+{%- for metric_id in setting.get(role, []) -%}
+{%- if metric_id not in known -%}
                 {{ exceptions.raise_compiler_error("var experiment_settings: " ~ experiment_id ~ " names metric '"
                     ~ metric_id ~ "', which var experiment_metrics does not define (" ~ known | join(', ') ~ ")") }}
             {%- endif -%}
             {%- do rows.append((experiment_id, metric_id, role,
                                 setting.get('non_inferiority_margins', {}).get(metric_id), loop.index)) -%}
-        {%- endfor -%}
-    {%- endfor -%}
+{%- endfor -%}
+{%- endfor -%}
 {%- endfor %}
 
 with experiments as (
@@ -35,12 +35,14 @@ metrics as (
 
 configured as (
     {%- if rows %}
-    select * from (
+    select configured.* from (
         values
         {%- for row in rows %}
-        ('{{ row[0] }}', '{{ row[1] }}', '{{ row[2] }}',
-         {{ 'cast(null as double)' if row[3] is none else 'cast(' ~ row[3] ~ ' as double)' }},
-         {{ row[4] }}){{ "," if not loop.last }}
+        (
+            '{{ row[0] }}', '{{ row[1] }}', '{{ row[2] }}',
+            {{ 'cast(null as double)' if row[3] is none else 'cast(' ~ row[3] ~ ' as double)' }},
+            {{ row[4] }}
+        ){% if not loop.last %},{% endif %}
         {%- endfor %}
     ) as configured (experiment_id, metric_id, role, non_inferiority_margin, configured_order)
     {%- else %}
@@ -70,7 +72,9 @@ roles as (
         metrics.label as metric_label,
         case
             when configured.role is not null then configured.role
-            when metrics.default_role = 'goal' and coalesce(configured_roles.names_goals, false) then 'secondary'
+            when
+                metrics.default_role = 'goal' and coalesce(configured_roles.names_goals, false)
+                then 'secondary'
             when metrics.default_role = 'guardrail' and coalesce(configured_roles.names_guardrails, false)
                 then 'secondary'
             else metrics.default_role
@@ -94,11 +98,13 @@ final as (
         metric_label,
         role,
         desired_direction,
-        case when role = 'guardrail' then coalesce(configured_margin, default_margin) end as non_inferiority_margin,
+        case when role = 'guardrail' then coalesce(configured_margin, default_margin) end
+            as non_inferiority_margin,
         cast(case role when 'goal' then 1 when 'guardrail' then 2 else 3 end as integer) as role_order,
         sort_order,
         coalesce(role = 'goal' and row_number() over (
-            partition by experiment_id order by role = 'goal' desc, configured_order asc nulls last, sort_order asc
+            partition by experiment_id
+            order by role = 'goal' desc, configured_order asc nulls last, sort_order asc
         ) = 1, false) as is_primary
     from roles
 )

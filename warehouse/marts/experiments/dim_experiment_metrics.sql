@@ -17,7 +17,8 @@ with definitions as (
         {% if metric.get('metric') %}'{{ metric["metric"] }}'{% else %}cast(null as string){% endif %}
             as report_metric,
         {{ 'true' if metric.get('covariate', false) else 'false' }} as has_covariate,
-        {{ 'true' if metric['metric_type'] == 'mean' and metric.get('capped', false) else 'false' }} as is_capped,
+        {{ 'true' if metric['metric_type'] == 'mean' and metric.get('capped', false) else 'false' }}
+            as is_capped,
         {{ 'true' if metric.get('role', 'secondary') == 'goal' else 'false' }} as is_primary,
         {{ 'true' if metric.get('direction', 'increase') == 'decrease' else 'false' }} as is_inverse,
         '{{ metric.get("role", "secondary") }}' as default_role,

@@ -7,7 +7,12 @@
 {%- set settings = var('experiment_settings') or {} -%}
 
 with experiments as (
-    select experiment_id, experiment_name, hypothesis, start_date, end_date
+    select
+        experiment_id,
+        experiment_name,
+        hypothesis,
+        start_date,
+        end_date
     from {{ ref('int_experiments_validated') }}
 ),
 
@@ -30,7 +35,9 @@ health as (
 ),
 
 srm as (
-    select srm.experiment_id, srm.srm_p_value
+    select
+        srm.experiment_id,
+        srm.srm_p_value
     from {{ ref('fct_experiment_srm') }} as srm
     inner join windows
         on srm.experiment_id = windows.experiment_id and srm.day_index = windows.last_day_index
@@ -56,7 +63,8 @@ final as (
         cast(coalesce(health.multiple_exposure_users, 0) as bigint) as multiple_exposure_users,
         cast(coalesce(health.analysed_users, 0) as bigint) as analysed_users,
         cast(coalesce(health.out_of_window_exposures, 0) as bigint) as out_of_window_exposures,
-        {{ safe_divide('health.multiple_exposure_users', 'health.exposed_users') }} as multiple_exposure_share,
+        {{ safe_divide('health.multiple_exposure_users', 'health.exposed_users') }}
+            as multiple_exposure_share,
         health.srm_chi_square,
         coalesce(health.is_too_few_users, true) as is_too_few_users,
         srm.srm_p_value,
@@ -68,8 +76,12 @@ final as (
         {%- set sequential = [] -%}
         {%- set targets = [] -%}
         {%- for experiment_id, setting in settings.items() -%}
-            {%- if setting.get('sequential') is not none -%}{%- do sequential.append((experiment_id, setting['sequential'])) -%}{%- endif -%}
-            {%- if setting.get('target_lift') is not none -%}{%- do targets.append((experiment_id, setting['target_lift'])) -%}{%- endif -%}
+        {%- if setting.get('sequential') is not none -%}
+        {%- do sequential.append((experiment_id, setting['sequential'])) -%}
+        {%- endif -%}
+        {%- if setting.get('target_lift') is not none -%}
+        {%- do targets.append((experiment_id, setting['target_lift'])) -%}
+        {%- endif -%}
         {%- endfor %}
         {% if sequential -%}
         case
@@ -81,7 +93,8 @@ final as (
         {%- else -%}
         {{ 'true' if var('experiment_sequential') else 'false' }}
         {%- endif %} as is_sequential,
-        cast({% if targets -%}
+        cast(
+            {% if targets -%}
         case
             {%- for experiment_id, value in targets %}
             when experiments.experiment_id = '{{ experiment_id }}' then {{ value }}
@@ -89,8 +102,9 @@ final as (
             else {{ var('experiment_target_lift') }}
         end
         {%- else -%}
-        {{ var('experiment_target_lift') }}
-        {%- endif %} as double) as target_lift,
+            {{ var('experiment_target_lift') }}
+            {%- endif %} as double
+        ) as target_lift,
         cast(greatest(windows.last_day_index + 1, 0) as integer) as days_running
     from experiments
     inner join windows on experiments.experiment_id = windows.experiment_id

@@ -6,7 +6,12 @@
 -#}
 
 with variants as (
-    select experiment_id, variant_id, variant_name, is_control, traffic_weight
+    select
+        experiment_id,
+        variant_id,
+        variant_name,
+        is_control,
+        traffic_weight
     from {{ ref('int_experiment_variants_validated') }}
 ),
 
@@ -19,12 +24,18 @@ windows as (
 ),
 
 assignments as (
-    select experiment_id, variant_id, exposed_at
+    select
+        experiment_id,
+        variant_id,
+        exposed_at
     from {{ ref('int_experiment_assignments_validated') }}
 ),
 
 out_of_window as (
-    select assignments.experiment_id, assignments.variant_id, count(*) as out_of_window_exposures
+    select
+        assignments.experiment_id,
+        assignments.variant_id,
+        count(*) as out_of_window_exposures
     from assignments
     inner join windows on assignments.experiment_id = windows.experiment_id
     where
@@ -52,7 +63,7 @@ arms as (
         variants.is_control,
         cast(variants.traffic_weight as double) as traffic_weight,
         cast(variants.traffic_weight as double)
-            / sum(cast(variants.traffic_weight as double)) over (partition by variants.experiment_id)
+        / sum(cast(variants.traffic_weight as double)) over (partition by variants.experiment_id)
             as expected_share,
         coalesce(per_variant.exposed_users, 0) as exposed_users,
         coalesce(per_variant.multiple_exposure_users, 0) as multiple_exposure_users,
@@ -62,7 +73,8 @@ arms as (
     left join per_variant
         on variants.experiment_id = per_variant.experiment_id and variants.variant_id = per_variant.variant_id
     left join out_of_window
-        on variants.experiment_id = out_of_window.experiment_id and variants.variant_id = out_of_window.variant_id
+        on variants.experiment_id = out_of_window.experiment_id
+        and variants.variant_id = out_of_window.variant_id
 ),
 
 final as (

@@ -26,7 +26,7 @@ with experiments as (
 ),
 
 analyses as (
-    select * from (values ('cuped'), ('unadjusted')) as analyses (analysis)
+    select analyses.analysis from (values ('cuped'), ('unadjusted')) as analyses (analysis)
 ),
 
 last_day as (
@@ -56,7 +56,8 @@ last_day as (
         results.error_message
     from {{ ref('fct_experiment_results') }} as results
     inner join experiments
-        on results.experiment_id = experiments.experiment_id and results.day_index = experiments.last_day_index
+        on results.experiment_id = experiments.experiment_id
+        and results.day_index = experiments.last_day_index
     inner join {{ ref('dim_experiment_metric_roles') }} as roles
         on results.experiment_id = roles.experiment_id and results.metric_id = roles.metric_id
     where results.dimension_name = 'overall'
@@ -67,18 +68,20 @@ ranked as (
         *,
         row_number() over (
             partition by analysis, experiment_id, role, is_good_news
-            order by abs(relative_lift) desc, sort_order, variant_id
+            order by abs(relative_lift) desc, sort_order, variant_id asc
         ) as rank_in_kind
     from last_day
     where is_significant
 ),
 
 guardrail_breach as (
-    select * from ranked where role = 'guardrail' and is_bad_news and rank_in_kind = 1
+    select * from ranked
+    where role = 'guardrail' and is_bad_news and rank_in_kind = 1
 ),
 
 goal_loss as (
-    select * from ranked where role = 'goal' and is_bad_news and rank_in_kind = 1
+    select * from ranked
+    where role = 'goal' and is_bad_news and rank_in_kind = 1
 ),
 
 goal_gain as (
@@ -106,7 +109,8 @@ unproven as (
             on last_day.analysis = goal_gain.analysis
             and last_day.experiment_id = goal_gain.experiment_id
             and last_day.variant_id = goal_gain.variant_id
-        where last_day.role = 'guardrail' and last_day.non_inferiority_margin is not null
+        where
+            last_day.role = 'guardrail' and last_day.non_inferiority_margin is not null
             and not last_day.is_non_inferior
     ) as guardrails_of_winner
     where unproven_rank = 1
@@ -118,7 +122,8 @@ headline as (
             last_day.*,
             row_number() over (
                 partition by last_day.analysis, last_day.experiment_id
-                order by coalesce(last_day.variant_id = goal_gain.variant_id, false) desc,
+                order by
+                    coalesce(last_day.variant_id = goal_gain.variant_id, false) desc,
                     last_day.chance_to_win desc nulls last, abs(last_day.relative_lift) desc nulls last,
                     last_day.variant_id asc
             ) as headline_rank
@@ -233,7 +238,8 @@ final as (
             when 'ship' then decided.gain_relative_lift
             when 'guardrail_unproven' then decided.gain_relative_lift
         end as decision_relative_lift,
-        decided.gain_variant_name is not null and decided.decision = 'dont_ship_guardrail' as goal_won_but_blocked,
+        decided.gain_variant_name is not null
+        and decided.decision = 'dont_ship_guardrail' as goal_won_but_blocked,
         decided.unproven_metric_id as unproven_guardrail_metric_id,
         decided.unproven_metric_label as unproven_guardrail_metric_label,
         decided.unproven_ci_lower as unproven_guardrail_ci_lower,

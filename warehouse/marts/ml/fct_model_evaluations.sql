@@ -4,22 +4,46 @@
 -#}
 
 with campaign_uplift as (
-    select model_name, model_version, metric, value, evaluated_at, details
+    select
+        model_name,
+        model_version,
+        metric,
+        value,
+        evaluated_at,
+        details
     from {{ ref('int_campaign_uplift_evaluated') }}
 ),
 
 recommender as (
-    select model_name, model_version, metric, value, evaluated_at, details
+    select
+        model_name,
+        model_version,
+        metric,
+        value,
+        evaluated_at,
+        details
     from {{ ref('int_recommender_evaluated') }}
 ),
 
 recommender_selection as (
-    select model_name, model_version, metric, value, evaluated_at, details
+    select
+        model_name,
+        model_version,
+        metric,
+        value,
+        evaluated_at,
+        details
     from {{ ref('int_recommender_selected') }}
 ),
 
 comment_sentiment as (
-    select model_name, model_version, metric, value, evaluated_at, details
+    select
+        model_name,
+        model_version,
+        metric,
+        value,
+        evaluated_at,
+        details
     from {{ ref('int_sentiment_model_evaluated') }}
 ),
 

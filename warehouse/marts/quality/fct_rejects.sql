@@ -1,4 +1,7 @@
-{#- Every raw row that failed validation, with its reason and the row itself as JSON (identifiers excluded). -#}
+{#-
+  Every raw row that failed validation, with its reason and the row itself as JSON (identifiers
+  excluded).
+-#}
 with
 {% for src in validated_sources() %}
 {{ src.source }}_rejects as (
@@ -12,7 +15,10 @@ with
         cast({{ row_to_json('rejected', ref(src.model), exclude=src.sensitive or []) }} as string) as record_json
     -- the alias `rejected` is the whole row, serialised by row_to_json above
     {% if src.sensitive %}
-    from (select * {{ star_exclude() }} ({{ src.sensitive | join(", ") }}) from {{ ref(src.model) }}) as rejected  -- noqa: AL05
+    from (
+        select * {{ star_exclude() }} ({{ src.sensitive | join(", ") }})
+        from {{ ref(src.model) }}
+    ) as rejected  -- noqa: AL05
     {% else %}
     from {{ ref(src.model) }} as rejected  -- noqa: AL05
     {% endif %}

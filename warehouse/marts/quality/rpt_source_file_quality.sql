@@ -77,7 +77,9 @@ final as (
         rejected.top_reject_reason
     from files
     left join staged on files.source_table = staged.source_table and files.source_file = staged.source_file
-    left join rejected on files.source_table = rejected.source_table and files.source_file = rejected.source_file
+    left join
+        rejected
+        on files.source_table = rejected.source_table and files.source_file = rejected.source_file
 )
 
 select * from final

@@ -3,7 +3,7 @@
     for a ratio (webreport.metrics.Metric.sql). -#}
 
 with definitions as (
-    select * from (
+    select metrics.* from (
         values
         {% for metric in var('metrics') %}
         (
@@ -17,10 +17,12 @@ with definitions as (
             '{{ metric_ratio(metric['name']) | string | trim | replace("'", "''") }}',
             '{{ metric_ratio(metric['name'], agg='sum') | string | trim | replace("'", "''") }}',
             {{ loop.index }}
-        ){{ "," if not loop.last }}
+        ){% if not loop.last %},{% endif %}
         {% endfor %}
-    ) as metrics (metric_name, label, numerator_parts, denominator_part, multiplier, value_format, description,
-                  sql_expression, summed_sql_expression, display_order)
+    ) as metrics (
+        metric_name, label, numerator_parts, denominator_part, multiplier, value_format, description,
+        sql_expression, summed_sql_expression, display_order
+    )
 ),
 
 final as (

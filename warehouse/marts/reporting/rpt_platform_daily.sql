@@ -4,11 +4,16 @@ with video_daily as (
 ),
 
 events as (
-    select event_date, user_id from {{ ref('fct_watch_events') }}
+    select
+        event_date,
+        user_id
+    from {{ ref('fct_watch_events') }}
 ),
 
 video_comments as (
-    select comment_date as date_day, count(*) as comments
+    select
+        comment_date as date_day,
+        count(*) as comments
     from {{ ref('fct_comments') }}
     where commented_on = 'video'
     group by comment_date
@@ -29,13 +34,17 @@ viewing as (
 ),
 
 active as (
-    select event_date as date_day, count(distinct user_id) as active_users
+    select
+        event_date as date_day,
+        count(distinct user_id) as active_users
     from events
     group by event_date
 ),
 
 signups as (
-    select cast(signed_up_at as date) as date_day, count(*) as new_users
+    select
+        cast(signed_up_at as date) as date_day,
+        count(*) as new_users
     from {{ ref('dim_users') }}
     group by cast(signed_up_at as date)
 ),

@@ -18,7 +18,9 @@ renamed as (
         {{ parse_timestamp('comment_ts') }} as commented_at,
         {{ decode_utf8('text') }} as comment_text,
         cast(export_date as date) as export_date,
-        row_number() over (partition by export_date, comment_id order by comment_ts, source_file) as copy_number
+        row_number() over (
+            partition by export_date, comment_id order by comment_ts, source_file
+        ) as copy_number
     from source
 ),
 
@@ -28,7 +30,9 @@ final as (
         case
             when missing_columns is not null then 'missing_column'
             when unparseable_columns is not null then 'unparseable_value'
-            when comment_id is null or user_id is null or (video_id is null and ad_id is null) then 'missing_key'
+            when
+                comment_id is null or user_id is null or (video_id is null and ad_id is null)
+                then 'missing_key'
             when commented_at is null then 'unparseable_timestamp'
             when {{ is_future_timestamp('commented_at') }} then 'future_timestamp'
             when comment_text is null then 'invalid_encoding'

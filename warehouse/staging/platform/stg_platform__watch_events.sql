@@ -29,8 +29,9 @@ renamed as (
         {{ normalised_traffic_source('traffic_source') }} as traffic_source,
         cast(export_date as date) as export_date,
         event_ts as event_ts_raw,
-        -- a re-sent batch repeats rows within an export day; the first copy is kept (earliest timestamp, then the
-        -- first file by name, so a re-delivered file is the one whose rows read duplicate, build after build)
+        -- a re-sent batch repeats rows within an export day; the first copy is kept (earliest timestamp,
+        -- then the first file by name, so a re-delivered file is the one whose rows read duplicate, build
+        -- after build)
         row_number() over (partition by export_date, event_id order by event_ts, source_file) as copy_number
     from source
 ),
