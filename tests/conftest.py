@@ -9,6 +9,8 @@ import pytest
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
+pytest_plugins = ["tests.build_counter"]  # counts and times every dbt call and simulator run of the session
+
 TEST_USER, TEST_PASSWORD = "tester", "correct horse battery"
 # a second login with the privileged role (user-level pages, audience exports); TEST_USER is an analyst
 PRIVILEGED_USER, PRIVILEGED_PASSWORD = "steward", "privileged horse battery"
