@@ -27,7 +27,7 @@ from reelmart.spark_import import SPARK_READY_SELECT
 SPARK_SELECT = SPARK_READY_SELECT
 SEED = 11  # the seed of tests/conftest.py tiny_warehouse: the equality test compares the two builds
 _CHILD = textwrap.dedent("""
-    import os, sys, time
+    import os, resource, sys, time
     from pathlib import Path
     from reelmart.simulate import SCALES, PlatformSimulator
     from reelmart.warehouse import WarehousePaths, build
@@ -36,7 +36,10 @@ _CHILD = textwrap.dedent("""
     PlatformSimulator(SCALES["tiny"], paths.data_dir, seed=int(sys.argv[2]), progress=False).run()
     started = time.perf_counter()
     build(paths, full_refresh=True, select=sys.argv[3], docs=False, quiet=True)
-    print(f"{time.perf_counter() - started:.0f}", flush=True)
+    cpu = sum(getattr(resource.getrusage(who), field) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+              for field in ("ru_utime", "ru_stime"))
+    print(f"{time.perf_counter() - started:.0f} s wall, {cpu:.0f} s CPU (simulation included; "
+          "a JVM that dbt did not wait for is not counted)", flush=True)
 """)
 _background: dict = {}
 
@@ -122,7 +125,7 @@ def spark_build(tiny_warehouse):
     if process.returncode != 0:
         log = (_background["root"] / "spark-build.log").read_text()[-4000:]
         pytest.fail(f"the Spark build failed (exit {process.returncode}):\n{log}")
-    print(f"\nSpark build of the tiny platform ({SPARK_SELECT}): {out.strip()} s in the background, "
+    print(f"\nSpark build of the tiny platform ({SPARK_SELECT}): {out.strip()} in the background, "
           f"ready {time.monotonic() - _background['started']:.0f} s after collection; "
           f"load average {os.getloadavg()[0]:.1f}")
     return WarehousePaths(_background["data_dir"])
