@@ -1,6 +1,7 @@
 """The tiny platform built on a local Spark session equals the DuckDB build, table by table (issue 18).
 
-One Spark build per test session (module fixture) of the Spark-ready selection
+One Spark build per test session (tests/spark/conftest.py: a child process started at the end of
+collection, on its own simulation of the same seed; these tests run last) of the Spark-ready selection
 (reelmart.spark_import.SPARK_READY_SELECT: every SQL model whose parents build on Spark, and the Python
 models made engine-neutral so far), as `dbt build`: models, seeds, data tests and unit tests. Its tables
 are copied into a DuckDB file and published by `reelmart build` exactly as a Spark user's would be, then
@@ -16,46 +17,17 @@ compared with the session's DuckDB build (`tiny_warehouse`) by reelmart.marts_di
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import time
 
+import pyarrow.parquet as pq
 import pytest
 
 from reelmart.marts_diff import diff_builds, format_diffs
-from reelmart.spark_import import SPARK_READY_SELECT, spark_dir
-from reelmart.warehouse import WarehousePaths, build
+from reelmart.spark_import import spark_dir
 
 pytestmark = pytest.mark.slow
 
 FLOAT_TOLERANCE = 1e-9
 TABLE_MATERIALIZATIONS = ("table", "incremental", "seed")  # views read the landing files: nothing to copy
-
-
-@pytest.fixture(scope="module")
-def spark_build(tiny_warehouse, tmp_path_factory):
-    pytest.importorskip("pyspark")
-    pytest.importorskip("dbt.adapters.sparksession")
-    if not shutil.which("java"):
-        pytest.skip("the Spark target needs Java 17")
-    paths = WarehousePaths(tmp_path_factory.mktemp("reelmart-spark"))
-    (paths.data_dir / "landing").symlink_to(tiny_warehouse.landing)
-    previous = os.environ.get("REELMART_TARGET")
-    os.environ["REELMART_TARGET"] = "spark"
-    # only the tests whose parents are all selected: a test tying a built mart to an unbuilt one stays out
-    os.environ["DBT_INDIRECT_SELECTION"] = "cautious"
-    try:
-        started = time.perf_counter()
-        build(paths, full_refresh=True, select=SPARK_READY_SELECT, docs=False, quiet=True)
-        print(f"\nSpark build of the tiny platform (SPARK_READY_SELECT): {time.perf_counter() - started:.0f} s, "
-              f"load average {os.getloadavg()[0]:.1f}")
-    finally:
-        os.environ.pop("DBT_INDIRECT_SELECTION", None)
-        if previous is None:
-            os.environ.pop("REELMART_TARGET", None)
-        else:
-            os.environ["REELMART_TARGET"] = previous
-    return paths
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +37,18 @@ def spark_run(spark_build):
     results = json.loads((spark_build.dbt_target / "run_results.json").read_text())["results"]
     nodes = {**manifest["nodes"], **manifest.get("unit_tests", {})}
     return manifest, [(r, nodes[r["unique_id"]]) for r in results]
+
+
+def _rows_by_file(landing) -> dict[str, object]:
+    return {str(path.relative_to(landing)): pq.read_table(path) for path in sorted(landing.rglob("*.parquet"))}
+
+
+def test_spark_build_read_the_same_exports_as_the_duckdb_build(spark_build, tiny_warehouse):
+    """The Spark build simulates its own copy of the tiny platform (tests/spark/conftest.py): same files, same rows."""
+    spark, duck = _rows_by_file(spark_build.landing), _rows_by_file(tiny_warehouse.landing)
+    assert spark.keys() == duck.keys() and len(duck) > 16
+    for name, table in duck.items():
+        assert spark[name].equals(table), name
 
 
 def test_spark_keeps_its_scratch_under_the_data_dir(spark_build):

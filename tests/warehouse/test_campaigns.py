@@ -11,8 +11,7 @@ import json
 import duckdb
 import pytest
 
-from reelmart.simulate import SCALES, PlatformSimulator
-from reelmart.warehouse import WarehousePaths, run_dbt
+from reelmart.warehouse import WarehousePaths
 
 
 def _query(paths: WarehousePaths, sql: str) -> list[tuple]:
@@ -198,13 +197,10 @@ def test_placement_budget_shifts_are_budget_neutral(tiny_warehouse):
 
 
 @pytest.mark.slow
-def test_lift_cis_cover_the_truth_at_20k_users(tmp_path):
-    """A seeded 20k-user platform, built only up to fct_campaign_lift (about 30 s on an idle machine)."""
-    paths = WarehousePaths(tmp_path)
-    PlatformSimulator(SCALES["20k"], paths.data_dir, seed=7, progress=False).run()
-    # models and seeds upstream of the lift mart (their data tests run in the tiny build)
-    run_dbt(["build", "--select", "+fct_campaign_lift", "--exclude", "resource_type:test", "resource_type:unit_test"],
-            paths, quiet=True)
+def test_lift_cis_cover_the_truth_at_20k_users(warehouse_20k):
+    """The session's seeded 20k-user platform (seed 7), built up to fct_campaign_lift with its models and seeds
+    (their data tests run in the tiny build)."""
+    paths = warehouse_20k(7)
     coverage = _coverage(paths.build_db, paths.ground_truth / "truth.json")
     estimable, covered = _covered(coverage)
     assert len(estimable) == 6 and len(covered) >= 5, coverage

@@ -4,7 +4,6 @@ viewers, follower growth, and older exports without the traffic_source column.""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -13,7 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from reelmart.simulate.generator import TRAFFIC_SOURCES
-from reelmart.warehouse import WarehousePaths, run_dbt
+from reelmart.warehouse import run_dbt
+from tests.conftest import copy_instance
 
 
 def _df(db: Path, sql: str) -> pd.DataFrame:
@@ -100,9 +100,7 @@ def test_new_returning_viewers_and_followers_follow_their_definitions(tiny_wareh
 def test_an_older_export_without_traffic_source_loads_as_unknown(tiny_warehouse, tmp_path):
     """The column is optional: a file without it is not rejected (its views are 'unknown'), and an export
     where no file has it yet still builds."""
-    paths = WarehousePaths(tmp_path / "data")
-    for name in ("landing", "ground_truth", "warehouse"):
-        shutil.copytree(tiny_warehouse.data_dir / name, paths.data_dir / name)
+    paths = copy_instance(tiny_warehouse, tmp_path / "data")
     files = sorted((paths.landing / "watch_events").glob("*/*.parquet"))
     old = files[0]
     pq.write_table(pq.read_table(old).drop_columns(["traffic_source"]), old)

@@ -103,18 +103,13 @@ def test_suggestions_add_lifted_terms_to_the_creators_latest_title(built):
 
 
 @pytest.mark.slow
-def test_planted_terms_recovered_on_a_held_out_seed(tmp_path_factory):
+def test_planted_terms_recovered_on_a_held_out_seed(warehouse_20k):
     """Seed 23 at 20k was never used while choosing the method (seed 7 was). Measured 0.60 [0.46, 0.73]
     precision@k there, against 0.15 for a list of the most used terms (docs/creator-studio.md); the bar
     leaves room for platform noise, not for a method that ranks by popularity."""
     from models_ml.creators.text import score_planted_terms
-    from reelmart.simulate import SCALES, PlatformSimulator
-    from reelmart.warehouse import WarehousePaths, run_dbt
 
-    paths = WarehousePaths(tmp_path_factory.mktemp("creator-text-20k"))
-    PlatformSimulator(SCALES["20k"], paths.data_dir, seed=23, progress=False).run()
-    run_dbt(["seed"], paths, quiet=True)
-    run_dbt(["run", "--select", "+fct_category_terms"], paths, quiet=True)
+    paths = warehouse_20k(23)  # built up to fct_category_terms, with its seeds (SELECT_20K)
     planted = json.loads((paths.ground_truth / "truth.json").read_text())["title_terms"]["items"]
     with duckdb.connect(str(paths.build_db), read_only=True) as con:
         table = con.execute("select * from fct_category_terms").df()

@@ -1,7 +1,7 @@
 """The experiment pipeline against the simulator's planted truth, end to end through dbt.
 
-Tiny (600 users) is too small to see a planted 8% assignment loss or a 6% lift, so this module
-generates the 20k scale once and runs only the experiment models and their parents (~40 s).
+Tiny (600 users) is too small to see a planted 8% assignment loss or a 6% lift, so this module reads
+the session's 20k platform of seed 7 (tests/conftest.py `warehouse_20k`, built up to the experiment marts).
 Seeded: same data, same numbers on every run.
 """
 
@@ -14,18 +14,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reelmart.simulate import SCALES, PlatformSimulator
-from reelmart.warehouse import WarehousePaths, run_dbt
-
 ALPHA = 0.05
-SELECT = "+fct_experiment_results +fct_experiment_health +dim_experiments +rpt_experiment_decisions"
 
 
 @pytest.fixture(scope="module")
-def truth_run(tmp_path_factory) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
-    paths = WarehousePaths(tmp_path_factory.mktemp("experiments-20k"))
-    PlatformSimulator(SCALES["20k"], paths.data_dir, seed=7, progress=False).run()
-    run_dbt(["run", "--select", SELECT], paths, quiet=True)
+def truth_run(warehouse_20k) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
+    paths = warehouse_20k(7)  # built up to fct_experiment_results, fct_experiment_health, dim_experiments,
+    # rpt_experiment_decisions (SELECT_20K)
     truth = json.loads((paths.ground_truth / "truth.json").read_text())
     with duckdb.connect(str(paths.build_db), read_only=True) as con:
         results = con.execute("""

@@ -1,8 +1,10 @@
 """Fault suite (issue 16): corrupted exports, killed builds and publishes, two builds at once.
 
 Each test works on a private copy of the session's tiny instance (built, green and published), so the
-builds here are incremental and nothing else is disturbed. Each asserts what the user sees (the error
-message, the marker, the rejects) and that the published snapshot was neither lost nor partial.
+builds here are incremental and nothing else is disturbed. They build FAULT_SELECT (`_build`): the quality
+marts and the watch events with their parents and tests, which is where each fault shows. Each asserts what
+the user sees (the error message, the marker, the rejects) and that the published snapshot was neither lost
+nor partial.
 """
 
 from __future__ import annotations
@@ -25,15 +27,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from reelmart.warehouse import BuildError, WarehousePaths, build, publish, read_build_status, run_dbt
+from tests.conftest import copy_instance
 
 pytestmark = pytest.mark.slow
-
-
-def _copy_instance(source: WarehousePaths, target: Path) -> WarehousePaths:
-    copy = WarehousePaths(target)
-    for name in ("landing", "ground_truth", "warehouse", "serving"):
-        shutil.copytree(source.data_dir / name, target / name)
-    return copy
+# Every fault below shows in these marts or their tests (reject reasons, the reject-rate and reconciliation
+# tests, the export-day test of fct_watch_events); the rest of the project is not rebuilt for it.
+FAULT_SELECT = "+fct_rejects +rpt_source_reconciliation +rpt_source_file_quality +fct_watch_events"
 
 
 def _digest(path: Path) -> str:
@@ -70,9 +69,17 @@ def _valid_rows(paths: WarehousePaths, n: int, first_id: int, day: Path | None =
     return pa.Table.from_pylist(rows, schema=table.schema)
 
 
+def _build(paths: WarehousePaths) -> dict:
+    """`build` of FAULT_SELECT, with only the tests wholly inside it: a test tying a selected mart to one that is
+    not rebuilt here (e.g. daily sums against fct_watch_events) would compare new rows with stale ones."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DBT_INDIRECT_SELECTION", "cautious")
+        return build(paths, select=FAULT_SELECT, docs=False, quiet=True)
+
+
 @pytest.fixture
 def instance(tiny_warehouse, tmp_path) -> WarehousePaths:
-    paths = _copy_instance(tiny_warehouse, tmp_path / "data")
+    paths = copy_instance(tiny_warehouse, tmp_path / "data", serving=True)
     assert read_build_status(paths)["status"] == "green"
     return paths
 
@@ -90,7 +97,7 @@ def test_bad_rows_are_quarantined_with_their_reason(instance):
     schema = good.schema.set(good.schema.get_field_index("user_id"), pa.field("user_id", pa.string()))
     pq.write_table(pa.Table.from_pylist(rows, schema=schema), _new_day(instance, "watch_events") / "part-00000.parquet")
 
-    build(instance, docs=False, quiet=True)
+    _build(instance)
 
     reasons = dict(_query(instance.serving_db, "select record_key, reject_reason from fct_rejects "
                                                 "where record_key in ('9100000000', '9100000001', '9100000002')"))
@@ -113,7 +120,7 @@ def test_a_bad_file_fails_the_build_and_a_late_file_is_backfilled(instance, caps
     pq.write_table(late, old_day / "part-00001.parquet")
 
     with pytest.raises(BuildError) as failure:
-        build(instance, docs=False, quiet=True)
+        _build(instance)
     message = str(failure.value)
     day = old_day.name.split("=")[1]
     assert f"{bad_file.parent.name}/part-00000.parquet: 40 of 40 rows rejected, mostly missing_column" in message
@@ -146,7 +153,7 @@ def test_a_redelivered_export_day_is_refused_saying_so(instance):
     shutil.copy(original, copy)
 
     with pytest.raises(BuildError) as failure:
-        build(instance, docs=False, quiet=True)
+        _build(instance)
     message = str(failure.value)
     export_date = day.name.split("=")[1]
     assert f"{day.name}/zz-redelivered.parquet" in message
@@ -156,7 +163,7 @@ def test_a_redelivered_export_day_is_refused_saying_so(instance):
     assert _digest(instance.serving_db) == served
 
     copy.unlink()
-    build(instance, docs=False, quiet=True)
+    _build(instance)
     assert read_build_status(instance)["status"] == "green"
 
 

@@ -11,7 +11,6 @@ watermark on export_date would never score them; the anti-join on comment_id mus
 from __future__ import annotations
 
 import json
-import shutil
 
 import duckdb
 import pandas as pd
@@ -19,8 +18,8 @@ import pytest
 
 from models_ml.sentiment import CommentSentimentModel
 from reelmart.simulate import SCALES, PlatformSimulator
-from reelmart.warehouse import WarehousePaths, run_dbt
-from tests.conftest import project_dir
+from reelmart.warehouse import run_dbt
+from tests.conftest import copy_instance, project_dir
 
 
 def _scores(db_path) -> pd.DataFrame:
@@ -37,9 +36,7 @@ def _comment_ids(db_path) -> set[int]:
 def appended(tiny_warehouse, tmp_path_factory):
     """A copy of the tiny instance with one more export day, rebuilt up to fct_comment_sentiment
     with an artifact model; returns (paths, scores before, artifact version)."""
-    paths = WarehousePaths(tmp_path_factory.mktemp("sentiment-incremental"))
-    for name in ("landing", "ground_truth", "warehouse"):
-        shutil.copytree(tiny_warehouse.data_dir / name, paths.data_dir / name)
+    paths = copy_instance(tiny_warehouse, tmp_path_factory.mktemp("sentiment-incremental"))
     with duckdb.connect(str(paths.build_db)) as con:
         con.execute("""delete from fct_comment_sentiment where comment_id in (
             select comment_id from fct_comment_sentiment

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.cookiejar
 import json
-import shutil
 import threading
 import time
 import urllib.parse
@@ -16,7 +15,7 @@ import pytest
 
 from reelmart.simulate import SCALES, PlatformSimulator
 from reelmart.warehouse import WarehousePaths, build
-from tests.conftest import TEST_PASSWORD, TEST_USER
+from tests.conftest import TEST_PASSWORD, TEST_USER, copy_instance
 from tests.web.live_server import live_server
 
 pytestmark = pytest.mark.slow
@@ -26,10 +25,7 @@ PAGES = ["/api/overview", "/", "/videos", "/quality", "/api/videos?limit=5"]
 @pytest.fixture
 def rebuildable(tiny_warehouse, tmp_path) -> WarehousePaths:
     """A private copy of the tiny instance (exports, build database, published snapshot)."""
-    copy = WarehousePaths(tmp_path / "instance")
-    for name in ("landing", "ground_truth", "warehouse", "serving"):
-        shutil.copytree(tiny_warehouse.data_dir / name, copy.data_dir / name)
-    return copy
+    return copy_instance(tiny_warehouse, tmp_path / "instance", serving=True)
 
 
 def _signed_in_opener(base: str) -> urllib.request.OpenerDirector:

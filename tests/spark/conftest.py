@@ -1,0 +1,131 @@
+"""The Spark build of the tiny platform, started in the background as soon as the session knows it needs it.
+
+It is the longest single build of the suite (a JVM, a Derby metastore, dbt-spark's round trips) and mostly
+waits or runs the JVM, while the rest of the session is largely one busy Python process. So when a collected
+test asks for `spark_build`, a child process simulates the tiny platform (seed 11, as `tiny_warehouse`) and
+builds SPARK_READY_SELECT on a local Spark session from the end of collection on; the tests that need it
+run last and the fixture waits for it.
+The child is started with `REELMART_TARGET=spark` in its own environment only, so the DuckDB builds of the
+session are untouched, and it dies with the session (PR_SET_PDEATHSIG; killed at exit too).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from reelmart.spark_import import SPARK_READY_SELECT
+
+SPARK_SELECT = SPARK_READY_SELECT
+SEED = 11  # the seed of tests/conftest.py tiny_warehouse: the equality test compares the two builds
+_CHILD = textwrap.dedent("""
+    import os, resource, sys, time
+    from pathlib import Path
+    from reelmart.simulate import SCALES, PlatformSimulator
+    from reelmart.warehouse import WarehousePaths, build
+
+    paths = WarehousePaths(Path(sys.argv[1]))
+    PlatformSimulator(SCALES["tiny"], paths.data_dir, seed=int(sys.argv[2]), progress=False).run()
+    started = time.perf_counter()
+    build(paths, full_refresh=True, select=sys.argv[3], docs=False, quiet=True)
+    cpu = sum(getattr(resource.getrusage(who), field) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+              for field in ("ru_utime", "ru_stime"))
+    print(f"{time.perf_counter() - started:.0f} s wall, {cpu:.0f} s CPU (simulation included; "
+          "a JVM that dbt did not wait for is not counted)", flush=True)
+""")
+_background: dict = {}
+
+
+def _spark_unavailable() -> str | None:
+    try:
+        import dbt.adapters.sparksession  # noqa: F401
+        import pyspark  # noqa: F401
+    except ImportError as exc:
+        return f"the Spark target is not installed: {exc}"
+    if not shutil.which("java"):
+        return "the Spark target needs Java 17"
+    return None
+
+
+def _start(data_dir: Path) -> subprocess.Popen:
+    from reelmart.warehouse import _die_with_parent
+
+    env = {**os.environ, "REELMART_TARGET": "spark",
+           # only the tests whose parents are all selected: a test tying fct_comments to an unbuilt mart stays out
+           "DBT_INDIRECT_SELECTION": "cautious"}
+    log = open(data_dir.parent / "spark-build.log", "w")  # noqa: SIM115  (closed with the process, below)
+    process = subprocess.Popen([sys.executable, "-c", _CHILD, str(data_dir), str(SEED), SPARK_SELECT],
+                               env=env, stdout=subprocess.PIPE, stderr=log, text=True,
+                               preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+    process.log = log
+    return process
+
+
+def _needs_spark(item) -> bool:
+    return "spark_build" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The tests that wait for the Spark build run last, so the build has the whole session to finish."""
+    items[:] = [item for item in items if not _needs_spark(item)] + [item for item in items if _needs_spark(item)]
+
+
+def pytest_collection_finish(session):
+    if not session.config.option.collectonly and any(_needs_spark(item) for item in session.items):
+        _ensure_started()
+
+
+def _ensure_started() -> None:
+    if _background:
+        return
+    reason = _spark_unavailable()
+    if reason:
+        _background["skip"] = reason
+        return
+    root = Path(tempfile.mkdtemp(prefix="reelmart-spark-"))
+    _background.update(root=root, data_dir=root / "data", started=time.monotonic(),
+                       process=_start(root / "data"))
+
+
+def pytest_unconfigure(config):
+    process = _background.get("process")
+    if process is not None:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.log.close()
+    if "root" in _background:
+        shutil.rmtree(_background["root"], ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def spark_build(tiny_warehouse):
+    """WarehousePaths of the Spark build of the tiny platform (SPARK_SELECT), published like a Spark user's.
+
+    Asks for tiny_warehouse first, so that a session of Spark tests alone builds it while Spark runs."""
+    from reelmart.warehouse import WarehousePaths
+
+    _ensure_started()  # normally done at the end of collection
+    if "skip" in _background:
+        pytest.skip(_background["skip"])
+    process = _background["process"]
+    try:
+        out, _ = process.communicate(timeout=3600)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail("the Spark build did not finish within an hour")
+    if process.returncode != 0:
+        log = (_background["root"] / "spark-build.log").read_text()[-4000:]
+        pytest.fail(f"the Spark build failed (exit {process.returncode}):\n{log}")
+    print(f"\nSpark build of the tiny platform ({SPARK_SELECT}): {out.strip()} in the background, "
+          f"ready {time.monotonic() - _background['started']:.0f} s after collection; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    return WarehousePaths(_background["data_dir"])
