@@ -38,6 +38,8 @@ SELECT_TYPED = """
     cast(p_value as double) as p_value,
     cast(p_value_absolute as double) as p_value_absolute,
     cast(p_value_adjusted as double) as p_value_adjusted,
+    cast(relative_ci_lower_adjusted as double) as relative_ci_lower_adjusted,
+    cast(relative_ci_upper_adjusted as double) as relative_ci_upper_adjusted,
     cast(error_message as varchar) as error_message,
     cast(chance_to_win as double) as chance_to_win,
     cast(risk_control as double) as risk_control,
