@@ -12,8 +12,9 @@ final as (
     select
         users.user_id,
         users.last_active_date,
-        cast({{ dbt.datediff('users.last_active_date', 'window_end.as_of_date', 'day') }} as bigint)
-            as days_since_active,
+        cast(
+            {{ dbt.datediff('users.last_active_date', 'window_end.as_of_date', 'day') }} as bigint  -- noqa: LT05
+        ) as days_since_active,
         users.active_days,
         users.views
     from users

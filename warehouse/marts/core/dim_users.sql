@@ -73,8 +73,9 @@ final as (
         end as age_band,
         users.device_os,
         users.language,
-        cast({{ dbt.datediff('cast(users.signed_up_at as date)', 'window_end.as_of_date', 'day') }} as bigint)
-            as tenure_days,
+        cast(
+            {{ dbt.datediff('cast(users.signed_up_at as date)', 'window_end.as_of_date', 'day') }} as bigint  -- noqa: LT05
+        ) as tenure_days,
         activity.first_active_date,
         activity.last_active_date,
         coalesce(activity.active_days, 0) as active_days,
