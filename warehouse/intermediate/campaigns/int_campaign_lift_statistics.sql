@@ -57,8 +57,9 @@ final as (
         campaigns.advertiser_id,
         campaigns.start_date,
         campaigns.end_date,
-        {{ dbt.datediff('campaigns.start_date', 'campaigns.end_date', 'day') }}  -- noqa: LT05
-        + 1 as flight_days,
+        cast(
+            {{ dbt.datediff('campaigns.start_date', 'campaigns.end_date', 'day') }} + 1 as bigint  -- noqa: LT05
+        ) as flight_days,
         cast(greatest(
             0,
             {{ dbt.datediff('campaigns.start_date', 'least(campaigns.end_date, window_end.as_of_date)', 'day') }}  -- noqa: LT05
