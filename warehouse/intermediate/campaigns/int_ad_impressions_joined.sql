@@ -50,7 +50,7 @@ joined as (
         impressions.impression_at,
         cast(impressions.impression_at as date) as date_day,
         cast(
-            {{ dbt.datediff('cast(ads.launched_at as date)', 'cast(impressions.impression_at as date)', 'day') }}
+            {{ dbt.datediff('cast(ads.launched_at as date)', 'cast(impressions.impression_at as date)', 'day') }}  -- noqa: LT05
             as bigint
         ) as days_since_launch,
         impressions.cost as spend,

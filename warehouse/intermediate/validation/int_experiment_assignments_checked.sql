@@ -28,9 +28,8 @@ final as (
         ) as reject_reason
     from assignments
     left join variants
-        on
-            assignments.variant_id = variants.variant_id
-            and assignments.experiment_id = variants.experiment_id
+        on assignments.variant_id = variants.variant_id
+        and assignments.experiment_id = variants.experiment_id
     left join users on assignments.user_id = users.user_id
 )
 

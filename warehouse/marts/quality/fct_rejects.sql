@@ -12,7 +12,8 @@ with
         copy_number,
         source_file,
         reject_reason,
-        cast({{ row_to_json('rejected', ref(src.model), exclude=src.sensitive or []) }} as string) as record_json
+        cast({{ row_to_json('rejected', ref(src.model), exclude=src.sensitive or []) }} as string)
+            as record_json
     -- the alias `rejected` is the whole row, serialised by row_to_json above
     {% if src.sensitive %}
     from (
