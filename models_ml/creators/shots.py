@@ -33,8 +33,9 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["SHOT_COLUMNS", "ShotConfig", "VideoAnalysis", "analyse_files", "analyse_video", "choose_thumbnail",
-           "detect_boundaries", "encode_jpeg", "match_boundaries", "shot_stay_shares"]
+__all__ = ["FILE_SHOT_COLUMNS", "SHOT_COLUMNS", "ShotConfig", "VideoAnalysis", "analyse_file_shots", "analyse_video",
+           "choose_thumbnail", "detect_boundaries", "encode_jpeg", "match_boundaries", "select_typed",
+           "shot_stay_shares", "shots_with_retention"]
 
 
 @dataclass(frozen=True)
@@ -326,6 +327,14 @@ def match_boundaries(truth: list[int], found: list[int], tolerance: int = 1) -> 
     return {"true": len(truth), "found": len(found), "tp": tp, "precision": precision, "recall": recall, "f1": f1}
 
 
+# The SQL type of every shot column, for both shot tables (int_video_file_shots, fct_video_shots): one home.
+SHOT_COLUMN_TYPES = {
+    "video_id": "bigint", "file_size": "bigint", "file_mtime_ns": "bigint", "shot_index": "integer",
+    "start_frame": "integer", "end_frame": "integer", "start_seconds": "double", "end_seconds": "double",
+    "boundary_kind": "varchar", "brightness": "double", "motion": "double", "keyframe_frame": "integer",
+    "keyframe_sharpness": "double", "shot_stay_share": "double", "is_thumbnail": "boolean", "fps": "double",
+    "keyframe_jpeg": "binary",
+}
 SHOT_COLUMNS = ["video_id", "shot_index", "start_frame", "end_frame", "start_seconds", "end_seconds",
                 "boundary_kind", "brightness", "motion", "keyframe_frame", "keyframe_sharpness",
                 "shot_stay_share", "is_thumbnail", "fps", "keyframe_jpeg"]
@@ -334,6 +343,14 @@ SHOT_COLUMNS = ["video_id", "shot_index", "start_frame", "end_frame", "start_sec
 FILE_SHOT_COLUMNS = ["video_id", "file_size", "file_mtime_ns", "shot_index", "start_frame", "end_frame",
                      "start_seconds", "end_seconds", "boundary_kind", "brightness", "motion", "keyframe_frame",
                      "keyframe_sharpness", "fps", "keyframe_jpeg"]
+# The files to decode, one row per file (the input of analyse_file_shots)
+FILE_COLUMNS = ["video_id", "path", "file_size", "file_mtime_ns"]
+
+
+def select_typed(columns: list[str]) -> str:
+    """The `cast(c as type) as c, ...` select list a dbt Python model types its shot table with."""
+    types = {**SHOT_COLUMN_TYPES, "path": "varchar"}
+    return ",\n".join(f"cast({c} as {types[c]}) as {c}" for c in columns)
 
 
 def video_files(folder: str | Path | None, known_ids) -> dict[int, Path]:
@@ -369,31 +386,42 @@ def shot_stay_shares(curve, shots: list[dict]) -> dict[int, float]:
     return shares
 
 
-def analyse_file_shots(files: dict[int, Path], config: ShotConfig = ShotConfig()):
-    """One row per video x shot (FILE_SHOT_COLUMNS) for the given {video_id: path}: everything that comes
-    from the file itself, with the file's size and modification time read before decoding. Files that
-    cannot be decoded are skipped and returned in the second value with the reason."""
+def file_table(files: dict[int, Path]):
+    """FILE_COLUMNS for {video_id: path}: one row per file with its size and modification time, read now."""
+    import pandas as pd
+
+    versions = file_versions(files)
+    return pd.DataFrame([(v, str(files[v]), *versions[v]) for v in sorted(files)], columns=FILE_COLUMNS)
+
+
+def analyse_file_shots(files, config: ShotConfig = ShotConfig()):
+    """One row per video x shot (FILE_SHOT_COLUMNS) for the files of `files` (FILE_COLUMNS, one row per file:
+    video_id, path, and the size and modification time the caller read before deciding to decode it):
+    everything that comes from the file itself. Row by row, so a Spark build can call it on any batch of
+    files in the executors. Files that cannot be decoded are skipped and returned in the second value with
+    the reason."""
     import pandas as pd
 
     rows, failed = [], []
-    versions = file_versions(files)
-    for video_id, path in sorted(files.items()):
+    for f in files.sort_values("video_id").itertuples():
+        video_id = int(f.video_id)
         try:
-            result = analyse_video(path, config)
+            result = analyse_video(f.path, config)
         except ValueError as exc:
-            failed.append({"video_id": video_id, "path": str(path), "reason": str(exc)})
+            failed.append({"video_id": video_id, "path": str(f.path), "reason": str(exc)})
             continue
-        size, mtime_ns = versions[video_id]
         for s in result.shots:
             img = result.keyframes.get(s["shot_index"])
             rows.append({
-                "video_id": video_id, "file_size": size, "file_mtime_ns": mtime_ns, "shot_index": s["shot_index"],
-                "start_frame": s["start_frame"], "end_frame": s["end_frame"], "start_seconds": s["start_s"],
-                "end_seconds": s["end_s"], "boundary_kind": s["boundary_kind"], "brightness": s["brightness"],
-                "motion": s["motion"], "keyframe_frame": s["keyframe_frame"],
+                "video_id": video_id, "file_size": int(f.file_size), "file_mtime_ns": int(f.file_mtime_ns),
+                "shot_index": s["shot_index"], "start_frame": s["start_frame"], "end_frame": s["end_frame"],
+                "start_seconds": s["start_s"], "end_seconds": s["end_s"], "boundary_kind": s["boundary_kind"],
+                "brightness": s["brightness"], "motion": s["motion"], "keyframe_frame": s["keyframe_frame"],
                 "keyframe_sharpness": s["keyframe_sharpness"], "fps": result.fps,
                 "keyframe_jpeg": encode_jpeg(img) if img is not None else None,
             })
+    if not rows:  # typed by the caller's select list; object columns keep an empty frame castable
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in FILE_SHOT_COLUMNS}), failed
     return pd.DataFrame(rows, columns=FILE_SHOT_COLUMNS), failed
 
 
@@ -414,10 +442,3 @@ def shots_with_retention(file_shots, curves=None):
                              is_thumbnail=[s["shot_index"] == thumb for s in shots])
         out.append(rated[SHOT_COLUMNS])
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=SHOT_COLUMNS)
-
-
-def analyse_files(files: dict[int, Path], curves=None, config: ShotConfig = ShotConfig()):
-    """One row per video x shot (SHOT_COLUMNS) for the given {video_id: path}: analyse_file_shots then
-    shots_with_retention. Files that cannot be decoded are returned in the second value with the reason."""
-    file_shots, failed = analyse_file_shots(files, config)
-    return shots_with_retention(file_shots, curves), failed

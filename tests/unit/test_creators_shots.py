@@ -86,20 +86,38 @@ def test_cli_prints_shots_as_json_and_rejects_a_non_video(planted, tmp_path, cap
     assert main(["creators", "analyse-video", str(tmp_path / "missing.mp4")]) == 2
 
 
-def test_analyse_files_rows_per_shot_and_undecodable_files_reported(planted, tmp_path):
+def test_file_shots_then_retention_rows_per_shot_and_undecodable_files_reported(planted, tmp_path):
+    """What the build does with a folder of files: int_video_file_shots (analyse_file_shots over the file
+    table) then fct_video_shots (shots_with_retention)."""
     import pandas as pd
 
-    from models_ml.creators.shots import SHOT_COLUMNS, analyse_files
+    from models_ml.creators.shots import (
+        FILE_SHOT_COLUMNS,
+        SHOT_COLUMNS,
+        analyse_file_shots,
+        file_table,
+        select_typed,
+        shots_with_retention,
+    )
 
     _, path = planted
     bogus = tmp_path / "2.mp4"
     bogus.write_bytes(b"\x00" * 100)
+    files = file_table({2: bogus, 1: path})
+    assert files["video_id"].tolist() == [1, 2] and files["file_size"].tolist() == [path.stat().st_size, 100]
+    file_shots, failed = analyse_file_shots(files)
+    assert list(file_shots.columns) == FILE_SHOT_COLUMNS
+    assert set(file_shots["file_mtime_ns"]) == {path.stat().st_mtime_ns}
+    assert [f["video_id"] for f in failed] == [2] and "not a readable video file" in failed[0]["reason"]
     # viewers leave during shot 1 (seconds 0-2) and stay afterwards: shot 1 is not a thumbnail candidate
     curve = pd.DataFrame({"video_id": 1, "second_index": range(11),
                           "views_at_risk": [100, 60, 40, 40, 40, 40, 40, 40, 40, 40, 40]})
-    shots, failed = analyse_files({1: path, 2: bogus}, curve)
+    shots = shots_with_retention(file_shots, curve)
     assert list(shots.columns) == SHOT_COLUMNS
     assert shots["shot_index"].tolist() == [1, 2, 3, 4] and set(shots["video_id"]) == {1}
     assert shots["shot_stay_share"].iloc[0] == pytest.approx(40 / 100)
     assert shots.loc[shots["is_thumbnail"], "shot_index"].tolist() == [4]
-    assert [f["video_id"] for f in failed] == [2] and "not a readable video file" in failed[0]["reason"]
+    # no decodable file: an empty frame with the columns, castable by the model's select list
+    empty, failed = analyse_file_shots(file_table({2: bogus}))
+    assert empty.empty and list(empty.columns) == FILE_SHOT_COLUMNS and len(failed) == 1
+    assert "cast(keyframe_jpeg as binary) as keyframe_jpeg" in select_typed(FILE_SHOT_COLUMNS)

@@ -4,24 +4,6 @@ The file analysis is int_video_file_shots (incremental: each file version decode
 the current version of each file and adds what depends on the viewers (stay share, thumbnail) every build.
 """
 
-SELECT_TYPED = """
-    cast(video_id as bigint) as video_id,
-    cast(shot_index as integer) as shot_index,
-    cast(start_frame as integer) as start_frame,
-    cast(end_frame as integer) as end_frame,
-    cast(start_seconds as double) as start_seconds,
-    cast(end_seconds as double) as end_seconds,
-    cast(boundary_kind as varchar) as boundary_kind,
-    cast(brightness as double) as brightness,
-    cast(motion as double) as motion,
-    cast(keyframe_frame as integer) as keyframe_frame,
-    cast(keyframe_sharpness as double) as keyframe_sharpness,
-    cast(shot_stay_share as double) as shot_stay_share,
-    cast(is_thumbnail as boolean) as is_thumbnail,
-    cast(fps as double) as fps,
-    cast(keyframe_jpeg as binary) as keyframe_jpeg
-"""
-
 
 def model(dbt, session):
     dbt.config(materialized="table")
@@ -34,6 +16,7 @@ def model(dbt, session):
         FILE_SHOT_COLUMNS,
         SHOT_COLUMNS,
         file_versions,
+        select_typed,
         shots_with_retention,
         video_files,
     )
@@ -47,7 +30,7 @@ def model(dbt, session):
         known = to_pandas(dbt.ref("dim_videos").filter(f"video_id in ({ids})"), ["video_id"], max_rows=max_rows)
         versions = file_versions({v: found[v] for v in known["video_id"].astype(int)})
     if not versions:
-        return from_pandas(pd.DataFrame({c: pd.Series(dtype="object") for c in SHOT_COLUMNS}), SELECT_TYPED, session)
+        return from_pandas(pd.DataFrame({c: pd.Series(dtype="object") for c in SHOT_COLUMNS}), select_typed(SHOT_COLUMNS), session)
     ids = ", ".join(map(str, sorted(versions)))
     # the current version of each file present now, analysed by int_video_file_shots (this build or earlier)
     current = pd.DataFrame([(v, size, mtime) for v, (size, mtime) in versions.items()],
@@ -61,4 +44,4 @@ def model(dbt, session):
     shots = shots_with_retention(file_shots, curves)
     if shots.empty:
         shots = pd.DataFrame({c: pd.Series(dtype="object") for c in SHOT_COLUMNS})
-    return from_pandas(shots, SELECT_TYPED, session)
+    return from_pandas(shots, select_typed(SHOT_COLUMNS), session)
