@@ -45,7 +45,7 @@ PRIVILEGED_USER, PRIVILEGED_PASSWORD = "steward", "privileged horse battery"
 SELECT_20K = {
     7: ["+fct_experiment_results", "+fct_experiment_health", "+dim_experiments", "+rpt_experiment_decisions",
         "+fct_campaign_lift"],
-    23: ["+fct_category_terms", "+fct_video_key_moments"],
+    23: ["+fct_category_terms", "+fct_video_key_moments", "+rpt_category_audience_posting_times"],
 }
 
 

@@ -24,6 +24,9 @@ COUNTRIES = {
     "BR": (0.08, ["Sao Paulo", "Rio de Janeiro", "Minas Gerais"], "en", "55"),
     "IN": (0.06, ["Maharashtra", "Karnataka", "Delhi"], "en", "91"),
 }
+# Main UTC offset (hours) of each country, for the planted audience posting windows (issue 17): a country's
+# good window is the 4-hour UTC window holding its local evening (AUDIENCE_GOOD_LOCAL_HOUR in the generator)
+COUNTRY_UTC_OFFSET = {"CN": 8.0, "US": -6.0, "GB": 0.0, "DE": 1.0, "JP": 9.0, "BR": -3.0, "IN": 5.5}
 AGE_BANDS = ["13-17", "18-24", "25-34", "35-44", "45+"]
 DEVICES = ["android", "ios", "web"]
 

@@ -35,6 +35,7 @@ from reelmart.simulate.config import (
     CATEGORIES,
     CONVERSION_LAG_MEDIAN_S,
     COUNTRIES,
+    COUNTRY_UTC_OFFSET,
     DEFAULT_START,
     DEVICES,
     DIRT,
@@ -65,6 +66,11 @@ RETENTION_DIP_MIN_DURATION = 12
 # their category's good window get this video-quality shift (logit scale of how much a view is enjoyed)
 POSTING_BUCKET_HOURS = 4
 POSTING_QUALITY_SHIFT = 0.6
+# ... and per audience (the viewer's country): a view on a video's publish day or the next by a viewer whose
+# local evening (this hour, at the country's main UTC offset) fell in the video's publish window is enjoyed
+# more by this much (logit); every other view is unchanged
+AUDIENCE_GOOD_LOCAL_HOUR = 20
+AUDIENCE_POSTING_SHIFT = 1.0
 # Creator studio video files (issue 17): how many planted-dip videos of 15-60 s get a real MP4 under
 # <landing>/video_files/<video_id>.mp4, per scale (other scales: none). Tiny takes the shortest, for test time.
 VIDEO_FILES_PER_SCALE = {"tiny": 2, "demo": 6, "20k": 6}
@@ -453,7 +459,9 @@ class PlatformSimulator:
 
         # how much they like it: interest in the category plus the video's quality
         affinity = self.interest[user_idx, self.video_category[video_idx]] * N_CAT
-        enjoy = _sigmoid(1.2 * np.log(affinity + 0.05) + self.video_quality[video_idx] + rng.normal(0, 0.7, n_ev))
+        boosted = self._audience_posting_boost(d, user_idx, video_idx)
+        enjoy = _sigmoid(1.2 * np.log(affinity + 0.05) + self.video_quality[video_idx] + rng.normal(0, 0.7, n_ev)
+                         + AUDIENCE_POSTING_SHIFT * boosted)
         p_complete = np.clip(0.8 * enjoy**1.5 * completion_mult[user_idx], 0, 1)
         completed = rng.random(n_ev) < p_complete
         duration = self.video_duration[video_idx].astype(np.float64)
@@ -932,6 +940,7 @@ class PlatformSimulator:
             "traffic_sources": self._traffic_truth(),
             "title_terms": self._title_terms_truth(),
             "posting_times": self._posting_times_truth(),
+            "audience_posting_times": self._audience_posting_truth(),
             "video_files": self._video_files_truth(),
             "notes": {
                 "experiments": "Lifts are relative per assigned user over the post-exposure window; "
@@ -1074,6 +1083,34 @@ class PlatformSimulator:
         rng.integers(0, 86_400, len(self.video_ids))
         return self.video_publish_second
 
+    def _audience_good_bucket(self) -> np.ndarray:
+        """Per country (COUNTRIES order), the publish window (index) holding its local evening."""
+        offsets = np.array([COUNTRY_UTC_OFFSET[c] for c in COUNTRIES])
+        return (((AUDIENCE_GOOD_LOCAL_HOUR - offsets) % 24) // POSTING_BUCKET_HOURS).astype(int)
+
+    def _audience_posting_boost(self, d: int, user_idx: np.ndarray, video_idx: np.ndarray) -> np.ndarray:
+        """True for the views of day `d` planted with the audience posting effect: the video was published
+        today or yesterday, in the window holding the viewer's local evening. Draws nothing (the day's
+        stream is unchanged); counts the boosted views for the truth."""
+        fresh = (d - self.video_published_day[video_idx]) <= 1
+        fresh &= d >= self.video_published_day[video_idx]
+        bucket = self.video_publish_second[video_idx] // (POSTING_BUCKET_HOURS * 3600)
+        boosted = fresh & (bucket == self._audience_good_bucket()[self.country_idx[user_idx]])
+        self._audience_boosted_views += int(boosted.sum())
+        return boosted
+
+    def _audience_posting_truth(self) -> dict:
+        good = self._audience_good_bucket()
+        return {
+            "audience": "country_code", "bucket_hours": POSTING_BUCKET_HOURS, "quality_shift": AUDIENCE_POSTING_SHIFT,
+            "local_hour": AUDIENCE_GOOD_LOCAL_HOUR, "utc_offsets": COUNTRY_UTC_OFFSET,
+            "good_bucket_start_hour": {c: int(b) * POSTING_BUCKET_HOURS for c, b in zip(COUNTRIES, good, strict=True)},
+            "boosted_views": self._audience_boosted_views,
+            "note": "A view on the video's publish day or the next, by a viewer whose country's good window "
+                    "(the 4-hour UTC window holding 20:00 local time) is the video's publish window, is enjoyed "
+                    "more by quality_shift on the logit scale (in every category); other views are unchanged.",
+        }
+
     def _posting_times_truth(self) -> dict:
         return {
             "bucket_hours": POSTING_BUCKET_HOURS, "quality_shift": POSTING_QUALITY_SHIFT,
@@ -1198,6 +1235,7 @@ class PlatformSimulator:
         self.impressions_so_far[:] = 0
         self._reset_traffic()
         self._reset_ad_touches()
+        self._audience_boosted_views = 0
         self.injected = {table: counts for table, counts in self.injected.items()
                          if table in ("users", "videos")}
 

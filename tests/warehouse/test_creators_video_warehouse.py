@@ -68,3 +68,38 @@ def test_suggestions_name_the_shot_where_the_dip_was_planted(video):
     assert row["suggestion"].startswith(f"Trim {int(row['start_seconds']) // 60}:{int(row['start_seconds']) % 60:02d}-")
     assert f"(shot {row['shot_index']})" in row["suggestion"] and "% of viewers leave there" in row["suggestion"]
     assert row["exits_in_shot"] <= row["viewers_at_shot_start"]
+
+
+def test_typical_rate_is_the_median_of_the_true_peers_own_leave_shares(tiny_warehouse):
+    """The "N x the typical rate" of each suggestion recomputed in pandas from the retention marts: the peers
+    are the other peer-eligible videos of the category and length bucket with a curve at the shot's first
+    second (retention > 0) and the second after its last; each peer's own leave share, their median, and no
+    rate below min_peers. (The constructed-peers case is the dbt unit test in _creators__video_unit_tests.yml.)"""
+    from pathlib import Path
+
+    import numpy as np
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    min_peers = yaml.safe_load((root / "dbt_project.yml").read_text())["vars"]["creator_retention"]["min_peers"]
+    with duckdb.connect(str(tiny_warehouse.serving_db), read_only=True) as con:
+        suggestions = con.execute("select * from fct_video_edit_suggestions").df()
+        videos = con.execute("select video_id, category, length_bucket, is_peer_eligible "
+                             "from fct_video_retention").df().set_index("video_id")
+        curves = con.execute("select video_id, second_index, retention from fct_video_retention_curve").df()
+    assert len(suggestions) > 0
+    retention = curves.set_index(["video_id", "second_index"])["retention"]
+    for row in suggestions.itertuples():
+        first = int(np.floor(row.start_seconds))
+        last = max(first, int(np.ceil(row.end_seconds)) - 1)
+        me = videos.loc[row.video_id]
+        peers = videos[(videos["category"] == me["category"]) & (videos["length_bucket"] == me["length_bucket"])
+                       & videos["is_peer_eligible"] & (videos.index != row.video_id)].index
+        shares = [1 - retention[(p, last + 1)] / retention[(p, first)] for p in peers
+                  if (p, first) in retention.index and (p, last + 1) in retention.index and retention[(p, first)] > 0]
+        assert row.peer_videos == len(shares)
+        if len(shares) >= min_peers:
+            assert row.typical_leave_share == pytest.approx(float(np.median(shares)))
+            assert f"{row.leave_share / row.typical_leave_share:.1f}x the typical rate for" in row.suggestion
+        else:
+            assert np.isnan(row.typical_leave_share) and "typical rate" not in row.suggestion

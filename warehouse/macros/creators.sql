@@ -16,3 +16,9 @@
     case when {{ is_completed }} then {{ duration_seconds }}
          else least({{ watch_seconds }}, {{ duration_seconds }}) end
 {%- endmacro %}
+
+{#- A video's early views for the best time to post: those of its first 48 hours after publication. One home:
+    int_video_early_engagement and int_video_early_audience. -#}
+{% macro is_early_view(event_at, published_at) -%}
+    ({{ event_at }} >= {{ published_at }} and {{ event_at }} < {{ published_at }} + interval 48 hour)
+{%- endmacro %}

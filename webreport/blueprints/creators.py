@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import Blueprint, jsonify, url_for
 
 from webreport import charts, metrics, params, ranked_list, report_settings
@@ -15,7 +17,8 @@ NAV = ("Creators", "creators.index")
 MARTS = ("fct_creator_daily", "dim_creators", "fct_video_daily", "dim_videos")
 RATIOS = ["completion_rate", "engagement_rate"]
 TEXT_MARTS = ("fct_category_terms", "fct_term_cooccurrence", "rpt_creator_title_suggestions",
-              "rpt_category_script_outline", "rpt_category_posting_times")  # the creator-text section (issue 17)
+              "rpt_category_script_outline", "rpt_category_posting_times",
+              "rpt_category_audience_posting_times")  # the creator-text section (issue 17)
 
 
 def _columns(args: dict) -> list[Column]:
@@ -145,7 +148,8 @@ def api_detail(creator_id: str):
                     "videos": top.rows, "audience": studio["audience"], "traffic_sources": studio["traffic"],
                     "hooks": studio["hooks"], "category_terms": text["terms"].rows,
                     "category_term_pairs": text["pairs"].rows, "title_suggestions": text["suggestions"].rows,
-                    "script_outline": text["outline"].rows, "posting_times": text["posting"].rows})
+                    "script_outline": text["outline"].rows, "posting_times": text["posting"].rows,
+                    "audience_posting_times": text["audience_posting"].rows})
 
 
 def _interval(row: dict, key: str) -> str | None:
@@ -201,8 +205,32 @@ def _category_text(category: str, creator_id: int, limit: int = 12) -> dict:
                         tooltip="Only where the interval lies above the category mean.")],
         rows=creator_text.posting_times(category), row_key="bucket_start_hour",
     )
+    audience_posting = Table(
+        id="audience-posting-times",
+        columns=[Column("audience", "Your viewers in"),
+                 Column("view_share", "Share of your views", "percent"),
+                 Column("bucket_start_hour", "Published (UTC)", display=_window),
+                 Column("videos", "Videos", "int"),
+                 Column("lift", "Completion odds (95% interval)", "ratio", display=_odds_interval,
+                        tooltip="Their early completion odds against other viewers of the same videos, for videos "
+                                "published then compared with the category's other windows; pooled across "
+                                "categories."),
+                 Column("is_best_time", "Best time", display=lambda r: "Yes" if r["is_best_time"] else "",
+                        tooltip="The audience's top window, only where its q-value (Benjamini-Hochberg over every "
+                                "window) is below 5%.")],
+        rows=creator_text.audience_posting_times(creator_id, category, AUDIENCE_MIN_VIEW_SHARE),
+        row_key="bucket_start_hour",
+    )
     return {"category": category, "terms": terms, "pairs": pairs, "suggestions": suggestions, "outline": outline,
-            "posting": posting}
+            "posting": posting, "audience_posting": audience_posting, "audience_min_share": AUDIENCE_MIN_VIEW_SHARE}
+
+
+# the audiences (viewers' countries) whose posting windows a creator sees: those with this share of their views
+AUDIENCE_MIN_VIEW_SHARE = 0.10
+
+
+def _odds_interval(row: dict) -> str:
+    return f"x{math.exp(row['lift']):.2f} [{math.exp(row['lift_lower']):.2f}, {math.exp(row['lift_upper']):.2f}]"
 
 
 def _window(row: dict) -> str:

@@ -66,3 +66,34 @@ def posting_times(category: str) -> list[dict]:
         "from rpt_category_posting_times where category = ? order by bucket_start_hour",
         [category],
     )
+
+
+def audience_posting_times(creator_id: int, category: str, min_share: float) -> list[dict]:
+    """The publish windows (UTC) of the category for each audience (viewers' country) holding at least
+    `min_share` of the creator's views, largest audience first: the lift of the audience's early completion
+    odds against other viewers of the same videos, with its interval and q-value."""
+    return fetch_all(
+        """
+        with mine as (
+            select coalesce(users.country_code, 'unknown') as audience, count(*) as views
+            from fct_watch_events as events
+            left join dim_users as users on events.user_id = users.user_id
+            where events.creator_id = ?
+            group by 1
+        ),
+
+        shares as (
+            select audience, views, views / sum(views) over () as view_share from mine
+        )
+
+        select shares.audience, shares.view_share, times.bucket_start_hour, times.bucket_end_hour, times.videos,
+               times.audience_views, times.lift, times.lift_lower, times.lift_upper, times.q_value,
+               times.is_best_time
+        from shares
+        inner join rpt_category_audience_posting_times as times
+            on shares.audience = times.audience and times.category = ?
+        where shares.view_share >= ?
+        order by shares.view_share desc, shares.audience, times.bucket_start_hour
+        """,
+        [creator_id, category, min_share],
+    )

@@ -18,9 +18,7 @@ early as (
         count(*) filter (where events.is_liked) as early_liked_views
     from {{ ref('fct_watch_events') }} as events
     inner join videos on events.video_id = videos.video_id
-    where
-        events.event_at >= videos.published_at
-        and events.event_at < videos.published_at + interval 48 hour
+    where {{ is_early_view('events.event_at', 'videos.published_at') }}
     group by events.video_id
 ),
 
