@@ -14,7 +14,7 @@ viewers as (
     select
         user_id,
         coalesce(country_code, 'unknown') as audience
-    from {{ ref('dim_users') }}
+    from {{ ref('int_users_validated') }}
 ),
 
 final as (
