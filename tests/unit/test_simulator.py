@@ -136,3 +136,24 @@ def test_ad_driven_conversions_follow_exposure_and_keep_the_planted_effect(tiny_
         assert campaign["attribution_windows_days"] == {"click": 7, "view": 1}
     null = [c for c in truth["campaigns"] if c["true_ate_conversions_per_user"] == 0]
     assert null and all(c["ad_driven_conversions"] == 0 for c in null)
+
+
+def test_audience_posting_plant_is_the_viewers_local_evening_on_the_first_two_days(tiny_export, tmp_path):
+    """The planted audience windows (truth audience_posting_times): 20:00 local time at each country's offset,
+    applied to a view only on the video's publish day and the next, and only when the viewer's window is the
+    video's publish window. Drawing nothing, it leaves every other random stream as it was."""
+    sim = PlatformSimulator(TINY, tmp_path, seed=3, progress=False)
+    sim._audience_boosted_views = 0
+    truth = json.loads((tiny_export[0] / "ground_truth" / "truth.json").read_text())["audience_posting_times"]
+    assert truth["good_bucket_start_hour"] == {"CN": 12, "US": 0, "GB": 20, "DE": 16, "JP": 8, "BR": 20, "IN": 12}
+    assert truth["boosted_views"] > 0
+    users = np.arange(TINY.users)
+    for video in range(5):
+        published = int(sim.video_published_day[video])
+        video_idx = np.full(TINY.users, video)
+        window = int(sim.video_publish_second[video] // (4 * 3600)) * 4
+        good = np.array([truth["good_bucket_start_hour"][c] for c in sim.countries]) == window
+        for day in (published, published + 1):
+            assert (sim._audience_posting_boost(day, users, video_idx) == good).all()
+        for day in (published - 1, published + 2):
+            assert not sim._audience_posting_boost(day, users, video_idx).any()
