@@ -4,7 +4,8 @@ Per scale it prints rows per raw table, generation time, full `dbt build` wall t
 tests), `dbt run` of the SQL models against the same compiled SQL executed directly in DuckDB
 (the overhead ratio), and an incremental rebuild after one new export day. A second table splits the
 full build and the incremental day by stage (layer and area of the project, SQL or Python models, tests)
-from dbt's run_results.json, so the next bottleneck is visible.
+from dbt's run_results.json, so the next bottleneck is visible. `--build-only --data-dir D` times one full build
+of a generated instance and lists the nodes its memory went to (reelmart/bench/node_memory.py).
 """
 
 from __future__ import annotations
