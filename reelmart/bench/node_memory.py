@@ -20,13 +20,19 @@ def _epoch(stamp: str) -> float:
     return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
 
 
+def node_name(unique_id: str) -> str:
+    """A model's name; a data test's name rather than the hash dbt ends its unique_id with."""
+    parts = unique_id.split(".")
+    return parts[2] if parts[0] == "test" and len(parts) > 3 else parts[-1]
+
+
 def node_windows(results: list[dict]) -> list[tuple[str, float, float]]:
     """(node name, start, end) in epoch seconds of each result's execute phase; nodes without one are left out."""
     windows = []
     for result in results:
         for phase in result.get("timing") or []:
             if phase.get("name") == "execute" and phase.get("started_at") and phase.get("completed_at"):
-                windows.append((result["unique_id"].split(".")[-1], _epoch(phase["started_at"]),
+                windows.append((node_name(result["unique_id"]), _epoch(phase["started_at"]),
                                 _epoch(phase["completed_at"])))
     return windows
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from reelmart.bench.node_memory import node_memory, node_memory_from_target, node_windows
+from reelmart.bench.node_memory import node_memory, node_memory_from_target, node_name, node_windows
 from reelmart.bench.table import measure
 
 MB = 2**20
@@ -61,3 +61,9 @@ def test_measure_records_its_samples_in_time_order():
     assert len(timeline) >= 2
     assert [t for t, _ in timeline] == sorted(t for t, _ in timeline)
     assert max(rss for _, rss in timeline) / MB == pytest.approx(m.peak_rss_mb, rel=0.01)
+
+
+def test_tests_are_named_by_their_name_not_their_hash():
+    assert node_name("test.reelmart.not_null_dim_users_user_id.241ee496ff") == "not_null_dim_users_user_id"
+    assert node_name("model.reelmart.dim_users") == "dim_users"
+    assert node_name("unit_test.reelmart.dim_users.dedupe_rule") == "dedupe_rule"
