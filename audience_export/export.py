@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -40,6 +41,7 @@ from audience_export.normalise import SqlParams, normalised_members_sql, resolve
 IDENTIFIER_COLUMNS = ("user_id", "email", "phone", "country_code", "zip", "maid")
 AUDIENCE_NAME_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-]{0,127}")
 WRITER_THREADS = 2  # the target machine has two cores
+KEY_BYTES = 32  # a member key is a SHA-256 digest
 log = logging.getLogger(__name__)
 
 
@@ -150,7 +152,8 @@ def _build_rows(con: duckdb.DuckDBPyConnection, dest: Destination, members: int)
     """Normalise + hash in DuckDB; return member / unmatched counts and the rows, sorted by member key.
 
     Two statements over the data: the normalisation (materialised, since the few phone numbers SQL cannot
-    decide are looked up in between) and one query that resolves those, hashes, keys and sorts.
+    decide are looked up in between) and one query that resolves those, hashes and keys; the rows are then
+    put in key order by `sorted_by_member_key`.
     """
     p = SqlParams()
     # only the identifiers this destination uses: DuckDB then skips normalising the others
@@ -185,13 +188,12 @@ def _build_rows(con: duckdb.DuckDBPyConnection, dest: Destination, members: int)
     else:
         source = "normalised"
     cols = ",\n".join(f'{expr} as "{header}"' for header, expr in dest.columns)
-    key = " || chr(31) || ".join(f"coalesce({expr}, '')" for _, expr in dest.columns)
-    rows = con.sql(f"""
-        select {cols}, unhex(sha256({key})) as member_key
-        from {source}
-        where {dest.matched}
-        order by member_key
-    """).to_arrow_table()
+    # the key hashes the written cells: read them from the subquery instead of hashing every identifier twice
+    key = " || chr(31) || ".join(f"""coalesce("{header}", '')""" for header in dest.headers)
+    rows = sorted_by_member_key(con.sql(f"""
+        select *, unhex(sha256({key})) as member_key
+        from (select {cols} from {source} where {dest.matched}) as written
+    """).to_arrow_table())
     con.execute("drop table normalised")  # raw identifiers: gone before anything is written
     if slow:
         con.unregister("slow_phones")
@@ -202,6 +204,27 @@ def _build_rows(con: duckdb.DuckDBPyConnection, dest: Destination, members: int)
 def _uses(dest: Destination, column: str) -> bool:
     pattern = re.compile(rf"\b{column}\b")
     return any(pattern.search(expr) for _, expr in dest.columns) or bool(pattern.search(dest.matched))
+
+
+def sorted_by_member_key(rows: pa.Table) -> pa.Table:
+    """The rows in byte order of `member_key` (32-byte SHA-256 digests), the order of SQL's ORDER BY member_key.
+
+    A sort on each key's first 8 bytes as one unsigned integer does the work (a database sort of the rows
+    moves every written cell); only if two different keys share those 8 bytes do all 32 decide. Rows with
+    equal keys are equal rows (the key hashes the written cells), so their order among themselves is moot.
+    """
+    if rows.num_rows < 2:
+        return rows
+    keys = rows["member_key"].combine_chunks().cast(pa.binary(KEY_BYTES))
+    data = keys.buffers()[1]
+    words = np.frombuffer(data, dtype=">u8", count=(keys.offset + len(keys)) * KEY_BYTES // 8)
+    words = words.reshape(-1, KEY_BYTES // 8)[keys.offset:]
+    order = np.argsort(words[:, 0], kind="stable")
+    first = words[order, 0]
+    tied = np.flatnonzero(first[1:] == first[:-1])
+    if tied.size and (words[order[tied]] != words[order[tied + 1]]).any():
+        order = np.lexsort(words.T[::-1])
+    return rows.take(pa.array(order))
 
 
 def _drop_duplicate_keys(rows: pa.Table) -> pa.Table:

@@ -21,8 +21,11 @@ class Measurement:
 
 
 @contextmanager
-def measure(poll_seconds: float = 0.05):
+def measure(poll_seconds: float = 0.05, timeline: list | None = None):
     """Wall time and peak resident memory (this process plus its children) of the block.
+
+    timeline: a list that receives every sample as (epoch seconds, resident bytes), to say later which
+    part of the block the memory went to (reelmart/bench/node_memory.py).
 
     Peak memory is sampled in a thread, so short spikes between samples can be missed; the
     children's maximum from getrusage covers subprocesses such as `dbt build`. That maximum is over
@@ -43,6 +46,8 @@ def measure(poll_seconds: float = 0.05):
                 except psutil.Error:
                     pass
             peak[0] = max(peak[0], rss)
+            if timeline is not None:
+                timeline.append((time.time(), rss))
             stop.wait(poll_seconds)
 
     children_peak_before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

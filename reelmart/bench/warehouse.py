@@ -4,7 +4,8 @@ Per scale it prints rows per raw table, generation time, full `dbt build` wall t
 tests), `dbt run` of the SQL models against the same compiled SQL executed directly in DuckDB
 (the overhead ratio), and an incremental rebuild after one new export day. A second table splits the
 full build and the incremental day by stage (layer and area of the project, SQL or Python models, tests)
-from dbt's run_results.json, so the next bottleneck is visible.
+from dbt's run_results.json, so the next bottleneck is visible. `--build-only --data-dir D` times one full build
+of a generated instance and lists the nodes its memory went to (reelmart/bench/node_memory.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from reelmart.bench.node_memory import node_memory_from_target
 from reelmart.bench.table import measure, print_table
 from reelmart.simulate import SCALES, PlatformSimulator
 from reelmart.simulate.schema import RAW_TABLES
@@ -31,7 +33,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the built instances")
     parser.add_argument("--publish-only", action="store_true",
                         help="only time publishing the green build of --data-dir (byte copy vs COPY FROM DATABASE)")
-    parser.add_argument("--data-dir", type=Path, help="the instance --publish-only publishes")
+    parser.add_argument("--data-dir", type=Path, help="the instance --publish-only publishes or --build-only builds")
+    parser.add_argument("--build-only", action="store_true",
+                        help="only time a full `dbt build` of --data-dir (generated already) and say which nodes "
+                             "its memory went to")
 
 
 def _raw_rows(paths: WarehousePaths) -> dict[str, int]:
@@ -216,7 +221,31 @@ def publish_rows(paths: WarehousePaths, label: str) -> list[dict]:
     ]
 
 
+def build_memory_rows(paths: WarehousePaths, top: int = 15) -> tuple[dict, list[dict]]:
+    """A full `dbt build` of a generated instance: its time and peak memory, and the nodes that memory went to."""
+    timeline: list[tuple[float, int]] = []
+    with measure(poll_seconds=0.2, timeline=timeline) as full:
+        run_dbt(["build", "--full-refresh"], paths, quiet=True)
+    summary = {"instance": paths.data_dir.name, "dbt build s": full.seconds, "build peak MB": full.peak_rss_mb,
+               "build file MB": paths.build_db.stat().st_size / 2**20}
+    return summary, node_memory_from_target(timeline, paths.dbt_target, top)
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.build_only:
+        if not args.data_dir:
+            raise SystemExit("--build-only needs --data-dir (a generated instance)")
+        print(f"load average (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+        summary, nodes = build_memory_rows(WarehousePaths(args.data_dir.resolve()))
+        print(f"load average (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+        print_table([summary], "Full dbt build (models and tests) of one instance")
+        print_table(nodes, "Nodes by peak resident memory while they ran (dbt, 2 threads)")
+        stages = stage_seconds(WarehousePaths(args.data_dir.resolve()))
+        print_table([{"stage": name, "nodes": s["nodes"], "node seconds": s["seconds"],
+                      "slowest node": f"{s['slowest'][0]} {s['slowest'][1]:.1f} s"}
+                     for name, s in sorted(stages.items(), key=lambda item: -item[1]["seconds"])],
+                    "Full build by stage (dbt node seconds, 2 threads)")
+        return 0
     if args.publish_only:
         if not args.data_dir:
             raise SystemExit("--publish-only needs --data-dir (an instance with a green build)")

@@ -109,7 +109,7 @@ def detail(creator_id: str):
 
 
 STUDIO_MARTS = ("fct_creator_audience_daily", "fct_creator_traffic_daily", "fct_video_retention",
-                "fct_video_retention_curve")
+                "fct_video_retention_curve", "rpt_video_hooks")
 STUDIO_HOOK_VIDEOS = 10
 
 

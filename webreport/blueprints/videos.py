@@ -98,7 +98,7 @@ def detail(video_id: str):
 
 
 RETENTION_MARTS = ("fct_video_retention", "fct_video_retention_curve", "fct_video_key_moments")
-STUDIO_MARTS = ("fct_video_traffic_daily",)
+STUDIO_MARTS = ("fct_video_traffic_daily", "rpt_video_hooks")
 
 
 def _sections(video_id: int, date_range) -> tuple[list[dict], tuple, dict]:

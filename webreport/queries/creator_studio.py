@@ -11,8 +11,6 @@ from webreport.db import fetch_all
 # display names of the traffic sources (warehouse/macros/creator_audience.sql is the list's home)
 SOURCE_LABELS = {"for_you": "For You", "following": "Following", "search": "Search", "profile": "Profile",
                  "share": "Shares", "other": "Other", "unknown": "Unknown"}
-HOOK_SECOND = 3
-BEST_SHARE = 0.1  # "the best videos of the category": the top 10% by retention at HOOK_SECOND
 
 
 def _with_shares(rows: list[dict]) -> list[dict]:
@@ -69,105 +67,50 @@ def creator_audience(creator_id: int, start: date, end: date) -> list[dict]:
     )
 
 
-# retention at HOOK_SECOND of every peer-eligible video (at least min_views views), ranked in its category;
-# "best" = the top BEST_SHARE of the category, at least one video
-_HOOKS = f"""
-    hooks as (
-        select r.video_id, r.creator_id, r.category, r.views, r.relative_retention_percentile, r.is_peer_eligible,
-               c.retention as hook_retention
-        from fct_video_retention as r
-        inner join fct_video_retention_curve as c on c.video_id = r.video_id and c.second_index = {HOOK_SECOND}
-    ),
-    ranked as (
-        select video_id, category, hook_retention,
-               row_number() over (partition by category order by hook_retention desc, video_id) as place,
-               count(*) over (partition by category) as category_videos,
-               percent_rank() over (partition by category order by hook_retention) as hook_rank
-        from hooks where is_peer_eligible
-    ),
-    best as (
-        select video_id, category from ranked where place <= greatest(1, ceil({BEST_SHARE} * category_videos))
-    )"""
-
-
 def video_hook(video_id: int, min_peers: int) -> dict | None:
-    """The first seconds of a video against the best videos of its category: retention per second up to
-    HOOK_SECOND for the video, the category's median and the mean of its top BEST_SHARE (peer-eligible
-    videos ranked by retention at HOOK_SECOND), and the video's percent rank there. With fewer than
-    `min_peers` peer-eligible videos besides this one nothing is compared (`too_few_peers`)."""
+    """The first seconds of a video against the best videos of its category (rpt_video_hooks, computed at build
+    time): retention per second up to the hook second for the video, the category's median and the mean of its
+    best share (peer-eligible videos ranked by retention at the hook second), and the video's percent rank
+    there. With fewer than `min_peers` peer-eligible videos besides this one nothing is compared
+    (`too_few_peers`)."""
     rows = fetch_all(
-        f"""
-        with {_HOOKS},
-        category as (
-            select category from fct_video_retention where video_id = ?
-        ),
-        curves as (
-            select c.second_index, c.video_id, c.retention, best.video_id is not null as is_best
-            from fct_video_retention_curve as c
-            inner join ranked on ranked.video_id = c.video_id
-            left join best on best.video_id = c.video_id
-            where ranked.category = (select category from category) and c.second_index <= {HOOK_SECOND}
-        ),
-        own as (
-            select second_index, retention from fct_video_retention_curve
-            where video_id = ? and second_index <= {HOOK_SECOND}
-        )
-        select
-            own.second_index,
-            own.retention,
-            median(curves.retention) as category_median,
-            avg(curves.retention) filter (where curves.is_best) as category_best,
-            count(distinct curves.video_id) as category_videos,
-            count(distinct curves.video_id) filter (where curves.is_best) as best_videos,
-            (select hook_rank from ranked where video_id = ?) as video_hook_rank
-        from own
-        left join curves on curves.second_index = own.second_index
-        group by own.second_index, own.retention
-        order by own.second_index
-        """,
-        [video_id, video_id, video_id],
+        "select second_index, retention, category_median, category_best, category_videos, best_videos, "
+        "hook_rank as video_hook_rank, hook_second, best_share from rpt_video_hooks where video_id = ? "
+        "order by second_index",
+        [video_id],
     )
-    if not rows or rows[-1]["second_index"] < HOOK_SECOND:
+    if not rows or rows[-1]["second_index"] < rows[-1]["hook_second"]:
         return None
+    hook_second, best_share = rows[-1]["hook_second"], rows[-1]["best_share"]
+    rows = [{k: v for k, v in row.items() if k not in ("hook_second", "best_share")} for row in rows]
     last = rows[-1]
     peers = last["category_videos"] - (last["video_hook_rank"] is not None)  # the others: not the video itself
     too_few = peers < min_peers
     if too_few:  # a median of two videos is no benchmark: say so rather than compare
         rows = [{**row, "category_median": None, "category_best": None} for row in rows]
-    return {"seconds": rows, "hook_second": HOOK_SECOND, "retention": last["retention"],
+    return {"seconds": rows, "hook_second": hook_second, "retention": last["retention"],
             "category_median": None if too_few else last["category_median"],
             "category_best": None if too_few else last["category_best"],
             "category_videos": last["category_videos"], "best_videos": last["best_videos"],
-            "hook_rank": None if too_few else last["video_hook_rank"], "best_share": BEST_SHARE,
+            "hook_rank": None if too_few else last["video_hook_rank"], "best_share": best_share,
             "peer_videos": peers, "too_few_peers": too_few, "min_peers": min_peers}
 
 
 def creator_hooks(creator_id: int, limit: int, min_peers: int) -> list[dict]:
-    """The creator's most viewed videos with their retention at HOOK_SECOND against the mean of their
-    category's top BEST_SHARE (the hook table of the creator page); no benchmark for a video with fewer
+    """The creator's most viewed videos with their retention at the hook second against the mean of their
+    category's best (rpt_video_hooks; the hook table of the creator page); no benchmark for a video with fewer
     than `min_peers` other peer-eligible videos in its category (as video_hook)."""
     return fetch_all(
-        f"""
-        with {_HOOKS},
-        best_by_category as (
-            select hooks.category, avg(hooks.hook_retention) as best_hook_retention
-            from best inner join hooks on hooks.video_id = best.video_id
-            group by hooks.category
-        ),
-        ranked_by_category as (
-            select category, count(*) as ranked_videos from ranked group by category
-        )
-        select hooks.video_id, videos.title, hooks.category, hooks.views, hooks.hook_retention,
-               case when coalesce(ranked_by_category.ranked_videos, 0)
-                         - (hooks.video_id in (select video_id from ranked))::int >= ?
-                    then best_by_category.best_hook_retention end as best_hook_retention,
-               hooks.relative_retention_percentile
-        from hooks
+        """
+        select hooks.video_id, videos.title, hooks.category, retention.views, hooks.retention as hook_retention,
+               case when hooks.category_videos - (hooks.hook_rank is not null)::int >= ?
+                    then hooks.category_best end as best_hook_retention,
+               retention.relative_retention_percentile
+        from rpt_video_hooks as hooks
+        inner join fct_video_retention as retention on retention.video_id = hooks.video_id
         inner join dim_videos as videos on videos.video_id = hooks.video_id
-        left join best_by_category on best_by_category.category = hooks.category
-        left join ranked_by_category on ranked_by_category.category = hooks.category
-        where hooks.creator_id = ?
-        order by hooks.views desc, hooks.video_id
+        where hooks.creator_id = ? and hooks.second_index = hooks.hook_second
+        order by retention.views desc, hooks.video_id
         limit ?
         """,
         [min_peers, creator_id, limit],
