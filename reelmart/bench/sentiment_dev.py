@@ -135,6 +135,47 @@ def word_view_nbsvm(texts: list[str], y: np.ndarray, language: str, C: float) ->
     return fit_decide
 
 
+def fasttext_supervised(texts: list[str], y: np.ndarray, view: str, epoch: int = 10, dim: int = 50,
+                        word_ngrams: int = 2) -> FitDecide:
+    """fastText's supervised classifier (a small neural bag of n-grams), one thread, seeded.
+
+    `view` "chars": every character of the normalised text is a token (word n-grams are then char
+    n-grams); "words": Chinese runs segmented (segment.py, single characters kept) plus the model's
+    word tokens. fastText is not a project dependency: install the `fasttext-wheel` package by hand
+    to run this candidate (docs/sentiment.md says what it measured).
+    """
+    try:
+        import fasttext
+    except ImportError as exc:  # pragma: no cover - depends on a hand install
+        raise ImportError("the fasttext candidates need `pip install fasttext-wheel==0.9.2`") from exc
+    import tempfile
+
+    from models_ml.sentiment.normalize import word_tokens
+    from models_ml.sentiment.segment import segment
+
+    normalized = normalize_batch(texts)
+    if view == "chars":
+        lines = [" ".join(ch for ch in t if not ch.isspace()) for t in normalized]
+    else:
+        words = segment(normalized)
+        lines = [" ".join(w + word_tokens(t)) for w, t in zip(words, normalized, strict=True)]
+    classes = np.unique(y)
+
+    def fit_decide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8") as f:
+            f.write("".join(f"__label__{y[i]} {lines[i]}\n" for i in a))
+            f.flush()
+            model = fasttext.train_supervised(f.name, epoch=epoch, dim=dim, wordNgrams=word_ngrams, lr=0.5, minn=0,
+                                              maxn=0, thread=1, seed=0, verbose=0)
+        positive = f"__label__{classes[1]}"
+        out = np.empty(len(b))
+        for k, i in enumerate(b):  # model.f.predict: fastText 0.9.2's predict() breaks on numpy 2
+            probs = dict((label, p) for p, label in model.f.predict(lines[i], 2, 0.0, "strict"))
+            out[k] = probs.get(positive, 0.0) - 0.5
+        return out
+    return fit_decide
+
+
 def hashed(texts: list[str], char_ngram_range: tuple[int, int] = (1, 5), **kw) -> sp.csr_matrix:
     """The model's features (no labels involved, so fitted once on all training-part texts, as `_select` does)."""
     normalized = normalize_batch(texts)
@@ -189,6 +230,8 @@ def candidates(texts: list[str], y: np.ndarray, language: str) -> dict[str, Call
         "word-nbsvm": lambda: word_view_nbsvm(texts, y, language, 0.3),
         "default+word": ("blend", {"nbsvm": 0.75 * 0.75, "lr": 0.25 * 0.75, "word-nbsvm": 0.25}),
         "default+threshold": ("threshold", "default"),
+        "fasttext-chars": lambda: fasttext_supervised(texts, y, "chars", word_ngrams=3),
+        "fasttext-words": lambda: fasttext_supervised(texts, y, "words", word_ngrams=2),
     }
 
 
