@@ -14,7 +14,6 @@ IDF and L2-normalised per row (the same weighting as TfidfVectorizer(sublinear_t
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 from collections.abc import Sequence
 
@@ -23,15 +22,17 @@ import scipy.sparse as sp
 from sklearn.preprocessing import normalize as l2_normalize
 
 from .normalize import _WORD_TOKEN
+from .segment import segment_codes
 
 HASH_BITS = 22
 _MASK32 = np.uint32((1 << HASH_BITS) - 1)
 _FNV32 = np.uint32(0x01000193)
 _WORD_SALT = np.uint64(0x9E3779B97F4A7C15)
 _BIGRAM_SALT = np.uint64(0x632BE59BD9B4E019)
+_SEGMENT_SALT = np.uint64(0x2545F4914F6CDD1D)
+_SEGMENT_BIGRAM_SALT = np.uint64(0x5851F42D4C957F2D)
 _NEWLINE = 10
 _SPACE = 32
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _LATIN = re.compile(r"[a-z0-9]")
 
 
@@ -64,18 +65,12 @@ class _TokenHashes(dict):
 _TOKEN_HASHES = _TokenHashes()
 
 
-def _jieba_words(text: str) -> list[str]:
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)  # it logs its dictionary loading at DEBUG through the root config
-    return [w for run in _CJK_RUN.findall(text) for w in jieba.lcut(run) if len(w) > 1]
-
-
 class HashedNgramFeaturizer:
     """Sublinear TF-IDF over hashed char n-grams plus word uni/bigrams; fit once, transform fast.
 
-    ``use_jieba`` adds jieba words of Chinese runs as extra word tokens (measured as a candidate
-    in docs/sentiment.md; off by default because it is slow per comment and did not pay).
+    ``use_jieba`` adds the words of Chinese runs (jieba's dictionary and rule without its HMM, computed
+    for the whole batch by `segment.segment_codes`; words of one character left out) as unigrams and
+    as bigrams of consecutive words, a view of their own beside the char n-grams and word tokens.
     """
 
     def __init__(
@@ -126,16 +121,30 @@ class HashedNgramFeaturizer:
         return np.repeat(doc, n_slots), buckets.ravel(), valid.ravel()
 
     def _tokens(self, joined: str) -> list[str]:
-        if not self.use_jieba:
-            return _WORD_TOKEN.findall(joined)
-        tokens: list[str] = []
-        parts = joined.split("\n")
-        for i, part in enumerate(parts):
-            tokens.extend(_WORD_TOKEN.findall(part))
-            tokens.extend(_jieba_words(part))
-            if i < len(parts) - 1:
-                tokens.append("\n")
-        return tokens
+        return _WORD_TOKEN.findall(joined)
+
+    @staticmethod
+    def _segmented_words(joined: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Words of two or more characters of the Chinese runs: (doc, start, length, hash), by position."""
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        start, length, hashes = segment_codes(codes)
+        multi = length > 1
+        start, length, hashes = start[multi], length[multi], hashes[multi]
+        doc = np.cumsum(codes == _NEWLINE)[start] if len(start) else start
+        return doc, start, length, hashes
+
+    def _segment_slots(self, joined: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Slots are (word, unigram/bigram) pairs of the segmented words, word-major (document order)."""
+        doc, _, _, hashes = self._segmented_words(joined)
+        count = len(hashes)
+        buckets = np.empty((count, 2), dtype=np.uint32)
+        valid = np.ones((count, 2), dtype=bool)
+        buckets[:, 0] = _bucket64(hashes ^ _SEGMENT_SALT)
+        following = np.append(hashes[1:], np.uint64(0))
+        with np.errstate(over="ignore"):
+            buckets[:, 1] = _bucket64(hashes * np.uint64(0x100000001B3) ^ following ^ _SEGMENT_BIGRAM_SALT)
+        valid[:, 1] = np.append(doc[1:] == doc[:-1], False)
+        return np.repeat(doc, 2), buckets.ravel(), valid.ravel()
 
     def _word_slots(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Slots are (token, unigram/bigram) pairs, token-major (so again in document order)."""
@@ -166,6 +175,8 @@ class HashedNgramFeaturizer:
         blocks = [self._char_slots(joined)]
         if self.word_ngram_max >= 1:
             blocks.append(self._word_slots(self._tokens(joined)))
+        if self.use_jieba:
+            blocks.append(self._segment_slots(joined))
         doc = np.concatenate([d[v] for d, _, v in blocks]).astype(np.uint64)
         bucket = np.concatenate([b[v] for _, b, v in blocks]).astype(np.uint64)
         unique = np.unique(doc << np.uint64(HASH_BITS) | bucket)
@@ -200,6 +211,18 @@ class HashedNgramFeaturizer:
             for slot in np.flatnonzero(valid).tolist():
                 pos, kind = divmod(slot, width)
                 label = tokens[pos] if kind == 0 else tokens[pos] + " " + tokens[pos + 1]
+                bucket = int(buckets[slot])
+                if bucket not in names:
+                    words.add(bucket)
+                    names[bucket] = label
+        if self.use_jieba:
+            doc, start, length, _ = self._segmented_words(joined)
+            _, buckets, valid = self._segment_slots(joined)
+            for slot in np.flatnonzero(valid).tolist():
+                i, kind = divmod(slot, 2)
+                label = joined[start[i]:start[i] + length[i]]
+                if kind == 1:
+                    label += " " + joined[start[i + 1]:start[i + 1] + length[i + 1]]
                 bucket = int(buckets[slot])
                 if bucket not in names:
                     words.add(bucket)
@@ -241,7 +264,9 @@ class HashedNgramFeaturizer:
         if self.word_ngram_max >= 1:
             # Adding two CSR matrices sums duplicate entries, which gives term counts.
             X = X + self._counts(*self._word_slots(self._tokens(joined)), n_docs)
-        else:
+        if self.use_jieba:
+            X = X + self._counts(*self._segment_slots(joined), n_docs)
+        if self.word_ngram_max < 1 and not self.use_jieba:
             X.sum_duplicates()
         np.log(X.data, out=X.data)
         X.data += 1.0

@@ -1,10 +1,10 @@
 """`CommentSentimentModel`: calibrated linear sentiment classifier for short-video comments.
 
 Pipeline: `normalize_batch` (NFKC, traditional -> simplified, placeholders, squeezing) ->
-`HashedNgramFeaturizer` (char 1-5-grams + word uni/bigrams incl. emoji/kaomoji, sublinear
-TF-IDF) -> a linear learner (NBSVM by default: a linear SVM on naive-Bayes-rescaled features,
-its C chosen by cross-validation on the training labels; the alternatives are measured in
-docs/sentiment.md) -> sigmoid calibration (`CalibratedClassifierCV`, which also gives the SVM its
+`HashedNgramFeaturizer` (char 1-3- or 1-5-grams + word uni/bigrams incl. emoji/kaomoji, and, where
+the CV keeps them, the words of Chinese runs from segment.py; sublinear TF-IDF) -> a linear learner
+(by default NBSVM and logistic regression blended; features, Cs and weight chosen by cross-validation
+on the training labels; the alternatives are measured in docs/sentiment.md) -> sigmoid calibration (`CalibratedClassifierCV`, which also gives the SVM its
 probabilities) -> a neutral band in `predict`.
 
 Defined results for degenerate input: a comment with no known feature after normalisation
@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -46,12 +47,13 @@ _FIT_LOCK = threading.Lock()
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3  # 3: NBSVM + LR blend, weight and both Cs chosen by CV; 2: NBSVM, CV-chosen C
+FORMAT_VERSION = 4  # 4: Chinese word view chosen by CV; 3: NBSVM + LR blend, weight and both Cs chosen by CV
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"
 LEARNERS = ("nbsvm+lr", "nbsvm", "nblr", "logreg", "linear_svm")
 _NO_PROBA = ("nbsvm+lr", "nbsvm", "linear_svm")  # SVMs: probabilities only through calibration
 SCORING_CHUNK = 32_768
+_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def nb_log_count_ratio(X: sp.spmatrix, hit: np.ndarray, alpha: float) -> np.ndarray:
@@ -195,7 +197,11 @@ class CommentSentimentModel(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     char_ngram_range : char n-gram range; None (default) chooses one of `char_ngram_grid` by CV.
-    word_ngram_max, min_df, use_jieba : feature settings (see features.py).
+    word_ngram_max, min_df : feature settings (see features.py).
+    use_jieba : add the words of Chinese runs as a view of their own (jieba's dictionary, segmented
+        for the whole batch by segment.py). False (default: it did not win by CV on real Chinese
+        reviews, docs/sentiment.md), True, or None to let the CV choose from `jieba_grid` at the char
+        range it chose without them (only tried when some training text has Chinese characters).
     learner : "nbsvm+lr" (default: `NBSVMBlend`, NBSVM and logistic regression summed with a
         CV-chosen weight; weight 1 or 0 is either one alone), "nbsvm" (linear SVM on
         naive-Bayes-rescaled n-grams), "nblr" (the same with a logistic loss), "linear_svm" or
@@ -217,7 +223,8 @@ class CommentSentimentModel(ClassifierMixin, BaseEstimator):
         char_ngram_grid: tuple[tuple[int, int], ...] = ((1, 3), (1, 5)),
         word_ngram_max: int = 2,
         min_df: int = 1,
-        use_jieba: bool = False,
+        use_jieba: bool | None = False,
+        jieba_grid: tuple[bool, ...] = (False, True),
         learner: str = "nbsvm+lr",
         C: float | None = None,
         C_grid: tuple[float, ...] = (0.1, 0.3, 1.0, 3.0),
@@ -238,6 +245,7 @@ class CommentSentimentModel(ClassifierMixin, BaseEstimator):
         self.word_ngram_max = word_ngram_max
         self.min_df = min_df
         self.use_jieba = use_jieba
+        self.jieba_grid = jieba_grid
         self.learner = learner
         self.C = C
         self.C_grid = C_grid
@@ -268,12 +276,12 @@ class CommentSentimentModel(ClassifierMixin, BaseEstimator):
             return LinearSVC(C=C, random_state=self.random_state)
         raise ValueError(f"learner must be one of {LEARNERS}, got {self.learner!r}")
 
-    def _featurizer(self, char_ngram_range: tuple[int, int]) -> HashedNgramFeaturizer:
+    def _featurizer(self, char_ngram_range: tuple[int, int], use_jieba: bool) -> HashedNgramFeaturizer:
         return HashedNgramFeaturizer(
             char_ngram_range=tuple(char_ngram_range),
             word_ngram_max=self.word_ngram_max,
             min_df=self.min_df,
-            use_jieba=self.use_jieba,
+            use_jieba=use_jieba,
         )
 
     def _settings(self) -> list[tuple[float | None, float | None, float | None]]:
@@ -297,9 +305,9 @@ class CommentSentimentModel(ClassifierMixin, BaseEstimator):
         return settings
 
     @staticmethod
-    def _setting_name(char_range: tuple[int, int], setting: tuple) -> str:
+    def _setting_name(char_range: tuple[int, int], setting: tuple, use_jieba: bool = False) -> str:
         C, C_lr, weight = setting
-        name = f"char {char_range[0]}-{char_range[1]}"
+        name = f"char {char_range[0]}-{char_range[1]}" + (" + jieba words" if use_jieba else "")
         if weight is None:
             return f"{name}, C={C:g}"
         parts = ([f"NBSVM C={C:g} x {weight:g}"] if weight > 0 else []) + (
@@ -338,40 +346,58 @@ class CommentSentimentModel(ClassifierMixin, BaseEstimator):
         return scores
 
     def _select(self, normalized: list[str], y: np.ndarray, smallest_class: int) -> sp.csr_matrix:
-        """Choose the char n-gram range and the learner's setting with the best CV macro-F1 on the training labels.
+        """Choose the features and the learner's setting with the best CV macro-F1 on the training labels.
 
-        Ties go to the earlier range and the earlier setting (`_settings` order). The featurizer
-        (vocabulary, IDF: no labels involved) is fitted on all training texts. Sets featurizer_,
-        C_, C_lr_, blend_weight_, char_ngram_range_ and cv_results_; returns the training matrix
-        of the chosen featurizer.
+        The char n-gram ranges are compared first; the word view of Chinese runs (`use_jieba=None`)
+        is then tried at the chosen range only, and kept only if it scores strictly higher (it costs
+        scoring time). Ties go to the earlier range and the earlier setting (`_settings` order). The
+        featurizer (vocabulary, IDF: no labels involved) is fitted on all training texts. Sets
+        featurizer_, use_jieba_, C_, C_lr_, blend_weight_, char_ngram_range_ and cv_results_;
+        returns the training matrix of the chosen featurizer.
         """
         ranges = [tuple(self.char_ngram_range)] if self.char_ngram_range is not None else [
             tuple(r) for r in self.char_ngram_grid]
         if not ranges:
             raise ValueError("char_ngram_grid needs at least one value (or set char_ngram_range)")
+        if self.use_jieba is None:
+            views = sorted({bool(v) for v in self.jieba_grid})
+            if not views:
+                raise ValueError("jieba_grid needs at least one value (or set use_jieba)")
+            if True in views and not any(_HAS_CJK.search(t) for t in normalized):
+                views = [False]  # no Chinese: the word view would add nothing
+        else:
+            views = [bool(self.use_jieba)]
         settings = self._settings()
         folds = min(self.selection_cv, smallest_class)
+        candidates = len(ranges) * len(settings) + (len(settings) if len(views) > 1 else 0)
         self.cv_results_ = {}
-        best = (-1.0, None, None, None)
-        for char_range in ranges:
-            featurizer = self._featurizer(char_range).fit(normalized)
+        best = (-1.0, None, None, None, None)
+
+        def consider(char_range: tuple[int, int], use_jieba: bool) -> None:
+            nonlocal best
+            featurizer = self._featurizer(char_range, use_jieba).fit(normalized)
             X = featurizer.transform(normalized)
-            if len(ranges) * len(settings) == 1 or folds < 2:
+            if candidates == 1 or folds < 2:
                 scores = np.zeros(len(settings))
             else:
                 scores = self._cv_scores(X, y, settings, folds)
                 for setting, score in zip(settings, scores, strict=True):
-                    self.cv_results_[self._setting_name(char_range, setting)] = round(float(score), 6)
+                    self.cv_results_[self._setting_name(char_range, setting, use_jieba)] = round(float(score), 6)
             j = int(np.argmax(scores))
             if scores[j] > best[0]:
-                best = (float(scores[j]), char_range, settings[j], (featurizer, X))
-        _, self.char_ngram_range_, (self.C_, self.C_lr_, self.blend_weight_), (self.featurizer_, X) = best
+                best = (float(scores[j]), char_range, use_jieba, settings[j], (featurizer, X))
+
+        for char_range in ranges:
+            consider(char_range, views[0])
+        if len(views) > 1:
+            consider(best[1], views[1])
+        _, self.char_ngram_range_, self.use_jieba_, (self.C_, self.C_lr_, self.blend_weight_), (self.featurizer_, X) = best
         return X
 
     def chosen(self) -> dict:
         """The hyper-parameters the CV chose, as keyword arguments that fix them (e.g. for a re-fit in CV folds)."""
         self._check_fitted()
-        out = {"char_ngram_range": tuple(self.char_ngram_range_), "C": self.C_}
+        out = {"char_ngram_range": tuple(self.char_ngram_range_), "use_jieba": bool(self.use_jieba_), "C": self.C_}
         if self.learner == "nbsvm+lr":
             out.update(C_lr=self.C_lr_, blend_weight=self.blend_weight_)
         return out
@@ -379,7 +405,7 @@ class CommentSentimentModel(ClassifierMixin, BaseEstimator):
     def chosen_description(self) -> str:
         """What the CV chose, in words, e.g. "char 1-5, NBSVM C=1 x 0.5 + LR C=10 x 0.5"."""
         self._check_fitted()
-        return self._setting_name(self.char_ngram_range_, (self.C_, self.C_lr_, self.blend_weight_))
+        return self._setting_name(self.char_ngram_range_, (self.C_, self.C_lr_, self.blend_weight_), self.use_jieba_)
 
     def fit(self, texts: Sequence[str], labels: Sequence) -> CommentSentimentModel:
         """Fit on raw comment texts and their labels; returns self."""

@@ -135,6 +135,73 @@ def word_view_nbsvm(texts: list[str], y: np.ndarray, language: str, C: float) ->
     return fit_decide
 
 
+def fasttext_supervised(texts: list[str], y: np.ndarray, view: str, epoch: int = 10, dim: int = 50,
+                        word_ngrams: int = 2) -> FitDecide:
+    """fastText's supervised classifier (a small neural bag of n-grams), one thread, seeded.
+
+    `view` "chars": every character of the normalised text is a token (word n-grams are then char
+    n-grams); "words": Chinese runs segmented (segment.py, single characters kept) plus the model's
+    word tokens. fastText is not a project dependency: install the `fasttext-wheel` package by hand
+    to run this candidate (docs/sentiment.md says what it measured).
+    """
+    try:
+        import fasttext
+    except ImportError as exc:  # pragma: no cover - depends on a hand install
+        raise ImportError("the fasttext candidates need `pip install fasttext-wheel==0.9.2`") from exc
+    import tempfile
+
+    from models_ml.sentiment.normalize import word_tokens
+    from models_ml.sentiment.segment import segment
+
+    normalized = normalize_batch(texts)
+    if view == "chars":
+        lines = [" ".join(ch for ch in t if not ch.isspace()) for t in normalized]
+    else:
+        words = segment(normalized)
+        lines = [" ".join(w + word_tokens(t)) for w, t in zip(words, normalized, strict=True)]
+    classes = np.unique(y)
+
+    def fit_decide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8") as f:
+            f.write("".join(f"__label__{y[i]} {lines[i]}\n" for i in a))
+            f.flush()
+            model = fasttext.train_supervised(f.name, epoch=epoch, dim=dim, wordNgrams=word_ngrams, lr=0.5, minn=0,
+                                              maxn=0, thread=1, seed=0, verbose=0)
+        positive = f"__label__{classes[1]}"
+        out = np.empty(len(b))
+        for k, i in enumerate(b):  # model.f.predict: fastText 0.9.2's predict() breaks on numpy 2
+            probs = dict((label, p) for p, label in model.f.predict(lines[i], 2, 0.0, "strict"))
+            out[k] = probs.get(positive, 0.0) - 0.5
+        return out
+    return fit_decide
+
+
+class _JiebaHMMWords(HashedNgramFeaturizer):
+    """The word view with jieba's own segmentation, HMM on (slow): to tell what the HMM adds."""
+
+    @staticmethod
+    def _segmented_words(joined: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        import logging
+        import re
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        doc, start, length, hashes = [], [], [], []
+        newlines = np.cumsum(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32) == 10)
+        for run in re.finditer(r"[\u4e00-\u9fff]+", joined):
+            at = run.start()
+            for word in jieba.lcut(run.group()):
+                if len(word) > 1:
+                    h = 0xCBF29CE484222325
+                    for ch in word:
+                        h = (h * 0x100000001B3 + ord(ch)) % (1 << 64)
+                    doc.append(newlines[at]), start.append(at), length.append(len(word)), hashes.append(h)
+                at += len(word)
+        return (np.asarray(doc, dtype=np.int64), np.asarray(start, dtype=np.int64),
+                np.asarray(length, dtype=np.int64), np.asarray(hashes, dtype=np.uint64))
+
+
 def hashed(texts: list[str], char_ngram_range: tuple[int, int] = (1, 5), **kw) -> sp.csr_matrix:
     """The model's features (no labels involved, so fitted once on all training-part texts, as `_select` does)."""
     normalized = normalize_batch(texts)
@@ -170,6 +237,12 @@ def candidates(texts: list[str], y: np.ndarray, language: str) -> dict[str, Call
             X15["X"] = hashed(texts, (1, 5))
         return X15["X"]
 
+    def xh() -> sp.csr_matrix:
+        if "H" not in X15:
+            normalized = normalize_batch(texts)
+            X15["H"] = _JiebaHMMWords((1, 5), use_jieba=True, keep_names=False).fit(normalized).transform(normalized)
+        return X15["H"]
+
     def xj() -> sp.csr_matrix:
         if "J" not in X15:
             X15["J"] = hashed(texts, (1, 5), use_jieba=True)
@@ -186,9 +259,14 @@ def candidates(texts: list[str], y: np.ndarray, language: str) -> dict[str, Call
         "nbsvm-jieba": lambda: nbsvm(xj(), y, 3.0),
         "lr-jieba": lambda: logreg(xj(), y, 30.0),
         "jieba-blend": ("blend", {"nbsvm-jieba": 0.5, "lr-jieba": 0.5}),
+        "nbsvm-jieba-hmm": lambda: nbsvm(xh(), y, 3.0),
+        "lr-jieba-hmm": lambda: logreg(xh(), y, 30.0),
+        "jieba-hmm-blend": ("blend", {"nbsvm-jieba-hmm": 0.5, "lr-jieba-hmm": 0.5}),
         "word-nbsvm": lambda: word_view_nbsvm(texts, y, language, 0.3),
         "default+word": ("blend", {"nbsvm": 0.75 * 0.75, "lr": 0.25 * 0.75, "word-nbsvm": 0.25}),
         "default+threshold": ("threshold", "default"),
+        "fasttext-chars": lambda: fasttext_supervised(texts, y, "chars", word_ngrams=3),
+        "fasttext-words": lambda: fasttext_supervised(texts, y, "words", word_ngrams=2),
     }
 
 

@@ -49,7 +49,7 @@ def small(seed: pd.DataFrame) -> pd.DataFrame:
 def test_estimator_api(model: CommentSentimentModel, split) -> None:
     _, test = split
     assert list(model.classes_) == ["negative", "neutral", "positive"]
-    assert model.n_train_ > 0 and model.version_.startswith("v3-")
+    assert model.n_train_ > 0 and model.version_.startswith("v4-")
     params = model.get_params()
     assert params["random_state"] == 0 and params["neutral_margin"] == model.neutral_margin
     assert clone(model).get_params() == params

@@ -92,7 +92,8 @@ def test_model_picks_range_and_C_by_cv_and_a_losing_value_is_not_served() -> Non
     fixed = CommentSentimentModel(learner="nbsvm", C=0.5, char_ngram_range=(1, 3), calibration_cv=3).fit(texts, y)
     assert fixed.C_ == 0.5 and fixed.char_ngram_range_ == (1, 3) and fixed.cv_results_ == {}
     meta = model.metadata()
-    assert meta["chosen"] == {"char_ngram_range": list(model.char_ngram_range_), "C": model.C_}
+    assert meta["chosen"] == {"char_ngram_range": list(model.char_ngram_range_), "use_jieba": False, "C": model.C_}
+    assert not any("jieba" in name for name in model.cv_results_)  # no Chinese text: the word view is not tried
     assert meta["selection_cv_macro_f1"] == model.cv_results_
 
 
@@ -104,7 +105,8 @@ def test_blend_weight_and_both_Cs_are_chosen_by_cv_and_a_losing_setting_is_not_s
     assert set(model.cv_results_) == {"char 1-3, NBSVM C=1 x 1", "char 1-3, LR C=1e-06 x 1"}
     assert model.blend_weight_ == 1.0 and model.C_ == 1.0 and model.C_lr_ is None
     assert model.chosen_description() == max(model.cv_results_, key=model.cv_results_.get)
-    assert model.metadata()["chosen"] == {"char_ngram_range": [1, 3], "C": 1.0, "C_lr": None, "blend_weight": 1.0}
+    assert model.metadata()["chosen"] == {"char_ngram_range": [1, 3], "use_jieba": False, "C": 1.0, "C_lr": None,
+                                          "blend_weight": 1.0}
     # The chosen setting refits to the same model when fixed (what model_evaluation does in its folds).
     refit = CommentSentimentModel(calibration_cv=3, **model.chosen()).fit(texts, y)
     assert refit.cv_results_ == {}
@@ -112,6 +114,39 @@ def test_blend_weight_and_both_Cs_are_chosen_by_cv_and_a_losing_setting_is_not_s
     mixed = CommentSentimentModel(C_grid=(1.0,), C_lr_grid=(10.0,), blend_grid=(0.5,), char_ngram_range=(1, 3),
                                   calibration_cv=3).fit(texts, y)
     assert mixed.chosen_description() == "char 1-3, NBSVM C=1 x 0.5 + LR C=10 x 0.5"
+
+
+ZH_POSITIVE = ["质量很好，非常满意", "物流很快，包装完好", "性价比高，推荐购买", "服务态度很好", "房间干净，早餐丰富"]
+ZH_NEGATIVE = ["质量太差，非常失望", "物流太慢，包装破损", "价格太贵，不推荐", "服务态度很差", "房间很脏，早餐难吃"]
+
+
+@pytest.mark.parametrize(("word_view_score", "served"), [(0.7, False), (0.8, False), (0.9, True)])
+def test_chinese_word_view_is_served_only_when_it_wins_the_cv(monkeypatch: pytest.MonkeyPatch,
+                                                               word_view_score: float, served: bool) -> None:
+    """Planted CV scores (0.8 for every char-only setting): a word view that loses or ties is not served."""
+    texts = [f"{t} {i}" for i in range(6) for t in ZH_POSITIVE + ZH_NEGATIVE]
+    y = np.array((["positive"] * 5 + ["negative"] * 5) * 6)
+    views = []
+    make = CommentSentimentModel._featurizer
+
+    def featurizer(self, char_range, use_jieba):
+        views.append(use_jieba)
+        return make(self, char_range, use_jieba)
+
+    monkeypatch.setattr(CommentSentimentModel, "_featurizer", featurizer)
+    monkeypatch.setattr(CommentSentimentModel, "_cv_scores", lambda self, X, y, settings, folds: np.full(
+        len(settings), word_view_score if views[-1] else 0.8))
+    model = CommentSentimentModel(use_jieba=None, C_grid=(1.0,), C_lr_grid=(10.0,), blend_grid=(0.5,),
+                                  calibration_cv=3).fit(texts, y)
+    assert views == [False, False, True]  # both char ranges, then the word view at the chosen range only
+    assert model.use_jieba_ is served and model.featurizer_.use_jieba is served
+    assert model.char_ngram_range_ == (1, 3)  # the tie between ranges goes to the first
+    assert ("char 1-3 + jieba words, NBSVM C=1 x 0.5 + LR C=10 x 0.5" in model.cv_results_)
+    assert model.chosen()["use_jieba"] is served
+    assert model.chosen_description().endswith("jieba words, NBSVM C=1 x 0.5 + LR C=10 x 0.5") is served
+    views.clear()
+    CommentSentimentModel(C_grid=(1.0,), C_lr_grid=(10.0,), blend_grid=(0.5,), calibration_cv=3).fit(texts, y)
+    assert views == [False, False]  # the default does not try the word view (docs/sentiment.md: it did not win)
 
 
 def test_blend_folds_both_parts_into_one_linear_model() -> None:

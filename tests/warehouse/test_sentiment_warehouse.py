@@ -53,7 +53,7 @@ def test_probabilities_are_calibrated_shares(tiny_warehouse):
     confident = rows[(rows["p_positive"] - rows["p_negative"]).abs() >= 0.05]
     argmax = probabilities.loc[confident.index].idxmax(axis=1).str.removeprefix("p_")
     assert (argmax == confident["sentiment_label"]).all()
-    assert rows["model_version"].nunique() == 1 and rows["model_version"].iloc[0].startswith("v3-")
+    assert rows["model_version"].nunique() == 1 and rows["model_version"].iloc[0].startswith("v4-")
     assert (rows["top_terms"].str.len() > 0).mean() > 0.9
 
 
