@@ -157,7 +157,7 @@ def evaluate_models(
     ``max_train_users`` caps the population the comparison runs on: above it, every model is fitted and
     evaluated on the interactions of that many randomly drawn viewers (the same for all models). The
     cost of the ten fits then stops growing with the platform while the comparison stays paired; the
-    production model is still fitted on everyone.
+    served model's own bound is var recommendation_fit_max_users.
     """
     interactions = sample_population(interactions, max_train_users, random_state)
     train, test = temporal_split(interactions)
