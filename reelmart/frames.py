@@ -13,6 +13,7 @@ import re
 import uuid
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 
@@ -39,6 +40,43 @@ def not_in(relation, key: str, existing, session=None):
         other = session.table(str(existing)) if isinstance(existing, str) or not is_spark(existing) else existing
         return relation.join(other.select(key), on=key, how="left_anti")
     return relation.filter(f"{key} not in (select {key} from {existing})")
+
+
+def sample_by_key(relation, key: str, draw: Callable[[int], np.ndarray | None], session):
+    """A seeded sample of `relation`'s rows by `key`, drawn in the engine: (rows, drawn keys, distinct keys).
+
+    draw(n) gets the number of distinct keys and returns ascending 0-based positions in the sorted
+    distinct keys, or None for every key. The engine numbers the sorted distinct keys (row_number; on
+    Spark one partition of the key column, in an executor), joins the positions (as many as the sample)
+    and semi-joins the rows, so a caller that collects the rows collects the sample only. The drawn keys
+    come back as a one-column relation (every distinct key when draw gives None), for `semi_join`.
+    """
+    n = int(scalar(relation, f"count(distinct {key})"))
+    positions = draw(n)
+    if is_spark(relation):
+        keys = relation.select(key).distinct()
+    else:
+        keys = relation.project(key).distinct()
+    if positions is None:
+        return relation, keys, n
+    frame = pd.DataFrame({"_sample_pos": np.asarray(positions, dtype="int64")})
+    if is_spark(relation):
+        from pyspark.sql import Window
+        from pyspark.sql import functions as F
+
+        ranked = keys.withColumn("_sample_pos", F.row_number().over(Window.orderBy(key)) - 1)
+        chosen = ranked.join(F.broadcast(session.createDataFrame(frame)), "_sample_pos").select(key)
+    else:
+        ranked = keys.project(f"{key}, row_number() over (order by {key}) - 1 as _sample_pos")
+        chosen = ranked.join(session.from_df(frame), "_sample_pos").project(key)
+    return semi_join(relation, chosen, key), chosen, n
+
+
+def semi_join(relation, keys, key: str):
+    """Rows of `relation` whose `key` is in `keys` (a relation with that column)."""
+    if is_spark(relation):
+        return relation.join(keys, key, "left_semi")
+    return relation.join(keys, key, how="semi")
 
 
 def to_pandas(relation, columns: list[str], order_by: str | None = None, max_rows: int | None = None) -> pd.DataFrame:

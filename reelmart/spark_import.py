@@ -66,6 +66,10 @@ _SPARK_READY_MODELS = (
     # recommendations (the SQL inputs of the recommender)
     "+int_recommendation_users_selected",
     "+int_user_video_interactions_aggregated",
+    # recommendations (Python models: the served-family choice, the offline evaluation, the served lists; identical)
+    "+int_recommender_selected",
+    "+int_recommender_evaluated",
+    "+fct_recommendations",
     # creators
     "+fct_video_key_moments",
     "+fct_video_shots",

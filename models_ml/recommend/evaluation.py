@@ -157,9 +157,9 @@ def evaluate_models(
     ``max_train_users`` caps the population the comparison runs on: above it, every model is fitted and
     evaluated on the interactions of that many randomly drawn viewers (the same for all models). The
     cost of the ten fits then stops growing with the platform while the comparison stays paired; the
-    production model is still fitted on everyone.
+    served model's own bound is var recommendation_fit_max_users.
     """
-    interactions = _sample_population(interactions, max_train_users, random_state)
+    interactions = sample_population(interactions, max_train_users, random_state)
     train, test = temporal_split(interactions)
     catalogue = [interactions["item_id"]] + ([item_features["item_id"]] if item_features is not None else [])
     n_items = len(pd.unique(pd.concat(catalogue)))
@@ -202,13 +202,29 @@ def evaluate_models(
     return pd.DataFrame(rows)
 
 
-def _sample_population(interactions: pd.DataFrame, max_users: int | None, random_state: int) -> pd.DataFrame:
-    """The interactions of at most ``max_users`` viewers drawn at random (all of them below the cap)."""
-    users = pd.unique(interactions["user_id"])
-    if max_users is None or len(users) <= max_users:
-        return interactions
+def sample_positions(n_users: int, max_users: int | None, random_state: int) -> np.ndarray | None:
+    """The viewers a bounded fit draws, as ascending positions in the sorted distinct viewer ids; None = all.
+
+    The one seeded draw of the recommender's samples: `sample_population` applies it to a frame, the
+    warehouse models to the engine's sorted viewer ids (reelmart.frames.sample_by_key), so both draw the
+    same viewers and only the sample's interactions reach the driver.
+    """
+    if max_users is None or n_users <= max_users:
+        return None
     rng = np.random.default_rng(random_state)
-    kept = users[np.sort(rng.choice(len(users), max_users, replace=False))]
+    return np.sort(rng.choice(n_users, int(max_users), replace=False))
+
+
+def sample_population(interactions: pd.DataFrame, max_users: int | None, random_state: int) -> pd.DataFrame:
+    """The interactions of at most ``max_users`` viewers drawn at random (all of them below the cap).
+
+    Viewers are drawn from their sorted ids, so the sample does not depend on the frame's row order.
+    """
+    users = np.sort(pd.unique(interactions["user_id"]))
+    positions = sample_positions(len(users), max_users, random_state)
+    if positions is None:
+        return interactions
+    kept = users[positions]
     return interactions[interactions["user_id"].isin(kept)].reset_index(drop=True)
 
 

@@ -27,6 +27,10 @@ AGGREGATE_COLUMNS = (
     "is_followed_any", "mean_comment_sentiment",
 )
 
+# The video catalogue (int_video_features_summarised, one row per video) is read whole on the driver by the
+# warehouse models; this bounds it (docs/spark.md). Users are bounded by the models' sample sizes instead.
+MAX_DRIVER_VIDEOS = 5_000_000
+
 
 def interactions_from_aggregates(aggregates: pd.DataFrame, use_sentiment: bool = True) -> pd.DataFrame:
     """One user x video row -> ``user_id, item_id, weight, ts`` plus the raw signal columns.
@@ -43,7 +47,7 @@ def interactions_from_aggregates(aggregates: pd.DataFrame, use_sentiment: bool =
         {
             "user_id": aggregates["user_id"].to_numpy(),
             "item_id": aggregates["video_id"].to_numpy(),
-            "ts": pd.to_datetime(aggregates["last_interaction_at"]).to_numpy(),
+            "ts": _microseconds(aggregates["last_interaction_at"]),
             "completion_ratio": aggregates["max_completion_ratio"].astype(float).clip(0.0, 1.0).to_numpy(),
             "liked": aggregates["is_liked_any"].fillna(False).astype(bool).to_numpy(),
             "shared": aggregates["is_shared_any"].fillna(False).astype(bool).to_numpy(),
@@ -67,7 +71,7 @@ def item_features_from_videos(videos: pd.DataFrame) -> pd.DataFrame:
             "creator_id": videos["creator_id"].to_numpy(),
             **({"title": videos["title"].to_numpy()} if "title" in videos else {}),
             **({"creator_name": videos["creator_handle"].to_numpy()} if "creator_handle" in videos else {}),
-            "published_ts": pd.to_datetime(videos["published_at"]).to_numpy(),
+            "published_ts": _microseconds(videos["published_at"]),
             "duration_s": videos["duration_seconds"].astype(float).to_numpy(),
             "mean_sentiment": videos["mean_sentiment"].astype(float).to_numpy(),
             "completion_rate": videos["completion_rate"].astype(float).to_numpy(),
@@ -85,6 +89,12 @@ def user_features_from_profiles(users: pd.DataFrame, with_affinity: bool = True)
     if with_affinity:
         columns += [c for c in users.columns if c.startswith(USER_FEATURE_PREFIX)]
     return users[columns].sort_values("user_id", ignore_index=True)
+
+
+def _microseconds(values: pd.Series) -> np.ndarray:
+    """Timestamps at the warehouse's precision (DuckDB gives microseconds, Spark nanoseconds), so the
+    frames, and the model version hashed over them, are the same whichever engine built the input."""
+    return pd.Series(pd.to_datetime(values)).dt.as_unit("us").to_numpy()
 
 
 def frame_digest(*frames: pd.DataFrame) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Hashable, Iterable
 import numpy as np
 import pandas as pd
 
-from .evaluation import per_user_metrics, relevant_items
+from .evaluation import per_user_metrics, relevant_items, sample_population
 from .model import Recommender, temporal_split
 
 #: Candidate families in display order; the first entry of a grid is the package default.
@@ -79,7 +79,7 @@ def select_recommender(
         raise ValueError(f"families must name at least one of {FAMILIES}")
     grids = {**DEFAULT_GRIDS, **(grids or {})}
     base = {"random_state": random_state, **(base_params or {})}
-    sample = _sample_population(interactions, max_users, random_state)
+    sample = sample_population(interactions, max_users, random_state)
     fit_part, valid = temporal_split(sample, validation_fraction)
     relevant = relevant_items(fit_part, valid)
     rows, per_user = [], []
@@ -136,15 +136,6 @@ def _validation_metrics(
     metrics = {"ndcg": float(means["ndcg"]), "precision": float(means["precision"]),
                "recall": float(means["recall"]), "map": float(means["map"]), "users": int(len(table))}
     return metrics, table["ndcg"].to_numpy()
-
-
-def _sample_population(interactions: pd.DataFrame, max_users: int | None, random_state: int) -> pd.DataFrame:
-    users = pd.unique(interactions["user_id"])
-    if max_users is None or len(users) <= max_users:
-        return interactions
-    rng = np.random.default_rng(random_state)
-    kept = users[np.sort(rng.choice(len(users), max_users, replace=False))]
-    return interactions[interactions["user_id"].isin(kept)].reset_index(drop=True)
 
 
 def selection_rows(

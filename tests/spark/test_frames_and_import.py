@@ -142,3 +142,23 @@ def test_duckdb_path_maps_groups(con):
                      order_by="view_id").order("video_id")
     assert [str(t) for t in out.types] == ["BIGINT", "BIGINT", "DOUBLE"]
     assert out.fetchall() == [(0, 3, 9.0), (1, 3, 13.5)]
+
+
+def test_duckdb_sample_by_key_draws_the_viewers_the_pandas_sample_draws(con):
+    """The recommender's sample drawn in the engine (sorted distinct keys, seeded positions, a semi-join) is
+    the one models_ml draws from the whole frame, whatever the scan order; below the cap it is everything."""
+    from models_ml.recommend.evaluation import sample_population, sample_positions
+    from reelmart.frames import sample_by_key, semi_join
+
+    con.execute("create table views as select (range * 7919) % 200 as user_id, range as video_id from range(1000) "
+                "order by random()")
+    views = con.table("views")
+    rows, keys, n = sample_by_key(views, "user_id", lambda n: sample_positions(n, 30, 3), con)
+    drawn = rows.df().sort_values(["user_id", "video_id"], ignore_index=True)
+    expected = sample_population(views.df().sample(frac=1.0, random_state=5), 30, 3)
+    assert n == 200 and drawn["user_id"].nunique() == 30
+    pd.testing.assert_frame_equal(drawn, expected.sort_values(["user_id", "video_id"], ignore_index=True))
+    assert sorted(keys.df()["user_id"]) == sorted(drawn["user_id"].unique())
+    assert len(semi_join(con.table("views"), keys, "user_id")) == len(drawn)
+    everything, all_keys, _ = sample_by_key(views, "user_id", lambda n: sample_positions(n, 200, 3), con)
+    assert len(everything) == 1000 and len(all_keys) == 200

@@ -11,7 +11,11 @@ compared with the session's DuckDB build (`tiny_warehouse`) by reelmart.marts_di
   contracts' widths, so the types must match too), dates, timestamps, strings, fct_rejects' row JSON;
 - DOUBLE columns within a relative 1e-9: Spark and DuckDB add floating-point sums in a different order
   (and DuckDB's own parallel aggregation varies between two runs; README "dbt directly"), which moves
-  the last bits of a sum of many doubles (~1e-16 relative per addition), far below 1e-9.
+  the last bits of a sum of many doubles (~1e-16 relative per addition), far below 1e-9;
+- the recommender's tables identical, with no tolerance: their fits see the same rows in the same order
+  on both engines (samples drawn from the sorted viewer ids, frames sorted before fitting), and their
+  model_version hashes those input frames, so equal versions prove the fits saw bit-identical inputs and
+  a last-bit difference would show as another version, not hide inside a float tolerance.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ TABLE_MATERIALIZATIONS = ("table", "incremental", "seed")  # views read the land
 # Columns that hold a property of the build's own copy of the files, not of the data: the Spark build
 # simulates its own landing folder (tests/spark/conftest.py), so its video files have other modification times.
 BUILD_LOCAL_COLUMNS = {"int_video_file_shots": ("file_mtime_ns",)}
+RECOMMENDER_TABLES = ("int_recommender_selected", "int_recommender_evaluated", "fct_recommendations")
 
 
 @pytest.fixture(scope="module")
@@ -96,9 +101,12 @@ def test_every_table_built_on_spark_equals_the_duckdb_build(spark_build, spark_r
     local = [d for d in diffs if d.table in BUILD_LOCAL_COLUMNS]
     diffs = [d for d in diffs if d.table not in BUILD_LOCAL_COLUMNS]
     assert all(d.status in ("same", "rounding") for d in diffs), format_diffs(diffs)
+    assert {d.table: d.status for d in diffs if d.table in RECOMMENDER_TABLES} == dict.fromkeys(RECOMMENDER_TABLES,
+                                                                                                "same"), format_diffs(diffs)
     for d in local:
         assert _rows_without(tiny_warehouse.serving_db, d.table) == _rows_without(spark_build.serving_db, d.table), d.table
-    assert all(d.rows_a for d in diffs if d.table in ("fct_rejects", "fct_comment_sentiment", "fct_video_retention"))
+    assert all(d.rows_a for d in diffs if d.table in ("fct_rejects", "fct_comment_sentiment", "fct_video_retention",
+                                                       *RECOMMENDER_TABLES))
 
 
 def _rows_without(db, table: str) -> list:

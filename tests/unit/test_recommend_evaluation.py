@@ -146,3 +146,17 @@ def test_population_cap_compares_the_models_on_a_user_sample(comparison):
     # At or above the population the cap changes nothing.
     uncapped = evaluate_models(interactions, items, users, tune=False, num_threads=2, max_train_users=2_500)
     pd.testing.assert_frame_equal(uncapped.drop(columns="fit_seconds"), comparison.drop(columns="fit_seconds"))
+
+
+def test_population_sample_does_not_depend_on_row_order():
+    """Viewers are drawn from their sorted ids (the warehouse draws the same positions in the engine)."""
+    from models_ml.recommend.evaluation import sample_population, sample_positions
+
+    interactions, _, _ = make_interactions(n_users=300, n_items=50, n_events=3_000, random_state=2)
+    sample = sample_population(interactions, 40, random_state=1)
+    shuffled = sample_population(interactions.sample(frac=1.0, random_state=9), 40, random_state=1)
+    assert sample["user_id"].nunique() == 40
+    assert sorted(sample["user_id"].unique()) == sorted(shuffled["user_id"].unique())
+    users = np.sort(interactions["user_id"].unique())
+    assert set(sample["user_id"]) == set(users[sample_positions(len(users), 40, 1)])
+    assert sample_positions(300, 300, 1) is None and sample_population(interactions, None, 1) is interactions

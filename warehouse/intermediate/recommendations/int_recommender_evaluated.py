@@ -4,7 +4,9 @@ Grain: one row per model x metric. Per user, the latest 20% of their user x vide
 last view) is the test set; ALS hyper-parameters are chosen on a validation window cut from the
 training part, and the full model trains its ranker on that window too, so test data informs no
 choice. Above `max_train_users` viewers the comparison runs on a random sample of that many. Models: most-popular, item-kNN, ALS alone, EASE, the rank blend, the full model (LambdaRank re-ranker),
-and the full model and ALS without the comment-sentiment term. Profile affinities are left out of the user features: dim_users
+and the full model and ALS without the comment-sentiment term. The sample is drawn in the engine
+(reelmart.frames.sample_by_key: the sorted viewer ids, models_ml.recommend.evaluation.sample_positions'
+seeded draw, a semi-join), so only the sampled viewers' interactions reach the driver. Profile affinities are left out of the user features: dim_users
 computes them over the whole window, test period included. Switched off (var
 recommendation_evaluation.enabled = false) the model is empty, with the same columns (after a full
 refresh: a daily build keeps the rows it has).
@@ -15,6 +17,15 @@ refit (first build, var refit, or var refit_every_days of new data); a refit rep
 import json
 
 COLUMNS = ["model_name", "model_version", "metric", "value", "evaluated_at", "details"]
+SELECT_TYPED = """
+    cast(model_name as varchar) as model_name,
+    cast(model_version as varchar) as model_version,
+    cast(metric as varchar) as metric,
+    cast(value as double) as value,
+    cast(evaluated_at as timestamp) as evaluated_at,
+    cast(details as varchar) as details
+"""
+USER_COLUMNS = ["user_id", "region", "age_band", "as_of_date"]
 MODEL_NAMES = {
     "most-popular": "recommender_most_popular",
     "item-kNN": "recommender_item_knn",
@@ -37,41 +48,51 @@ def model(dbt, session):
 
     import pandas as pd
 
+    # the package whole first: dbt runs the recommender models in parallel threads, and two threads importing
+    # its submodules while one initialises the package deadlock on Python's import locks
+    import models_ml.recommend  # noqa: F401
     from models_ml.recommend import evaluate_models
+    from models_ml.recommend.evaluation import sample_positions
     from models_ml.recommend.inputs import (
         AGGREGATE_COLUMNS,
+        MAX_DRIVER_VIDEOS,
         interactions_from_aggregates,
         item_features_from_videos,
         model_version,
         user_features_from_profiles,
     )
     from models_ml.schedule import refit_reason
+    from reelmart.frames import from_pandas, sample_by_key, scalar, semi_join, to_pandas
 
-    as_of = dbt.ref("int_recommendation_users_selected").aggregate("max(as_of_date) as as_of").df()["as_of"].iloc[0]
-    last = session.execute(f"select max(evaluated_at) from {dbt.this}").fetchall()[0][0] if dbt.is_incremental else None
+    users = dbt.ref("int_recommendation_users_selected")
+    as_of = scalar(users, "max(as_of_date)")
+    last = scalar(session.sql(f"select evaluated_at from {dbt.this}"), "max(evaluated_at)") if dbt.is_incremental else None
     if refit_reason(last, pd.Timestamp(as_of) + pd.Timedelta(days=1), refit_every_days, refit) is None:
         return session.sql(f"select * from {dbt.this} where false")
     settings = dict(settings or {})
     if not settings.get("enabled", True):
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
+        return from_pandas(pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS}), SELECT_TYPED, session)
     k = int(settings.get("k", 10))
     max_users = settings.get("max_eval_users")
     max_train_users = settings.get("max_train_users")
     tune = bool(settings.get("tune", True))
     random_state = int((params or {}).get("random_state", 0))
 
-    aggregates = dbt.ref("int_user_video_interactions_aggregated").project(", ".join(AGGREGATE_COLUMNS))
-    interactions = interactions_from_aggregates(aggregates.df())
-    items = item_features_from_videos(dbt.ref("int_video_features_summarised").df())
-    users = dbt.ref("int_recommendation_users_selected").order("user_id").df()
-    profiles = user_features_from_profiles(users, with_affinity=False)
+    # evaluate_models' own draw (max_train_users viewers), made in the engine over the sorted viewer ids
+    sample, viewers, population = sample_by_key(
+        dbt.ref("int_user_video_interactions_aggregated"), "user_id",
+        lambda n: sample_positions(n, int(max_train_users) if max_train_users else None, random_state), session)
+    interactions = interactions_from_aggregates(to_pandas(sample, list(AGGREGATE_COLUMNS)))
+    videos = dbt.ref("int_video_features_summarised")
+    items = item_features_from_videos(to_pandas(videos, list(videos.columns), max_rows=MAX_DRIVER_VIDEOS))
+    profiles = user_features_from_profiles(to_pandas(semi_join(users, viewers, "user_id"), USER_COLUMNS,
+                                                     order_by="user_id"), with_affinity=False)
     table = evaluate_models(
         interactions, items, profiles, k=k, max_eval_users=int(max_users) if max_users else None, tune=tune,
         random_state=random_state, num_threads=int(threads or 0),
         max_train_users=int(max_train_users) if max_train_users else None,
     )
-    evaluated_at = pd.Timestamp(users["as_of_date"].max()) + pd.Timedelta(days=1)
-    population = int(interactions["user_id"].nunique())
+    evaluated_at = pd.Timestamp(as_of) + pd.Timedelta(days=1)
     common = {"k": k, "split": "per-user temporal, latest 20% test", "tune_als": tune,
               "interactions": int(len(interactions)), "catalogue": int(len(items)),
               "viewers": population, "viewers_compared": min(population, int(max_train_users or population))}
@@ -87,4 +108,4 @@ def model(dbt, session):
                                (f"ndcg_at_{k}_gain_of_full", "ndcg_gain_of_full"), ("users_evaluated", "users")):
             rows.append({"model_name": name, "model_version": version, "metric": metric,
                          "value": float(record[column]), "evaluated_at": evaluated_at, "details": details})
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return from_pandas(pd.DataFrame(rows, columns=COLUMNS), SELECT_TYPED, session)
