@@ -236,8 +236,13 @@ def build(paths: WarehousePaths, full_refresh: bool = False, select: str | None 
     args = ["build"]
     if full_refresh:
         args.append("--full-refresh")
+    on_spark = on_spark_target()
+    if on_spark and not select:
+        select = spark_default_select()
     if select:
-        args += ["--select", select]
+        args += ["--select", *select.split()]
+    if on_spark:  # a test is run only when all its parents are selected (a model left out fails no test)
+        args += ["--indirect-selection", "cautious"]
     if refit:
         extra_vars = {**(extra_vars or {}), "refit": True}
     if extra_vars:
@@ -250,7 +255,7 @@ def build(paths: WarehousePaths, full_refresh: bool = False, select: str | None 
         except BuildError as exc:
             write_build_status(paths, "failed", str(exc).splitlines()[0])
             raise BuildError(f"{exc}\nnothing was published; the site still serves the last good build") from None
-        if os.environ.get("REELMART_TARGET") == "spark":
+        if on_spark:
             _import_spark_build(paths)
         with duckdb.connect(str(paths.build_db)) as con:
             drop_leftover_temp_tables(con)
@@ -259,6 +264,19 @@ def build(paths: WarehousePaths, full_refresh: bool = False, select: str | None 
         if docs:
             run_dbt(["docs", "generate", "--static"], paths, quiet=True)
         return publish(paths, build_seconds=seconds)
+
+
+def on_spark_target() -> bool:
+    """True when dbt builds on Spark (profiles.yml target `spark`, chosen by REELMART_TARGET)."""
+    return os.environ.get("REELMART_TARGET") == "spark"
+
+
+def spark_default_select() -> str:
+    """What `reelmart build` builds on Spark without --select: the models verified there (docs/spark.md)."""
+    from reelmart.spark_import import SPARK_READY_SELECT
+
+    log.info("Spark target: building the Spark-ready selection (reelmart.spark_import.SPARK_READY_SELECT)")
+    return SPARK_READY_SELECT
 
 
 def drop_leftover_temp_tables(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -87,9 +87,18 @@ def test_spark_tables_are_copied_into_a_duckdb_build_file(tmp_path):
     (table / "_SUCCESS").touch()
     assert list(spark_table_dirs(warehouse)) == ["fct_things"]
     build_db = tmp_path / "warehouse" / "build.duckdb"
-    assert import_spark_tables(warehouse, build_db) == ["fct_things"]
+    # a staging table (a view on DuckDB) is not copied; the identifiers become a view over their files
+    for name in ("stg_platform__things", "dim_user_identifiers"):
+        (warehouse / "reelmart.db" / name).mkdir()
+        with duckdb.connect() as con:
+            con.execute(f"copy (select 7 as user_id, 'a@b.c' as email) to '{warehouse}/reelmart.db/{name}/p.parquet'")
+    assert list(spark_table_dirs(warehouse)) == ["dim_user_identifiers", "fct_things"]
+    assert import_spark_tables(warehouse, build_db) == ["dim_user_identifiers", "fct_things"]
     with duckdb.connect(str(build_db), read_only=True) as con:
         assert con.execute("select count(*), sum(amount) from fct_things").fetchone() == (6, pytest.approx(15.0))
+        kinds = dict(con.execute("select table_name, table_type from information_schema.tables").fetchall())
+        assert kinds == {"fct_things": "BASE TABLE", "dim_user_identifiers": "VIEW"}
+        assert con.execute("select * from dim_user_identifiers").fetchall() == [(7, "a@b.c")]
     with pytest.raises(FileNotFoundError, match="did the Spark build run"):
         import_spark_tables(tmp_path / "nowhere", build_db)
 
@@ -142,3 +151,30 @@ def test_duckdb_path_maps_groups(con):
                      order_by="view_id").order("video_id")
     assert [str(t) for t in out.types] == ["BIGINT", "BIGINT", "DOUBLE"]
     assert out.fetchall() == [(0, 3, 9.0), (1, 3, 13.5)]
+
+
+def test_reelmart_build_on_spark_builds_the_spark_ready_selection_by_default(tmp_path, monkeypatch):
+    """`REELMART_TARGET=spark reelmart build` without --select: the verified models, tests of unselected models left out."""
+    from reelmart import warehouse
+    from reelmart.spark_import import SPARK_READY_SELECT
+
+    paths = warehouse.WarehousePaths(tmp_path)
+    (paths.landing / "users").mkdir(parents=True)
+    with duckdb.connect() as con:
+        con.execute(f"copy (select 1 as user_id) to '{paths.landing}/users/u.parquet'")
+    calls = []
+
+    def fake_dbt(args, paths, quiet=False):
+        calls.append(args)
+        raise warehouse.BuildError("stop here")
+
+    monkeypatch.setattr(warehouse, "run_dbt", fake_dbt)
+    for target, select in (("spark", None), ("spark", "+fct_rejects"), ("duckdb", None)):
+        monkeypatch.setenv("REELMART_TARGET", target)
+        with pytest.raises(warehouse.BuildError, match="stop here"):
+            warehouse.build(paths, select=select)
+    spark_default, spark_chosen, duck = calls
+    assert spark_default == ["build", "--select", *SPARK_READY_SELECT.split(), "--indirect-selection", "cautious"]
+    assert spark_chosen == ["build", "--select", "+fct_rejects", "--indirect-selection", "cautious"]
+    assert duck == ["build"]
+    assert warehouse.read_build_status(paths)["status"] == "failed"
