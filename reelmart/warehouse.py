@@ -233,10 +233,15 @@ def build(paths: WarehousePaths, full_refresh: bool = False, select: str | None 
     """
     if not any(paths.landing.glob("*/**/*.parquet")):
         raise BuildError(f"no raw exports under {paths.landing}: run `reelmart generate` first")
+    on_spark = on_spark_target()
+    if on_spark and not full_refresh:
+        # plain Parquet tables cannot replace rows by key: an incremental rerun would append a re-sent event
+        # twice (docs/spark.md "Known gaps"), so a Spark build rebuilds its tables whole
+        log.info("Spark target: a full refresh (Parquet tables cannot replace rows by key)")
+        full_refresh = True
     args = ["build"]
     if full_refresh:
         args.append("--full-refresh")
-    on_spark = on_spark_target()
     if on_spark and not select:
         select = spark_default_select()
     if select:

@@ -154,7 +154,8 @@ def test_duckdb_path_maps_groups(con):
 
 
 def test_reelmart_build_on_spark_builds_the_spark_ready_selection_by_default(tmp_path, monkeypatch):
-    """`REELMART_TARGET=spark reelmart build` without --select: the verified models, tests of unselected models left out."""
+    """`REELMART_TARGET=spark reelmart build` without --select: the verified models, tests of unselected models left
+    out, rebuilt whole (Parquet tables cannot replace rows by key)."""
     from reelmart import warehouse
     from reelmart.spark_import import SPARK_READY_SELECT
 
@@ -174,7 +175,8 @@ def test_reelmart_build_on_spark_builds_the_spark_ready_selection_by_default(tmp
         with pytest.raises(warehouse.BuildError, match="stop here"):
             warehouse.build(paths, select=select)
     spark_default, spark_chosen, duck = calls
-    assert spark_default == ["build", "--select", *SPARK_READY_SELECT.split(), "--indirect-selection", "cautious"]
-    assert spark_chosen == ["build", "--select", "+fct_rejects", "--indirect-selection", "cautious"]
+    assert spark_default == ["build", "--full-refresh", "--select", *SPARK_READY_SELECT.split(),
+                             "--indirect-selection", "cautious"]
+    assert spark_chosen == ["build", "--full-refresh", "--select", "+fct_rejects", "--indirect-selection", "cautious"]
     assert duck == ["build"]
     assert warehouse.read_build_status(paths)["status"] == "failed"
