@@ -19,13 +19,15 @@ from tests.conftest import PRIVILEGED_PASSWORD, PRIVILEGED_USER
 
 pytestmark = pytest.mark.slow
 
-# Parts of a response that belong to the build, not to the data: when and how long it was built.
+# Parts of a response that belong to the build or the session, not to the data: when and how long it was
+# built, the form token.
 _BUILD_LOCAL = [re.compile(p) for p in (
+    r'name="csrf_token" value="[^"]*"',
     r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(\+00:00|Z| UTC)?",  # published_at, built at
     r"built in [0-9.,]+ ?s",
     r'"build_seconds": ?[0-9.eE+-]+',
 )]
-_SKIP = ("/login", "/health", "/docs", "/static/", "/assets/", ".css")
+_SKIP = ("/login", "/health", "/docs", "/static/", "/assets/", ".css", "/recommendations/user")  # user: a form target
 
 
 def _app(serving_db, docs_html):
@@ -57,7 +59,7 @@ def _urls(app, db) -> list[str]:
             if "GET" in rule.methods and not rule.arguments and not any(s in rule.rule for s in _SKIP)]
     ids = {
         "experiment": _first(db, "select experiment_id from dim_experiments order by 1"),
-        "campaign": _first(db, "select campaign_id from dim_campaigns order by 1"),
+        "campaign": _first(db, "select campaign_id from rpt_campaign_summary order by 1"),
         "creator": _first(db, "select creator_id from dim_creators order by 1"),
         "video": _first(db, "select video_id from fct_video_daily group by 1 order by sum(views) desc, 1"),
         "audience": _first(db, "select audience_name from rpt_audience_definitions order by 1"),
