@@ -266,8 +266,9 @@ def build(paths: WarehousePaths, full_refresh: bool = False, select: str | None 
             drop_leftover_temp_tables(con)
         write_build_status(paths, "green")
         seconds = time.perf_counter() - started
-        if docs:
-            run_dbt(["docs", "generate", "--static"], paths, quiet=True)
+        if docs:  # after a Spark build, of the DuckDB file it was copied into: the docs of what is served,
+            # without starting a second Spark session (docs/spark.md)
+            run_dbt(["docs", "generate", "--static", *(["--target", "duckdb"] if on_spark else [])], paths, quiet=True)
         return publish(paths, build_seconds=seconds)
 
 

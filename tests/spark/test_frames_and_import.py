@@ -180,3 +180,13 @@ def test_reelmart_build_on_spark_builds_the_spark_ready_selection_by_default(tmp
     assert spark_chosen == ["build", "--full-refresh", "--select", "+fct_rejects", "--indirect-selection", "cautious"]
     assert duck == ["build"]
     assert warehouse.read_build_status(paths)["status"] == "failed"
+
+    # a green Spark build: copied into DuckDB, marked green, docs of the DuckDB file, published
+    calls.clear()
+    monkeypatch.setenv("REELMART_TARGET", "spark")
+    monkeypatch.setattr(warehouse, "run_dbt", lambda args, paths, quiet=False: calls.append(args))
+    monkeypatch.setattr(warehouse, "_import_spark_build", lambda paths: duckdb.connect(str(paths.build_db)).close())
+    monkeypatch.setattr(warehouse, "publish", lambda paths, build_seconds=None: {"published": True})
+    assert warehouse.build(paths) == {"published": True}
+    assert calls[1] == ["docs", "generate", "--static", "--target", "duckdb"]
+    assert warehouse.read_build_status(paths)["status"] == "green"
