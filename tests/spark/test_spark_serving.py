@@ -28,6 +28,7 @@ _BUILD_LOCAL = [re.compile(p) for p in (
     r'"build_seconds": ?[0-9.eE+-]+',
     r'"landing_path": ?"[^"]*"',  # each build simulated its own landing folder
 )]
+_LONG_FLOAT = re.compile(r"-?\d+\.\d{9,}(?:[eE][-+]?\d+)?")
 _SKIP = ("/login", "/health", "/docs", "/static/", "/assets/", ".css", "/recommendations/user")  # user: a form target
 
 
@@ -81,6 +82,9 @@ def _normalised(body: bytes, drop_marts: set[str] = frozenset()) -> str:
     text = body.decode()
     for pattern in _BUILD_LOCAL:
         text = pattern.sub("<build>", text)
+    # full-precision DOUBLEs in JSON and chart specs (experiment lifts, p-values): the engines add their sums in
+    # another order (test_spark_equality.py: within a relative 1e-9), so compared to 8 significant digits
+    text = _LONG_FLOAT.sub(lambda m: f"{float(m.group(0)):.8g}", text)
     if drop_marts:
         text = re.sub(r'\s*<tr data-row-key="(\w+)">.*?</tr>',
                       lambda m: "" if m.group(1) in drop_marts else m.group(0), text, flags=re.S)
@@ -113,7 +117,7 @@ def test_the_spark_snapshot_serves_every_page_as_the_duckdb_snapshot(spark_build
             same.append(url)
     assert not different, f"pages that differ between the DuckDB and the Spark snapshot: {different}"
     print(f"\n{len(same)} pages the same on both snapshots; 503 on Spark (mart not built there): {missing}")
-    assert len(same) >= 25 and {"/", "/quality", "/experiments", "/sentiment"} <= set(same), same
+    assert len(same) >= 30 and {"/", "/quality", "/experiments", "/sentiment"} <= set(same), same
 
 
 def _export(paths, out, capsys) -> tuple[int, str, dict[str, str]]:
