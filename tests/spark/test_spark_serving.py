@@ -109,8 +109,10 @@ def test_the_spark_snapshot_serves_every_page_as_the_duckdb_snapshot(spark_build
         assert expected.status_code == 200, (url, expected.status_code)
         if got.status_code == 503:
             found = re.search(rb"marts this page reads \((\w+)\)", got.data)
-            assert found and found.group(1).decode() not in built_on_spark, (url, got.data[:500])
-            missing.append((url, found.group(1).decode()))
+            # the audience pages check for their marts themselves (webreport/queries/audiences.available)
+            mart = "rpt_audience_definitions" if b"has no audience marts" in got.data else found and found.group(1).decode()
+            assert mart and mart not in built_on_spark, (url, got.data[:500])
+            missing.append((url, mart))
         elif got.status_code != 200 or _normalised(got.data) != _normalised(expected.data, not_on_spark):
             different.append((url, got.status_code))
         else:
