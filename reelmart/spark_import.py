@@ -86,6 +86,13 @@ _SPARK_READY_MODELS = (
 )
 SPARK_READY_SELECT = " ".join(_SPARK_READY_MODELS)
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+# Tables Spark stores that the DuckDB build keeps as views over the landing files: not copied (nothing served
+# reads them; on Spark they are tables so that the build reads and merges the raw files once, docs/spark.md).
+NOT_IMPORTED_PREFIXES = ("stg_",)
+# Tables Spark stores that the DuckDB build keeps as views because they hold raw identifiers: imported as a
+# DuckDB view over the table's Parquet files, so the build file stores no identifier (as on DuckDB), and
+# publish moves the view's rows into the audience export's identifier store (audience_export/identifiers.py).
+IMPORTED_AS_VIEWS = ("dim_user_identifiers",)
 
 
 def spark_dir(data_dir: Path) -> Path:
@@ -100,7 +107,8 @@ def spark_table_dirs(warehouse_dir: Path, schema: str = SPARK_SCHEMA) -> dict[st
         return {}
     tables = {}
     for folder in sorted(root.iterdir()):
-        if folder.is_dir() and _IDENTIFIER.match(folder.name) and any(folder.rglob("*.parquet")):
+        if (folder.is_dir() and _IDENTIFIER.match(folder.name) and not folder.name.startswith(NOT_IMPORTED_PREFIXES)
+                and any(folder.rglob("*.parquet"))):
             tables[folder.name] = folder
     return tables
 
@@ -120,8 +128,13 @@ def import_spark_tables(warehouse_dir: Path, build_db: Path, schema: str = SPARK
         with duckdb.connect(str(tmp)) as con:
             for name, folder in tables.items():
                 files = [str(p) for p in sorted(folder.rglob("*.parquet"))]
-                con.execute(f'create table "{name}" as select * from read_parquet(?, hive_partitioning = true)',
-                            [files])
+                if name in IMPORTED_AS_VIEWS:  # a view's text cannot take parameters: the paths as literals
+                    listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+                    con.execute(f'create view "{name}" as select * from read_parquet([{listed}], '
+                                "hive_partitioning = true)")
+                else:
+                    con.execute(f'create table "{name}" as select * from read_parquet(?, hive_partitioning = true)',
+                                [files])
             con.execute("checkpoint")
         os.replace(tmp, build_db)
     finally:

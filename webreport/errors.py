@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 
+import duckdb
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
@@ -30,6 +32,17 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(SnapshotMissing)
     def snapshot_missing(exc: SnapshotMissing):
         return _render(503, "Warehouse not built yet", str(exc))
+
+    @app.errorhandler(duckdb.CatalogException)
+    def mart_missing(exc: duckdb.CatalogException):
+        """A page whose marts the published build does not have (e.g. a Spark build of the models verified
+        there, docs/spark.md): say which, instead of an internal error."""
+        log.warning("missing relation on %s: %s", request.path, exc)
+        found = re.search(r"with name (\w+) does not exist", str(exc))
+        mart = f" ({found.group(1)})" if found else ""
+        return _render(503, "Report not in this build",
+                       f"The published warehouse does not have the marts this page reads{mart}. "
+                       "Build them (`reelmart build`) and publish.")
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

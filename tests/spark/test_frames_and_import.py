@@ -87,9 +87,18 @@ def test_spark_tables_are_copied_into_a_duckdb_build_file(tmp_path):
     (table / "_SUCCESS").touch()
     assert list(spark_table_dirs(warehouse)) == ["fct_things"]
     build_db = tmp_path / "warehouse" / "build.duckdb"
-    assert import_spark_tables(warehouse, build_db) == ["fct_things"]
+    # a staging table (a view on DuckDB) is not copied; the identifiers become a view over their files
+    for name in ("stg_platform__things", "dim_user_identifiers"):
+        (warehouse / "reelmart.db" / name).mkdir()
+        with duckdb.connect() as con:
+            con.execute(f"copy (select 7 as user_id, 'a@b.c' as email) to '{warehouse}/reelmart.db/{name}/p.parquet'")
+    assert list(spark_table_dirs(warehouse)) == ["dim_user_identifiers", "fct_things"]
+    assert import_spark_tables(warehouse, build_db) == ["dim_user_identifiers", "fct_things"]
     with duckdb.connect(str(build_db), read_only=True) as con:
         assert con.execute("select count(*), sum(amount) from fct_things").fetchone() == (6, pytest.approx(15.0))
+        kinds = dict(con.execute("select table_name, table_type from information_schema.tables").fetchall())
+        assert kinds == {"fct_things": "BASE TABLE", "dim_user_identifiers": "VIEW"}
+        assert con.execute("select * from dim_user_identifiers").fetchall() == [(7, "a@b.c")]
     with pytest.raises(FileNotFoundError, match="did the Spark build run"):
         import_spark_tables(tmp_path / "nowhere", build_db)
 
@@ -162,3 +171,40 @@ def test_duckdb_sample_by_key_draws_the_viewers_the_pandas_sample_draws(con):
     assert len(semi_join(con.table("views"), keys, "user_id")) == len(drawn)
     everything, all_keys, _ = sample_by_key(views, "user_id", lambda n: sample_positions(n, 200, 3), con)
     assert len(everything) == 1000 and len(all_keys) == 200
+def test_reelmart_build_on_spark_builds_the_spark_ready_selection_by_default(tmp_path, monkeypatch):
+    """`REELMART_TARGET=spark reelmart build` without --select: the verified models, tests of unselected models left
+    out, rebuilt whole (Parquet tables cannot replace rows by key)."""
+    from reelmart import warehouse
+    from reelmart.spark_import import SPARK_READY_SELECT
+
+    paths = warehouse.WarehousePaths(tmp_path)
+    (paths.landing / "users").mkdir(parents=True)
+    with duckdb.connect() as con:
+        con.execute(f"copy (select 1 as user_id) to '{paths.landing}/users/u.parquet'")
+    calls = []
+
+    def fake_dbt(args, paths, quiet=False):
+        calls.append(args)
+        raise warehouse.BuildError("stop here")
+
+    monkeypatch.setattr(warehouse, "run_dbt", fake_dbt)
+    for target, select in (("spark", None), ("spark", "+fct_rejects"), ("duckdb", None)):
+        monkeypatch.setenv("REELMART_TARGET", target)
+        with pytest.raises(warehouse.BuildError, match="stop here"):
+            warehouse.build(paths, select=select)
+    spark_default, spark_chosen, duck = calls
+    assert spark_default == ["build", "--full-refresh", "--select", *SPARK_READY_SELECT.split(),
+                             "--indirect-selection", "cautious"]
+    assert spark_chosen == ["build", "--full-refresh", "--select", "+fct_rejects", "--indirect-selection", "cautious"]
+    assert duck == ["build"]
+    assert warehouse.read_build_status(paths)["status"] == "failed"
+
+    # a green Spark build: copied into DuckDB, marked green, docs of the DuckDB file, published
+    calls.clear()
+    monkeypatch.setenv("REELMART_TARGET", "spark")
+    monkeypatch.setattr(warehouse, "run_dbt", lambda args, paths, quiet=False: calls.append(args))
+    monkeypatch.setattr(warehouse, "_import_spark_build", lambda paths: duckdb.connect(str(paths.build_db)).close())
+    monkeypatch.setattr(warehouse, "publish", lambda paths, build_seconds=None: {"published": True})
+    assert warehouse.build(paths) == {"published": True}
+    assert calls[1] == ["docs", "generate", "--static", "--target", "duckdb"]
+    assert warehouse.read_build_status(paths)["status"] == "green"

@@ -195,3 +195,20 @@ def test_dbt_docs_need_login_and_link_each_mart(client, logged_in):
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     logged_in.post("/logout")
     assert logged_in.get("/docs").status_code == 302
+
+
+def test_a_page_whose_marts_the_build_lacks_says_which_instead_of_failing(tmp_path):
+    """A published build without a page's marts (a Spark build of the models verified there, docs/spark.md)."""
+    from werkzeug.security import generate_password_hash
+
+    from webreport import create_app
+
+    snapshot = tmp_path / "reelmart.duckdb"
+    duckdb.connect(str(snapshot)).close()
+    client = create_app({"TESTING": True, "SECRET_KEY": "x", "SERVING_DB": str(snapshot), "WTF_CSRF_ENABLED": False,
+                         "USERS": {"a": generate_password_hash("pw")}}).test_client()
+    assert client.post("/login", data={"username": "a", "password": "pw"}).status_code == 302
+    page, api = client.get("/quality"), client.get("/api/quality")
+    assert page.status_code == api.status_code == 503
+    assert b"Report not in this build" in page.data and b"does not have the marts this page reads (" in page.data
+    assert api.get_json()["error"] == "Report not in this build" and "(" in api.get_json()["message"]

@@ -28,7 +28,7 @@ def reconciliation() -> list[dict]:
                coalesce(reasons.reasons, '') as reasons
         from rpt_source_reconciliation as reconciliation
         left join (
-            select source_table, string_agg(reject_reason || ': ' || n, ', ' order by n desc) as reasons
+            select source_table, string_agg(reject_reason || ': ' || n, ', ' order by n desc, reject_reason) as reasons
             from (select source_table, reject_reason, count(*) as n from fct_rejects group by all)
             group by source_table
         ) as reasons on reconciliation.source_table = reasons.source_table

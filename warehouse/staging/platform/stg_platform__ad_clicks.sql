@@ -17,7 +17,9 @@ renamed as (
         {{ safe_cast_to('user_id', 'bigint') }} as user_id,
         {{ parse_timestamp('click_ts') }} as clicked_at,
         cast(export_date as date) as export_date,
-        row_number() over (partition by export_date, click_id order by click_ts, source_file) as copy_number
+        cast(row_number() over (
+            partition by export_date, click_id order by click_ts, source_file
+        ) as bigint) as copy_number
     from source
 ),
 

@@ -13,7 +13,7 @@ renamed as (
         placement,
         bid_strategy,
         target_age_band,
-        row_number() over (partition by ad_group_id order by name) as copy_number
+        cast(row_number() over (partition by ad_group_id order by name) as bigint) as copy_number
     from source
 ),
 

@@ -29,9 +29,9 @@ renamed as (
         {{ safe_cast_to('shared', 'boolean') }} as is_shared,
         {{ safe_cast_to('followed', 'boolean') }} as is_followed,
         cast(export_date as date) as export_date,
-        row_number() over (
+        cast(row_number() over (
             partition by export_date, impression_id order by impression_ts, source_file
-        ) as copy_number
+        ) as bigint) as copy_number
     from source
 ),
 

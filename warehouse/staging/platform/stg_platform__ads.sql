@@ -13,7 +13,7 @@ renamed as (
         format as ad_format,
         {{ safe_cast_to('duration_s', 'integer') }} as duration_seconds,
         {{ parse_timestamp('launched_ts') }} as launched_at,
-        row_number() over (partition by ad_id order by name) as copy_number
+        cast(row_number() over (partition by ad_id order by name) as bigint) as copy_number
     from source
 ),
 

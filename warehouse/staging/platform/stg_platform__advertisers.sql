@@ -11,7 +11,7 @@ renamed as (
         name as advertiser_name,
         lower(industry) as industry,
         upper(country) as country_code,
-        row_number() over (partition by advertiser_id order by name) as copy_number
+        cast(row_number() over (partition by advertiser_id order by name) as bigint) as copy_number
     from source
 ),
 

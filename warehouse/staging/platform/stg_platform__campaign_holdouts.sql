@@ -11,7 +11,9 @@ renamed as (
         {{ safe_cast_to('user_id', 'bigint') }} as user_id,
         lower(study_group) as study_group,
         {{ parse_timestamp('assigned_ts') }} as assigned_at,
-        row_number() over (partition by campaign_id, user_id order by assigned_ts) as copy_number
+        cast(row_number() over (
+            partition by campaign_id, user_id order by assigned_ts
+        ) as bigint) as copy_number
     from source
 ),
 

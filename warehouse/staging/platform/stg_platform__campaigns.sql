@@ -19,7 +19,7 @@ renamed as (
         {{ parse_date('end_date') }} as end_date,
         {{ safe_cast_to('daily_budget', 'double') }} as daily_budget,
         {{ safe_cast_to('holdout_share', 'double') }} as holdout_share,
-        row_number() over (partition by campaign_id order by name) as copy_number
+        cast(row_number() over (partition by campaign_id order by name) as bigint) as copy_number
     from source
 ),
 

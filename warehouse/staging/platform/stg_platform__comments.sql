@@ -18,9 +18,9 @@ renamed as (
         {{ parse_timestamp('comment_ts') }} as commented_at,
         {{ decode_utf8('text') }} as comment_text,
         cast(export_date as date) as export_date,
-        row_number() over (
+        cast(row_number() over (
             partition by export_date, comment_id order by comment_ts, source_file
-        ) as copy_number
+        ) as bigint) as copy_number
     from source
 ),
 

@@ -19,9 +19,9 @@ renamed as (
         {{ safe_cast_to('value', 'decimal(18, 2)') }} as conversion_value,
         upper(currency) as currency,
         cast(export_date as date) as export_date,
-        row_number() over (
+        cast(row_number() over (
             partition by export_date, conversion_id order by conversion_ts, source_file
-        ) as copy_number
+        ) as bigint) as copy_number
     from source
 ),
 

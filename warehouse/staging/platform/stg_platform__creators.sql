@@ -15,7 +15,7 @@ renamed as (
         lower(primary_category) as primary_category,
         {{ parse_timestamp('joined_ts') }} as joined_at,
         coalesce({{ safe_cast_to('verified', 'boolean') }}, false) as is_verified,
-        row_number() over (partition by creator_id order by joined_ts) as copy_number
+        cast(row_number() over (partition by creator_id order by joined_ts) as bigint) as copy_number
     from source
 ),
 

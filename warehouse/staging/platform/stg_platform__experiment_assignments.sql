@@ -17,9 +17,9 @@ renamed as (
         {{ parse_timestamp('exposure_ts') }} as exposed_at,
         lower(device_os) as device_os,
         cast(export_date as date) as export_date,
-        row_number() over (
+        cast(row_number() over (
             partition by export_date, assignment_id order by exposure_ts, source_file
-        ) as copy_number
+        ) as bigint) as copy_number
     from source
 ),
 

@@ -15,7 +15,7 @@ renamed as (
         variant_name,
         {{ safe_cast_to('weight', 'double') }} as traffic_weight,
         {{ safe_cast_to('is_control', 'boolean') }} as is_control,
-        row_number() over (partition by variant_id order by variant_name) as copy_number
+        cast(row_number() over (partition by variant_id order by variant_name) as bigint) as copy_number
     from source
 ),
 

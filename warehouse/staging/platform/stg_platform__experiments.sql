@@ -12,7 +12,7 @@ renamed as (
         hypothesis,
         {{ parse_date('start_date') }} as start_date,
         {{ parse_date('end_date') }} as end_date,
-        row_number() over (partition by experiment_id order by name) as copy_number
+        cast(row_number() over (partition by experiment_id order by name) as bigint) as copy_number
     from source
 ),
 

@@ -26,7 +26,7 @@ renamed as (
         trim(zip) as zip,
         maid as maid_raw,
         signup_ts as signup_ts_raw,
-        row_number() over (partition by user_id order by signup_ts) as copy_number
+        cast(row_number() over (partition by user_id order by signup_ts) as bigint) as copy_number
     from source
 ),
 

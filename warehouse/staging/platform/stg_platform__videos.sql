@@ -19,7 +19,7 @@ renamed as (
         title,
         language,
         {{ parse_timestamp('published_ts') }} as published_at,
-        row_number() over (partition by video_id order by published_ts) as copy_number
+        cast(row_number() over (partition by video_id order by published_ts) as bigint) as copy_number
     from source
 ),
 

@@ -32,7 +32,9 @@ renamed as (
         -- a re-sent batch repeats rows within an export day; the first copy is kept (earliest timestamp,
         -- then the first file by name, so a re-delivered file is the one whose rows read duplicate, build
         -- after build)
-        row_number() over (partition by export_date, event_id order by event_ts, source_file) as copy_number
+        cast(row_number() over (
+            partition by export_date, event_id order by event_ts, source_file
+        ) as bigint) as copy_number
     from source
 ),
 
