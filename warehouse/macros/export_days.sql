@@ -77,3 +77,47 @@
         {%- else %} false{% endif -%}
     {%- endif -%}
 {%- endmacro %}
+
+{#-
+  Models downstream of the checked tables that carry export_date and load by export day (issue 19): the
+  newest export day the current incremental model holds (none on a first build or full refresh) ...
+-#}
+{% macro newest_export_date_loaded() -%}
+    {%- if not is_incremental() -%}{{ return(none) }}{%- endif -%}
+    {%- set result = run_query("select max(export_date) from " ~ this) -%}
+    {%- if execute -%}{{ return(result.columns[0].values()[0]) }}{%- endif -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{#- ... the where clause that keeps the newer export days and the backfilled ones (nothing when all are read) ... -#}
+{% macro new_export_days_filter(newest_loaded) -%}
+    {%- if newest_loaded is not none %}
+    where {{ is_new_export_day(newest_loaded) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- ... the same as a condition on `column` ... -#}
+{% macro is_new_export_day(newest_loaded, column='export_date') -%}
+    ({{ column }} > cast('{{ newest_loaded }}' as date)
+    {%- for day in var('backfill_export_dates', []) %} or {{ column }} = cast('{{ day }}' as date){% endfor -%})
+{%- endmacro %}
+
+{#- ... and the pre-hook statement that removes the stored rows of the backfilled days before they are reloaded. -#}
+{% macro remove_backfilled_days() -%}
+    {%- set days = var('backfill_export_dates', []) -%}
+    {%- if is_incremental() and days -%}
+    delete from {{ this }} where export_date in ({% for day in days %}cast('{{ day }}' as date){{ ", " if not loop.last }}{% endfor %})
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
+  The pre-hook of fct_rejects on a daily build: remove the rejects of the reference tables (re-read whole)
+  and of the backfilled export days, which the build reads again.
+-#}
+{% macro remove_reloaded_rejects() -%}
+    {%- if is_incremental() -%}
+    {%- set days = var('backfill_export_dates', []) -%}
+    delete from {{ this }} where export_date is null
+    {%- for day in days %} or export_date = cast('{{ day }}' as date){% endfor %}
+    {%- endif -%}
+{%- endmacro %}

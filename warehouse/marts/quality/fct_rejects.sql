@@ -1,7 +1,22 @@
+{{ config(**incremental_by_key(['reject_id'], "{{ remove_reloaded_rejects() }}")) }}
+
 {#-
   Every raw row that failed validation, with its reason and the row itself as JSON (identifiers
   excluded).
+  Incremental (issue 19): a daily build adds the rejects of the export days of each event source newer than
+  the newest one stored for that source (a day without rejects adds nothing, so the bound is safe) and of
+  the backfilled days (var backfill_export_dates), whose stored rejects the pre-hook removes first with the
+  reference tables' ones (those have no export day: re-read whole, they are small).
 -#}
+{%- set newest_by_source = {} -%}
+{%- if is_incremental() -%}
+    {%- set result = run_query("select source_table, cast(max(export_date) as string) from " ~ this
+                               ~ " where export_date is not null group by source_table") -%}
+    {%- if execute -%}
+        {%- for row in result.rows -%}{%- do newest_by_source.update({row[0]: row[1]}) -%}{%- endfor -%}
+    {%- endif -%}
+{%- endif %}
+
 with
 {% for src in validated_sources() %}
 {{ src.source }}_rejects as (
@@ -23,7 +38,11 @@ with
     {% else %}
     from {{ ref(src.model) }} as rejected  -- noqa: AL05
     {% endif %}
-    where reject_reason is not null
+    where
+        reject_reason is not null
+        {%- if is_incremental() and src.event and src.source in newest_by_source %}
+        and {{ is_new_export_day(newest_by_source[src.source]) }}
+        {%- endif %}
 ),
 {% endfor %}
 
