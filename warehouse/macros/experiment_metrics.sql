@@ -181,10 +181,13 @@
 {#-
   The pre-hook of int_experiment_user_days on a daily build: remove the stored rows that no longer hold
   (the user's first exposure changed or is gone, the day is past the experiment's analysis window or its
-  start date moved), so the model recomputes those users whole.
+  start date moved), so the model recomputes those users whole. A backfill (var backfill_export_dates) may
+  have taken activity away, which no new row would show: it removes every row, and all users are recomputed.
 -#}
 {% macro remove_stale_experiment_user_days() -%}
-    {%- if is_incremental() -%}
+    {%- if is_incremental() and var('backfill_export_dates', []) -%}
+    delete from {{ this }}
+    {%- elif is_incremental() -%}
     delete from {{ this }}
     where not exists (
         select 1

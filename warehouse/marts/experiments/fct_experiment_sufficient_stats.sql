@@ -72,7 +72,7 @@ entries as (
     left join caps on users.experiment_id = caps.experiment_id
 ),
 
--- running totals of the sparse activity days (stored by int_experiment_user_days); before the day = running - that day
+-- running totals of the sparse activity days (int_experiment_user_days); before the day = running - that day
 activity_days as (
     select
         user_days.experiment_id,

@@ -40,9 +40,9 @@ with
     {% endif %}
     where
         reject_reason is not null
-        {%- if is_incremental() and src.event and src.source in newest_by_source %}
+    {% if is_incremental() and src.event and src.source in newest_by_source %}
         and {{ is_new_export_day(newest_by_source[src.source]) }}
-        {%- endif %}
+    {% endif %}
 ),
 {% endfor %}
 
