@@ -19,6 +19,7 @@
 
 {%- set parts = experiment_metric_parts() -%}
 {%- set newest_loaded = newest_export_date_loaded() -%}
+{%- set is_daily = newest_loaded is not none -%}
 
 with exposures as (
     select
@@ -169,13 +170,16 @@ per_day as (
 final as (
     select
         per_day.*,
+        {#- sqlfluff misplaces the indent after a window function that ends a conditional-comma loop #}
+        -- noqa: disable=LT02
         {% for part in parts %}
         {%- set part_type = experiment_metric_part_type(part) %}
-        {%- set stored = 'coalesce(stored_last.last_' ~ part ~ ', 0) + ' if newest_loaded is not none else '' %}
+        {%- set stored = 'coalesce(stored_last.last_' ~ part ~ ', 0) + ' if is_daily else '' %}
         cast({{ stored }}sum(per_day.{{ part }}) over running as {{ part_type }})
             as cumulative_{{ part }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from per_day
+    -- noqa: enable=LT02
     {% if newest_loaded is not none %}
     -- an appended user continues from the stored totals; a recomputed one starts from zero
     left join plan
