@@ -3,19 +3,12 @@
 {#-
   Every raw row that failed validation, with its reason and the row itself as JSON (identifiers
   excluded).
-  Incremental (issue 19): a daily build adds the rejects of the export days of each event source newer than
-  the newest one stored for that source (a day without rejects adds nothing, so the bound is safe) and of
-  the backfilled days (var backfill_export_dates), whose stored rejects the pre-hook removes first with the
-  reference tables' ones (those have no export day: re-read whole, they are small).
+  Incremental (issue 19): a daily build reloads the export days of an event source whose rejects per file in
+  the checked table differ from the stored ones (a new day, a reloaded or removed file: macro
+  reject_days_to_reload) and the backfilled days; the pre-hook removes their stored rejects first, and the
+  reference tables' ones, which have no export day and are re-read whole (they are small).
 -#}
-{%- set newest_by_source = {} -%}
-{%- if is_incremental() -%}
-    {%- set result = run_query("select source_table, cast(max(export_date) as string) from " ~ this
-                               ~ " where export_date is not null group by source_table") -%}
-    {%- if execute -%}
-        {%- for row in result.rows -%}{%- do newest_by_source.update({row[0]: row[1]}) -%}{%- endfor -%}
-    {%- endif -%}
-{%- endif %}
+{%- set reload = reject_days_to_reload() %}
 
 with
 {% for src in validated_sources() %}
@@ -40,8 +33,8 @@ with
     {% endif %}
     where
         reject_reason is not null
-    {% if is_incremental() and src.event and src.source in newest_by_source %}
-        and {{ is_new_export_day(newest_by_source[src.source]) }}
+    {% if reload is not none and src.event %}
+        and {{ export_date_in(reload.get(src.source, [])) }}
     {% endif %}
 ),
 {% endfor %}
