@@ -91,13 +91,15 @@ def test_validation_reads_only_the_new_export_day(three_builds):
 
 
 def test_experiment_activity_user_days_and_rejects_read_only_the_new_export_day(three_builds):
-    """The daily build's experiment activity, experiment user days and rejects took the export days after the
-    newest one they held (the day before the new one) and nothing older; user days continued the stored
-    running totals (equality with a full refresh: the tests below)."""
+    """The daily build's experiment activity and user days took the export days after the newest one they held
+    (the day before the new one) and nothing older, user days continuing the stored running totals; fct_rejects
+    read the new day only (equality with a full refresh: the tests below)."""
     previous = (date.fromisoformat(three_builds["new_day"]) - timedelta(days=1)).isoformat()
     sql = three_builds["daily_sql"]
-    for model in BY_EXPORT_DAY:
+    for model in ("int_experiment_user_activity", "int_experiment_user_days"):
         assert set(re.findall(r"export_date > cast\('([0-9-]+)' as date\)", sql[model])) == {previous}, model
+    # fct_rejects reloads the days whose rejects per file differ from the checked tables': the new day only
+    assert set(re.findall(r"cast\('([0-9-]+)' as date\)", sql["fct_rejects"])) == {three_builds["new_day"]}
     assert sql["int_experiment_user_activity"].count(f"export_date > cast('{previous}' as date)") == 4
     assert "arg_max(cumulative_views, day_index)" in sql["int_experiment_user_days"]  # continues stored totals
     assert "watch_events_rejects" in sql["fct_rejects"]
