@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import shutil
+from datetime import date, timedelta
 
 import duckdb
 import pytest
@@ -29,6 +30,10 @@ SHOWS_KEPT_FIT = frozenset({*SCHEDULED, "fct_model_evaluations", "fct_recommenda
 # The event sources whose checked table loads one export day at a time (warehouse/macros/export_days.sql).
 EVENT_SOURCES = ("watch_events", "comments", "ad_impressions", "ad_clicks", "conversions", "experiment_assignments")
 CHECKED_DIR = "warehouse/intermediate/validation"
+# Models downstream of the checked tables that also load by export day (issue 19), by compiled path.
+BY_EXPORT_DAY = {"int_experiment_user_activity": "warehouse/intermediate/experiments",
+                 "int_experiment_user_days": "warehouse/intermediate/experiments",
+                 "fct_rejects": "warehouse/marts/quality"}
 # The core marts, compared byte for byte between two builds of the same data.
 MARTS = ["dim_users", "dim_videos", "dim_creators", "fct_watch_events", "fct_comments", "fct_video_daily",
          "fct_creator_daily", "fct_rejects", "rpt_source_reconciliation"]
@@ -60,6 +65,8 @@ def three_builds(tiny_warehouse, tmp_path_factory) -> dict:
         if name == "daily":  # what the daily build ran, before the next builds compile over it
             daily_sql = {source: (paths.dbt_target / "compiled" / "reelmart" / CHECKED_DIR
                                   / f"int_{source}_checked.sql").read_text() for source in EVENT_SOURCES}
+            daily_sql.update({model: (paths.dbt_target / "compiled" / "reelmart" / folder / f"{model}.sql").read_text()
+                              for model, folder in BY_EXPORT_DAY.items()})
     new_day = max(p.name.split("=")[1] for p in (paths.landing / "watch_events").glob("export_date=*"))
     manifest = json.loads((paths.dbt_target / "manifest.json").read_text())
     return {"fitted_before": fitted_before, "daily_sql": daily_sql, "new_day": new_day, "manifest": manifest,
@@ -76,10 +83,26 @@ def test_validation_reads_only_the_new_export_day(three_builds):
     """The daily build staged the new day of each event source and no earlier one (none at all where the new
     day's file is empty: tiny has days without an ad click)."""
     new_day = [f"cast('{three_builds['new_day']}' as date)"]
-    for source, sql in three_builds["daily_sql"].items():
+    for source in EVENT_SOURCES:
+        sql = three_builds["daily_sql"][source]
         filters = re.findall(r"where (false|export_date in \(.*\))\n", sql)
         assert filters in (["false"], [f"export_date in ({new_day[0]})"]), (source, filters)
     assert f"export_date in ({new_day[0]})" in three_builds["daily_sql"]["watch_events"]
+
+
+def test_experiment_activity_user_days_and_rejects_read_only_the_new_export_day(three_builds):
+    """The daily build's experiment activity and user days took the export days after the newest one they held
+    (the day before the new one) and nothing older, user days continuing the stored running totals; fct_rejects
+    read the new day only (equality with a full refresh: the tests below)."""
+    previous = (date.fromisoformat(three_builds["new_day"]) - timedelta(days=1)).isoformat()
+    sql = three_builds["daily_sql"]
+    for model in ("int_experiment_user_activity", "int_experiment_user_days"):
+        assert set(re.findall(r"export_date > cast\('([0-9-]+)' as date\)", sql[model])) == {previous}, model
+    # fct_rejects reloads the days whose rejects per file differ from the checked tables': the new day only
+    assert set(re.findall(r"cast\('([0-9-]+)' as date\)", sql["fct_rejects"])) == {three_builds["new_day"]}
+    assert sql["int_experiment_user_activity"].count(f"export_date > cast('{previous}' as date)") == 4
+    assert "arg_max(cumulative_views, day_index)" in sql["int_experiment_user_days"]  # continues stored totals
+    assert "watch_events_rejects" in sql["fct_rejects"]
 
 
 def test_scheduled_models_keep_their_fit_until_refit(three_builds):

@@ -177,3 +177,28 @@
     sum(({{ m }}__denominator - {{ m }}__denominator_before) * {{ m }}__covariate)
         as {{ m }}__denominator_covariate_sum_product
 {%- endmacro -%}
+
+{#-
+  The pre-hook of int_experiment_user_days on a daily build: remove the stored rows that no longer hold
+  (the user's first exposure changed or is gone, the day is past the experiment's analysis window or its
+  start date moved), so the model recomputes those users whole. A backfill (var backfill_export_dates) may
+  have taken activity away, which no new row would show: it removes every row, and all users are recomputed.
+-#}
+{% macro remove_stale_experiment_user_days() -%}
+    {%- if is_incremental() and var('backfill_export_dates', []) -%}
+    delete from {{ this }}
+    {%- elif is_incremental() -%}
+    delete from {{ this }}
+    where not exists (
+        select 1
+        from {{ ref('int_experiment_exposures') }} as exposures
+        inner join {{ ref('int_experiment_windows') }} as windows on exposures.experiment_id = windows.experiment_id
+        where
+            exposures.experiment_id = {{ this }}.experiment_id
+            and exposures.user_id = {{ this }}.user_id
+            and exposures.first_exposed_at = {{ this }}.first_exposed_at
+            and {{ this }}.activity_date <= windows.analysis_end_date
+            and {{ this }}.day_index = {{ dbt.datediff('windows.start_date', this ~ '.activity_date', 'day') }}
+    )
+    {%- endif -%}
+{%- endmacro %}

@@ -77,3 +77,100 @@
         {%- else %} false{% endif -%}
     {%- endif -%}
 {%- endmacro %}
+
+{#-
+  Models downstream of the checked tables that carry export_date and load by export day (issue 19): the
+  newest export day the current incremental model holds (none on a first build or full refresh) ...
+-#}
+{% macro newest_export_date_loaded() -%}
+    {%- if not is_incremental() -%}{{ return(none) }}{%- endif -%}
+    {%- set result = run_query("select max(export_date) from " ~ this) -%}
+    {%- if execute -%}{{ return(result.columns[0].values()[0]) }}{%- endif -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{#- ... the where clause that keeps the newer export days and the backfilled ones (nothing when all are read) ... -#}
+{% macro new_export_days_filter(newest_loaded) -%}
+    {%- if newest_loaded is not none %}
+    where {{ is_new_export_day(newest_loaded) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- ... the same as a condition on `column` ... -#}
+{% macro is_new_export_day(newest_loaded, column='export_date') -%}
+    ({{ column }} > cast('{{ newest_loaded }}' as date)
+    {%- for day in var('backfill_export_dates', []) %} or {{ column }} = cast('{{ day }}' as date){% endfor -%})
+{%- endmacro %}
+
+{#- ... and the pre-hook statement that removes the stored rows of the backfilled days before they are reloaded. -#}
+{% macro remove_backfilled_days() -%}
+    {%- set days = var('backfill_export_dates', []) -%}
+    {%- if is_incremental() and days -%}
+    delete from {{ this }} where export_date in ({% for day in days %}cast('{{ day }}' as date){{ ", " if not loop.last }}{% endfor %})
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
+  fct_rejects on a daily build (none on a full one): per event source, the export days (ISO strings) to
+  reload, those whose rejects per file in the checked table differ from the ones stored (a new day, a file
+  reloaded, removed or re-delivered) plus the backfilled days. It reads the reject_reason, export_date and
+  source_file columns of the stored checked tables, no raw file.
+-#}
+{% macro reject_days_to_reload() -%}
+    {%- if not is_incremental() -%}{{ return(none) }}{%- endif -%}
+    {%- set events = validated_sources() | selectattr('event') | list -%}
+    {%- set reload = {} -%}
+    {%- for src in events -%}{%- do reload.update({src.source: var('backfill_export_dates', []) | map('string') | list}) -%}{%- endfor -%}
+    {%- set query -%}
+        with checked as (
+            {% for src in events %}
+            select '{{ src.source }}' as source_table, export_date, source_file, count(*) as n
+            from {{ ref(src.model) }}
+            where reject_reason is not null
+            group by export_date, source_file
+            {% if not loop.last %}union all{% endif %}
+            {% endfor %}
+        ),
+
+        stored as (
+            select source_table, export_date, source_file, count(*) as n
+            from {{ this }}
+            where export_date is not null
+            group by source_table, export_date, source_file
+        )
+
+        select distinct
+            coalesce(checked.source_table, stored.source_table),
+            cast(coalesce(checked.export_date, stored.export_date) as string)
+        from checked
+        full outer join stored
+            on checked.source_table = stored.source_table
+            and checked.export_date = stored.export_date
+            and checked.source_file = stored.source_file
+        where coalesce(checked.n, 0) != coalesce(stored.n, 0)
+    {%- endset -%}
+    {%- if execute -%}
+        {%- for row in run_query(query).rows -%}{%- do reload[row[0]].append(row[1] | string) -%}{%- endfor -%}
+    {%- endif -%}
+    {{ return(reload) }}
+{%- endmacro %}
+
+{#- `export_date in (days)`, or false for no day. -#}
+{% macro export_date_in(days) -%}
+    {%- if days -%}
+    export_date in ({% for day in days | unique | sort %}cast('{{ day }}' as date){{ ", " if not loop.last }}{% endfor %})
+    {%- else -%}false{%- endif -%}
+{%- endmacro %}
+
+{#-
+  The pre-hook of fct_rejects on a daily build: remove the rejects of the reference tables (re-read whole)
+  and of the export days reject_days_to_reload names, which the build reads again.
+-#}
+{% macro remove_reloaded_rejects() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} where export_date is null
+    {%- for source, days in reject_days_to_reload().items() if days %}
+        or (source_table = '{{ source }}' and {{ export_date_in(days) }})
+    {%- endfor %}
+    {%- endif -%}
+{%- endmacro %}

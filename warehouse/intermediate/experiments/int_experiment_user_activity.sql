@@ -1,11 +1,16 @@
-{{ config(materialized='table') }}
+{{ config(**incremental_by_key(['activity_type', 'activity_id'], "{{ remove_backfilled_days() }}")) }}
 
 {#-
   Every post-validation activity row of a user that an experiment metric counts, as additive parts
   (one row per view, ad impression, ad click or conversion, keyed by activity_type and its
   id; the other parts are 0). The part names
   are the ones var `experiment_metrics` refers to.
+  Incremental by export day (issue 19): a daily build appends the export days newer than the newest one
+  stored and the backfilled days (var backfill_export_dates; their stored rows are removed first); a later
+  copy of an activity replaces the stored one through the key.
 -#}
+
+{%- set newest_loaded = newest_export_date_loaded() -%}
 
 with views as (
     select
@@ -13,6 +18,7 @@ with views as (
         event_id as activity_id,
         user_id,
         event_at as occurred_at,
+        export_date,
         1 as views,
         case when is_completed then 1 else 0 end as completed_views,
         watch_seconds,
@@ -22,6 +28,7 @@ with views as (
         0 as conversions,
         cast(0 as decimal(18, 2)) as conversion_value
     from {{ ref('int_watch_events_validated') }}
+    {{ new_export_days_filter(newest_loaded) }}
 ),
 
 impressions as (
@@ -30,6 +37,7 @@ impressions as (
         impression_id as activity_id,
         user_id,
         impression_at as occurred_at,
+        export_date,
         0 as views,
         0 as completed_views,
         cast(0 as decimal(18, 3)) as watch_seconds,
@@ -39,6 +47,7 @@ impressions as (
         0 as conversions,
         cast(0 as decimal(18, 2)) as conversion_value
     from {{ ref('int_ad_impressions_validated') }}
+    {{ new_export_days_filter(newest_loaded) }}
 ),
 
 clicks as (
@@ -47,6 +56,7 @@ clicks as (
         click_id as activity_id,
         user_id,
         clicked_at as occurred_at,
+        export_date,
         0 as views,
         0 as completed_views,
         cast(0 as decimal(18, 3)) as watch_seconds,
@@ -56,6 +66,7 @@ clicks as (
         0 as conversions,
         cast(0 as decimal(18, 2)) as conversion_value
     from {{ ref('int_ad_clicks_validated') }}
+    {{ new_export_days_filter(newest_loaded) }}
 ),
 
 conversions as (
@@ -64,6 +75,7 @@ conversions as (
         conversion_id as activity_id,
         user_id,
         converted_at as occurred_at,
+        export_date,
         0 as views,
         0 as completed_views,
         cast(0 as decimal(18, 3)) as watch_seconds,
@@ -73,6 +85,7 @@ conversions as (
         1 as conversions,
         conversion_value
     from {{ ref('int_conversions_validated') }}
+    {{ new_export_days_filter(newest_loaded) }}
 ),
 
 final as (

@@ -5,7 +5,10 @@
     the covariate terms on the exposure day, and on each day with activity adds (value after -
     value before) to the sum, (after^2 - before^2) to the sum of squares, and so on for the cross
     products. Summing those changes per arm and day and then running-summing over days gives the
-    same numbers as the grid, from the sparse activity days only (about 4x fewer rows).
+    same numbers as the grid, from the sparse activity days only (about 4x fewer rows). The running
+    totals per user are int_experiment_user_days' (a daily build updates them for the users it touches
+    only), so this pass is a scan and a group-by: the winsorising caps move with every day's data, which
+    makes the capped sums of every past day change, so they are not stored per day.
   - segments (country, device, new vs returning), the last day only, from the per-user totals.
   The result is unpivoted to one row per metric. Nothing per-user leaves this model.
 -#}
@@ -69,17 +72,14 @@ entries as (
     left join caps on users.experiment_id = caps.experiment_id
 ),
 
--- running totals of the sparse activity days; the totals before the day = running - that day
+-- running totals of the sparse activity days (int_experiment_user_days); before the day = running - that day
 activity_days as (
     select
         user_days.experiment_id,
         users.variant_id,
         user_days.day_index,
         {% for part in parts %}
-        sum(user_days.{{ part }}) over (
-            partition by user_days.experiment_id, user_days.user_id order by user_days.day_index
-            rows between unbounded preceding and current row
-        ) as cumulative_{{ part }},
+        user_days.cumulative_{{ part }},
         {% endfor %}
         {% for part in parts %}
         user_days.{{ part }} as day_{{ part }},

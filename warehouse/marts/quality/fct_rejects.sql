@@ -1,7 +1,15 @@
+{{ config(**incremental_by_key(['reject_id'], "{{ remove_reloaded_rejects() }}")) }}
+
 {#-
   Every raw row that failed validation, with its reason and the row itself as JSON (identifiers
   excluded).
+  Incremental (issue 19): a daily build reloads the export days of an event source whose rejects per file in
+  the checked table differ from the stored ones (a new day, a reloaded or removed file: macro
+  reject_days_to_reload) and the backfilled days; the pre-hook removes their stored rejects first, and the
+  reference tables' ones, which have no export day and are re-read whole (they are small).
 -#}
+{%- set reload = reject_days_to_reload() %}
+
 with
 {% for src in validated_sources() %}
 {{ src.source }}_rejects as (
@@ -23,7 +31,11 @@ with
     {% else %}
     from {{ ref(src.model) }} as rejected  -- noqa: AL05
     {% endif %}
-    where reject_reason is not null
+    where
+        reject_reason is not null
+    {% if reload is not none and src.event %}
+        and {{ export_date_in(reload.get(src.source, [])) }}
+    {% endif %}
 ),
 {% endfor %}
 
