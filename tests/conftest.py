@@ -7,14 +7,25 @@ Fixtures and helpers (backward compatible; other modules may rely on each):
 - `tiny_demo` (session): the same build as made by `reelmart demo --scale tiny --seed 11` (`prepare_demo`):
   `.paths` (= tiny_warehouse), `.instance` (its instance folder) and `.login` (the demo user, password).
   The demo command is tested on it instead of simulating and building the same platform a second time.
+  It is built in a child process started at the end of collection, and the test modules that need it (any
+  test whose fixtures reach `tiny_demo`) run after the others, so the build overlaps the unit tests
+  instead of holding up the session for two minutes; the fixture waits for the child.
 - `copy_instance(source, target, serving=False)`: a private, writable copy of an instance (exports, ground
   truth, build database, model cache; the published snapshot with serving=True) for a test that rebuilds.
   Copying the DuckDB file costs well under a second; a build costs a minute.
 - `warehouse_20k(seed)` (session, factory): the `20k` platform of that seed, simulated once per session and
   built up to every mart in `SELECT_20K[seed]` in one dbt run (models and seeds, no data tests: those run in
-  the tiny build). A 20k ground-truth test adds the marts it reads to `SELECT_20K` instead of simulating.
+  the tiny build), in a child process from the end of collection on. A 20k ground-truth test adds the marts
+  it reads to `SELECT_20K` instead of simulating.
 - `app`, `client`, `logged_in` (analyst), `privileged` (function): the Flask app over the tiny snapshot.
+- A module's own long build can run beside the tests too (tests/background.py): declare
+  `BACKGROUND_AT_START = "f"` (f(work_dir) runs from the end of collection on) or `BACKGROUND_FROM_TINY = "f"`
+  (f(tiny_data_dir, work_dir) runs as soon as the tiny build is ready; it may copy_instance it), a
+  module-level function returning a JSON-able dict; a fixture gets `(work_dir, that dict)` from
+  `background_result(request)`, which waits for it. Test modules that build in-process work as before.
 
+The session runs on 2 cores, and most of it is one Python process: the builds above run in child processes
+so that the second core is busy too (the Spark build as well: tests/spark/conftest.py).
 tests/build_counter.py prints, at the end of a session, every dbt call and simulator run with its time and
 the test that made it; `--durations=25` (pyproject) lists the slowest tests.
 """
@@ -28,6 +39,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
+from tests import background
 
 if TYPE_CHECKING:
     from reelmart.warehouse import WarehousePaths
@@ -56,20 +69,99 @@ class TinyDemo:
     login: tuple[str, str]
 
 
-@pytest.fixture(scope="session")
-def tiny_demo(tmp_path_factory) -> TinyDemo:
-    """`reelmart demo --scale tiny --seed 11` up to serving: simulate, full build with docs, publish, demo login."""
+TINY_FIXTURES = frozenset({"tiny_demo", "tiny_warehouse"})
+_tiny: dict = {}  # the tiny build's Child (tests/background.py) and its folders
+_module_builds: dict[str, tuple[Path, background.Child]] = {}  # module name -> (work dir, its background build)
+_builds_20k: dict[int, tuple[Path, background.Child]] = {}  # seed -> (data dir, its background build)
+
+
+def _needs_tiny(item) -> bool:
+    return bool(TINY_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(tryfirst=True)  # before tests/spark/conftest.py, which then moves the Spark tests to the very end
+def pytest_collection_modifyitems(session, config, items):
+    """The modules whose tests need the tiny build run after the others (whole modules, so that a module's
+    fixtures are set up once); the order is otherwise unchanged."""
+    def module(item) -> str:
+        return item.nodeid.split("::")[0]
+
+    waiting = {module(item) for item in items if _needs_tiny(item)}
+    items[:] = [item for item in items if module(item) not in waiting] + [item for item in items
+                                                                         if module(item) in waiting]
+
+
+def pytest_collection_finish(session):
+    if session.config.option.collectonly:
+        return
+    if any(_needs_tiny(item) for item in session.items):
+        _start_tiny(session.config)
+    _start_module_builds(session, "BACKGROUND_AT_START")
+    if any("warehouse_20k" in getattr(item, "fixturenames", ()) for item in session.items):
+        _start_20k(session.config)
+
+
+def pytest_unconfigure(config):
+    background.kill_all()
+
+
+def prepare_tiny_demo(data_dir: str, instance: str) -> dict:
+    """What `reelmart demo --scale tiny --seed 11` does before serving (run in the tiny build's child)."""
     from reelmart.cli import build_parser
     from reelmart.commands.platform import prepare_demo
+
+    os.environ["REELMART_INSTANCE"] = instance
+    login = prepare_demo(build_parser().parse_args(["demo", "--scale", "tiny", "--seed", "11", "--data-dir", data_dir]))
+    return {"login": list(login)}
+
+
+def _start_tiny(config) -> None:
+    if _tiny:
+        return
+    factory = config._tmp_path_factory  # the fixture's tmp_path_factory (pytest's tmpdir plugin)
+    data_dir, instance = factory.mktemp("reelmart-data"), factory.mktemp("demo-instance")
+    _tiny.update(data_dir=data_dir, instance=instance, child=background.Child(
+        "tiny demo build", "tests.conftest", "prepare_tiny_demo", [data_dir, instance],
+        log=data_dir.parent / "tiny-build.log", result=data_dir.parent / "tiny-build.json"))
+
+
+@pytest.fixture(scope="session")
+def tiny_demo(request) -> TinyDemo:
+    """`reelmart demo --scale tiny --seed 11` up to serving: simulate, full build with docs, publish, demo login."""
     from reelmart.warehouse import WarehousePaths
 
-    data_dir = tmp_path_factory.mktemp("reelmart-data")
-    instance = tmp_path_factory.mktemp("demo-instance")
-    args = build_parser().parse_args(["demo", "--scale", "tiny", "--seed", "11", "--data-dir", str(data_dir)])
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("REELMART_INSTANCE", str(instance))
-        login = prepare_demo(args)
-    return TinyDemo(WarehousePaths(data_dir), instance, login)
+    _start_tiny(request.config)  # normally done at the end of collection
+    login = tuple(_tiny["child"].wait()["login"])
+    _start_module_builds(request.session, "BACKGROUND_FROM_TINY")
+    return TinyDemo(WarehousePaths(_tiny["data_dir"]), _tiny["instance"], login)
+
+
+def _start_module_builds(session, when: str) -> None:
+    """Start the background build of every collected module that declares `when` = "function name":
+    BACKGROUND_AT_START (at the end of collection) runs function(work dir), BACKGROUND_FROM_TINY (as soon
+    as the tiny build is ready) function(tiny data dir, work dir); each returns a JSON-able dict."""
+    modules = {item.module for item in session.items if getattr(item, "module", None) is not None}
+    for module in sorted(modules, key=lambda m: m.__name__):
+        function = getattr(module, when, None)
+        if function and module.__name__ not in _module_builds:
+            short = module.__name__.rsplit(".", 1)[-1]
+            work = session.config._tmp_path_factory.mktemp(short)
+            args = [_tiny["data_dir"], work] if when == "BACKGROUND_FROM_TINY" else [work]
+            _module_builds[module.__name__] = (work, background.Child(
+                f"{short}.{function}", module.__name__, function, args,
+                log=work / "background.log", result=work / "background.json"))
+
+
+def background_result(request) -> tuple[Path, dict]:
+    """For a fixture of a module that declares BACKGROUND_AT_START or BACKGROUND_FROM_TINY: (its work dir, what
+    its function returned), once its child is done. Starts it now if the session did not (a module run alone)."""
+    when = "BACKGROUND_FROM_TINY" if hasattr(request.module, "BACKGROUND_FROM_TINY") else "BACKGROUND_AT_START"
+    if when == "BACKGROUND_FROM_TINY":
+        request.getfixturevalue("tiny_demo")
+    if request.module.__name__ not in _module_builds:
+        _start_module_builds(request.session, when)
+    work, child = _module_builds[request.module.__name__]
+    return work, child.wait()
 
 
 @pytest.fixture(scope="session")
@@ -90,23 +182,39 @@ def copy_instance(source: WarehousePaths, target: Path, serving: bool = False) -
     return WarehousePaths(target)
 
 
-@pytest.fixture(scope="session")
-def warehouse_20k(tmp_path_factory):
-    """warehouse_20k(seed) -> WarehousePaths: the 20k platform of `seed`, simulated and built up to
-    SELECT_20K[seed] once per session (build database only: nothing is published)."""
+def build_20k(data_dir: str, seed: str) -> dict:
+    """Simulate the 20k platform of `seed` and build SELECT_20K[seed] (run in a child: see warehouse_20k)."""
     from reelmart.simulate import SCALES, PlatformSimulator
     from reelmart.warehouse import WarehousePaths, run_dbt
 
-    built: dict[int, WarehousePaths] = {}
+    paths = WarehousePaths(Path(data_dir))
+    PlatformSimulator(SCALES["20k"], paths.data_dir, seed=int(seed), progress=False).run()
+    run_dbt(["build", "--select", *SELECT_20K[int(seed)], "--exclude", "resource_type:test", "resource_type:unit_test"],
+            paths, quiet=True)
+    return {}
+
+
+def _start_20k(config) -> None:
+    for seed in SELECT_20K:
+        if seed not in _builds_20k:
+            data_dir = config._tmp_path_factory.mktemp(f"reelmart-20k-seed{seed}")
+            _builds_20k[seed] = (data_dir, background.Child(
+                f"20k seed {seed} build", "tests.conftest", "build_20k", [data_dir, seed],
+                log=data_dir.parent / f"{data_dir.name}.log", result=data_dir.parent / f"{data_dir.name}.json"))
+
+
+@pytest.fixture(scope="session")
+def warehouse_20k(request):
+    """warehouse_20k(seed) -> WarehousePaths: the 20k platform of `seed`, simulated and built up to
+    SELECT_20K[seed] once per session (build database only: nothing is published). Each seed is built in a
+    child process from the end of collection on (tests/background.py); the call waits for it."""
+    from reelmart.warehouse import WarehousePaths
 
     def get(seed: int) -> WarehousePaths:
-        if seed not in built:
-            paths = WarehousePaths(tmp_path_factory.mktemp(f"reelmart-20k-seed{seed}"))
-            PlatformSimulator(SCALES["20k"], paths.data_dir, seed=seed, progress=False).run()
-            run_dbt(["build", "--select", *SELECT_20K[seed], "--exclude", "resource_type:test", "resource_type:unit_test"],
-                    paths, quiet=True)
-            built[seed] = paths
-        return built[seed]
+        _start_20k(request.config)  # normally done at the end of collection
+        data_dir, child = _builds_20k[seed]
+        child.wait()
+        return WarehousePaths(data_dir)
 
     return get
 

@@ -109,7 +109,7 @@ def test_bad_rows_are_quarantined_with_their_reason(instance):
     assert _query(instance.serving_db, "select count(*) from fct_recommendations")[0][0] > 0
 
 
-def test_a_bad_file_fails_the_build_and_a_late_file_is_backfilled(instance, capsys):
+def test_a_bad_file_fails_the_build_and_a_late_file_is_backfilled(instance, capsys, monkeypatch):
     """A file missing watch_seconds fails the build naming it; a late file names the backfill command."""
     served = _digest(instance.serving_db)
     drifted = _valid_rows(instance, 40, first_id=9_200_000_000).drop_columns(["watch_seconds"])
@@ -132,8 +132,14 @@ def test_a_bad_file_fails_the_build_and_a_late_file_is_backfilled(instance, caps
     assert _digest(instance.serving_db) == served  # the site keeps the last good build
 
     bad_file.unlink()
+    from reelmart import warehouse
     from reelmart.cli import main
 
+    # the command as a user runs it, building FAULT_SELECT (no docs) instead of the whole project like _build
+    whole_build = warehouse.build
+    monkeypatch.setattr(warehouse, "build", lambda paths, **options: whole_build(
+        paths, **{**options, "select": FAULT_SELECT, "docs": False}))
+    monkeypatch.setenv("DBT_INDIRECT_SELECTION", "cautious")
     assert main(["backfill", "--data-dir", str(instance.data_dir), "--export-date", day]) == 0
     assert f"reloaded export days {day}" in capsys.readouterr().out
     assert _query(instance.serving_db, "select count(*) from fct_watch_events "
@@ -225,27 +231,12 @@ def test_killed_publish_leaves_the_snapshot_whole_and_its_temp_file_is_removed_n
     assert _query(instance.serving_db, "select count(*) from fct_watch_events")[0][0] > 0
 
 
-def test_plain_dbt_build_leaves_the_same_marker(instance):
-    """dbt's own hooks write the marker: green after a build with tests, untested after `dbt run`."""
-    run_dbt(["build", "--select", "stg_platform__ads"], instance, quiet=True)
-    marker = read_build_status(instance)
-    assert marker["status"] == "green" and marker["command"] == "build"
-    run_dbt(["run", "--select", "stg_platform__ads"], instance, quiet=True)
-    assert read_build_status(instance)["status"] == "untested"
-    with pytest.raises(BuildError, match="changed without running its tests"):
-        publish(instance)
-    with pytest.raises(BuildError):  # a model that cannot run: the build fails
-        run_dbt(["build", "--select", "stg_platform__watch_events",
-                 "--vars", json.dumps({"future_timestamp_tolerance_hours": "no_such_column"})], instance, quiet=True)
-    assert read_build_status(instance)["status"] == "failed"
-    with pytest.raises(BuildError, match="not publishing: the last build failed"):
-        publish(instance)
-
-
-def test_a_plain_dbt_build_is_published_on_demand_only_when_green(instance, tmp_path):
-    """dbt cannot publish (it holds the build file's lock), so the next reader publishes a newer green build:
+def test_a_plain_dbt_build_leaves_the_same_marker_and_is_published_on_demand_only_when_green(instance, tmp_path):
+    """dbt's own hooks write the marker: green after a build with tests, untested after `dbt run`, failed.
+    dbt cannot publish (it holds the build file's lock), so the next reader publishes a newer green build:
     publish_pending (called by `reelmart serve`, the site before requests, the audience export). A build that
-    failed or ran without tests, or a build file dbt still holds, is not published."""
+    failed or ran without tests, or a build file dbt still holds, is not published; `reelmart publish` refuses
+    them saying why."""
     from reelmart.site import add_publish_on_demand
     from reelmart.warehouse import publish_pending
     from webreport import create_app
@@ -253,6 +244,8 @@ def test_a_plain_dbt_build_is_published_on_demand_only_when_green(instance, tmp_
     assert publish_pending(instance) is None  # reelmart build published after marking: nothing pending
     instance.serving_db.unlink()  # as on a fresh clone: nothing served yet
     run_dbt(["build", "--select", "stg_platform__ads"], instance, quiet=True)
+    marker = read_build_status(instance)
+    assert marker["status"] == "green" and marker["command"] == "build"
     info = publish_pending(instance)
     assert info and instance.serving_db.exists()
     assert _query(instance.serving_db, "select count(*) from fct_watch_events")[0][0] > 0
@@ -260,10 +253,16 @@ def test_a_plain_dbt_build_is_published_on_demand_only_when_green(instance, tmp_
     assert publish_pending(instance) is None and _digest(instance.serving_db) == served
 
     run_dbt(["run", "--select", "stg_platform__ads"], instance, quiet=True)  # untested
+    assert read_build_status(instance)["status"] == "untested"
+    with pytest.raises(BuildError, match="changed without running its tests"):
+        publish(instance)
     assert publish_pending(instance) is None and _digest(instance.serving_db) == served
-    with pytest.raises(BuildError):
+    with pytest.raises(BuildError):  # a model that cannot run: the build fails
         run_dbt(["build", "--select", "stg_platform__watch_events",
                  "--vars", json.dumps({"future_timestamp_tolerance_hours": "no_such_column"})], instance, quiet=True)
+    assert read_build_status(instance)["status"] == "failed"
+    with pytest.raises(BuildError, match="not publishing: the last build failed"):
+        publish(instance)
     assert publish_pending(instance) is None and _digest(instance.serving_db) == served
 
     run_dbt(["build", "--select", "stg_platform__ads"], instance, quiet=True)

@@ -1,8 +1,9 @@
 """Issue 19: an incremental day equals a full refresh of the same data, for every table of the snapshot.
 
 A private copy of the session's tiny instance gets one new export day and three builds: a daily build
-(the scheduled models keep their last fit), the same with `--refit`, and a full refresh. Compared with
-reelmart.marts_diff (rows as multisets; DOUBLE sums may differ in the last bits between two builds).
+(the scheduled models keep their last fit), the same with `--refit`, and a full refresh, in a child process
+beside the other tests (`three_builds_in_child`). Compared with reelmart.marts_diff (rows as multisets;
+DOUBLE sums may differ in the last bits between two builds).
 The refit build is also a second build of the same data: incremental builds are idempotent.
 """
 
@@ -13,14 +14,15 @@ import json
 import re
 import shutil
 from datetime import date, timedelta
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from reelmart.marts_diff import diff_builds
 from reelmart.simulate import SCALES, PlatformSimulator
-from reelmart.warehouse import build
-from tests.conftest import copy_instance
+from reelmart.warehouse import WarehousePaths, build
+from tests.conftest import background_result, copy_instance
 
 # Models that keep their last fit until a refit is due (models_ml.schedule, var refit_every_days) ...
 SCHEDULED = ("int_recommender_evaluated", "int_recommender_selected", "int_sentiment_model_evaluated")
@@ -52,25 +54,41 @@ def _fitted_at(db_path) -> dict[str, object]:
         return {model: con.execute(f"select max(evaluated_at) from {model}").fetchone()[0] for model in SCHEDULED}
 
 
-@pytest.fixture(scope="module")
-def three_builds(tiny_warehouse, tmp_path_factory) -> dict:
-    paths = copy_instance(tiny_warehouse, tmp_path_factory.mktemp("incremental"))
-    fitted_before = _fitted_at(paths.build_db)
+# The three builds run in a child process as soon as the session's tiny build is ready (tests/conftest.py,
+# background_result), beside the other tests; the fixture waits for them.
+BACKGROUND_FROM_TINY = "three_builds_in_child"
+
+
+def three_builds_in_child(tiny_dir: str, work: str) -> dict:
+    """Copy the tiny instance, append one export day, build daily, refit and full; keep a copy of each snapshot
+    and the SQL the daily build ran for each checked event source (before the next builds compile over it)."""
+    work = Path(work)
+    paths = copy_instance(WarehousePaths(Path(tiny_dir)), work / "data")
     PlatformSimulator(SCALES["tiny"], paths.data_dir, seed=11, progress=False).append_days(1)
-    snapshots, daily_sql = {}, {}
     for name, options in (("daily", {}), ("refit", {"refit": True}), ("full", {"full_refresh": True})):
         build(paths, docs=False, quiet=True, **options)
-        snapshots[name] = paths.data_dir / f"{name}.duckdb"
-        shutil.copyfile(paths.serving_db, snapshots[name])
-        if name == "daily":  # what the daily build ran, before the next builds compile over it
-            daily_sql = {source: (paths.dbt_target / "compiled" / "reelmart" / CHECKED_DIR
-                                  / f"int_{source}_checked.sql").read_text() for source in EVENT_SOURCES}
-            daily_sql.update({model: (paths.dbt_target / "compiled" / "reelmart" / folder / f"{model}.sql").read_text()
-                              for model, folder in BY_EXPORT_DAY.items()})
+        shutil.copyfile(paths.serving_db, work / f"{name}.duckdb")
+        if name == "daily":
+            (work / "daily_sql").mkdir()
+            for source in EVENT_SOURCES:
+                shutil.copyfile(paths.dbt_target / "compiled" / "reelmart" / CHECKED_DIR / f"int_{source}_checked.sql",
+                                work / "daily_sql" / f"{source}.sql")
+            for model, folder in BY_EXPORT_DAY.items():
+                shutil.copyfile(paths.dbt_target / "compiled" / "reelmart" / folder / f"{model}.sql",
+                                work / "daily_sql" / f"{model}.sql")
+    shutil.copyfile(paths.dbt_target / "manifest.json", work / "manifest.json")
     new_day = max(p.name.split("=")[1] for p in (paths.landing / "watch_events").glob("export_date=*"))
-    manifest = json.loads((paths.dbt_target / "manifest.json").read_text())
-    return {"fitted_before": fitted_before, "daily_sql": daily_sql, "new_day": new_day, "manifest": manifest,
-            **snapshots}
+    return {"new_day": new_day}
+
+
+@pytest.fixture(scope="module")
+def three_builds(tiny_warehouse, request) -> dict:
+    work, result = background_result(request)
+    return {"fitted_before": _fitted_at(tiny_warehouse.build_db),  # the build the copy started from
+            "daily_sql": {key: (work / "daily_sql" / f"{key}.sql").read_text()
+                          for key in (*EVENT_SOURCES, *BY_EXPORT_DAY)},
+            "new_day": result["new_day"], "manifest": json.loads((work / "manifest.json").read_text()),
+            **{name: work / f"{name}.duckdb" for name in ("daily", "refit", "full")}}
 
 
 def test_the_new_day_is_loaded(three_builds):
