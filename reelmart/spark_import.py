@@ -79,6 +79,8 @@ _SPARK_READY_MODELS = (
     "+rpt_category_script_outline",
     "+rpt_creator_title_suggestions",
     "+fct_video_edit_suggestions",
+    "+rpt_video_hooks",
+    "+rpt_category_audience_posting_times",
     # experiments (Python models; results equal within the float tolerance of the sufficient statistics)
     "+fct_experiment_srm",
     "+fct_experiment_results",

@@ -49,7 +49,7 @@ category_seconds as (
     select
         ranked.category,
         curve.second_index,
-        median(curve.retention) as category_median,
+        {{ quantile_cont("curve.retention", 0.5) }} as category_median,
         avg(curve.retention) filter (where best.video_id is not null) as category_best,
         count(distinct curve.video_id) as category_videos,
         count(distinct curve.video_id) filter (where best.video_id is not null) as best_videos
