@@ -51,6 +51,21 @@ _SPARK_READY_MODELS = (
     "+rpt_campaign_summary",
     "+int_campaign_lift_statistics",
     "+int_campaign_uplift_features",
+    # campaigns and placement (Python models: lift, uplift scoring and evaluation, placement plans), their SQL
+    # children and the audiences that read the uplift scores
+    "+fct_campaign_lift",
+    "+fct_campaign_uplift_scores",
+    "+fct_campaign_uplift_deciles",
+    "+int_campaign_uplift_evaluated",
+    "+aud_campaign_persuadables",
+    "+rpt_placement_recommendations",
+    "+rpt_placement_plan",
+    "+rpt_placement_backtest",
+    "+rpt_audience_composition",
+    "+rpt_audience_definitions",
+    "+rpt_audience_overlap",
+    "+rpt_audience_size_history",
+    "+rpt_audience_sizes",
     # audiences
     "+aud_beauty_fans",
     "+aud_high_value_gamers",
@@ -70,6 +85,8 @@ _SPARK_READY_MODELS = (
     "+int_recommender_selected",
     "+int_recommender_evaluated",
     "+fct_recommendations",
+    # model evaluations (the recommender's, the campaign uplift's and the sentiment model's, in one mart)
+    "+fct_model_evaluations",
     # creators
     "+fct_video_key_moments",
     "+fct_video_shots",

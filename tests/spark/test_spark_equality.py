@@ -97,6 +97,9 @@ def test_every_table_built_on_spark_equals_the_duckdb_build(spark_build, spark_r
               if node["resource_type"] in ("model", "seed") and node["config"]["materialized"] in TABLE_MATERIALIZATIONS
               and not node["name"].startswith(NOT_IMPORTED_PREFIXES) and node["name"] not in IMPORTED_AS_VIEWS}
     assert {"fct_rejects", "fct_video_retention", "fct_experiment_sufficient_stats", "int_watch_events_checked"} <= tables
+    campaigns = {"int_campaign_uplift_scored", "int_campaign_uplift_evaluated", "int_placement_cells",
+                 "rpt_placement_recommendations", "fct_campaign_lift"}
+    assert campaigns <= tables, campaigns - tables
     diffs = [d for d in diff_builds(tiny_warehouse.serving_db, spark_build.serving_db, float_tolerance=FLOAT_TOLERANCE)
              if d.table in tables]
     assert {d.table for d in diffs if d.status != "only_a"} == tables, "tables Spark built but did not copy"
@@ -108,7 +111,7 @@ def test_every_table_built_on_spark_equals_the_duckdb_build(spark_build, spark_r
     for d in local:
         assert _rows_without(tiny_warehouse.serving_db, d.table) == _rows_without(spark_build.serving_db, d.table), d.table
     assert all(d.rows_a for d in diffs if d.table in ("fct_rejects", "fct_comment_sentiment", "fct_video_retention",
-                                                       *RECOMMENDER_TABLES))
+                                                       *RECOMMENDER_TABLES, *campaigns))
 
 
 def _rows_without(db, table: str) -> list:

@@ -132,3 +132,20 @@
 {% macro spark__export_day_incremental(table) -%}
     {{ return({'materialized': 'table'}) }}
 {%- endmacro %}
+
+{#-
+  A bucket 0..buckets-1 of a string expression that is the same on every engine and every run: the first
+  32 bits of its hex SHA-256 as an integer, modulo `buckets`. (`hash()` is a different function on
+  DuckDB and Spark, so a split drawn with it would put other users on each side; docs/spark.md.)
+-#}
+{% macro stable_bucket(expression, buckets) -%}
+    {{ return(adapter.dispatch('stable_bucket', 'reelmart')(expression, buckets)) }}
+{%- endmacro %}
+
+{% macro default__stable_bucket(expression, buckets) -%}
+    (cast('0x' || left(sha256({{ expression }}), 8) as bigint) % {{ buckets }})
+{%- endmacro %}
+
+{% macro spark__stable_bucket(expression, buckets) -%}
+    (cast(conv(left(sha2({{ expression }}, 256), 8), 16, 10) as bigint) % {{ buckets }})
+{%- endmacro %}

@@ -2,7 +2,8 @@
   Uplift-model input: every user of a campaign's lift study with profile features from dim_users,
   the affinity to the campaign's target category, the treatment flag, the outcome (converted in the
   flight) and a deterministic train / evaluation split (`uplift_evaluation_share` of the users,
-  chosen by a hash of campaign and user, so rebuilds pick the same users).
+  chosen by a SHA-256 bucket of campaign and user (macro stable_bucket), so rebuilds and both engines pick
+  the same users).
 -#}
 {%- set categories = var('categories') -%}
 
@@ -41,7 +42,7 @@ final as (
             when '{{ category }}' then users.affinity_{{ category }}
             {% endfor %}
         end as category_affinity,
-        (hash(study.campaign_id || ':' || cast(study.user_id as string)) % 1000)
+        {{ stable_bucket("study.campaign_id || ':' || cast(study.user_id as string)", 1000) }}
         < {{ var('uplift_evaluation_share') }} * 1000 as is_evaluation
     from study
     inner join campaigns on study.campaign_id = campaigns.campaign_id

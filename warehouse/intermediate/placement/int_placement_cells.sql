@@ -33,7 +33,7 @@ campaigns as (
         campaign_id,
         start_date,
         end_date,
-        {{ dbt.dateadd('day', first_half_days, 'start_date') }} as second_half_start
+        start_date + {{ first_half_days }} as second_half_start
     from {{ ref('int_campaigns_validated') }}
 ),
 
@@ -49,7 +49,7 @@ periods as (
         campaign_id,
         'first_half' as period,
         start_date as period_start,
-        {{ dbt.dateadd('day', '-1', 'second_half_start') }} as period_end
+        second_half_start - 1 as period_end
     from campaigns
     union all
     select
@@ -200,23 +200,35 @@ final as (
         cast(exposure_tier as integer) as exposure_tier,
         period,
         count(*) filter (where is_treatment) as treated_users,
-        coalesce(sum(spend) filter (where is_treatment), 0) as spend,
-        coalesce(sum(odd_day_spend) filter (where is_treatment), 0) as odd_day_spend,
-        coalesce(sum(impressions) filter (where is_treatment), 0) as impressions,
+        cast(coalesce(sum(spend) filter (where is_treatment), 0) as decimal(38, 6)) as spend,
+        cast(coalesce(sum(odd_day_spend) filter (where is_treatment), 0) as decimal(38, 6)) as odd_day_spend,
+        cast(coalesce(sum(impressions) filter (where is_treatment), 0) as bigint) as impressions,
         count(*) filter (where is_treatment and in_estimate) as arm_treated_users,
         count(*) filter (where not is_treatment and in_estimate) as arm_holdout_users,
-        coalesce(sum(conversions) filter (where is_treatment and in_estimate), 0) as treated_conversions,
-        coalesce(sum(conversions * conversions) filter (where is_treatment and in_estimate), 0)
-            as treated_conversions_sum_squares,
-        coalesce(sum(conversions) filter (where not is_treatment and in_estimate), 0) as holdout_conversions,
-        coalesce(sum(conversions * conversions) filter (where not is_treatment and in_estimate), 0)
-            as holdout_conversions_sum_squares,
-        coalesce(sum(conversion_value) filter (where is_treatment and in_estimate), 0) as treated_value,
-        coalesce(sum(conversion_value * conversion_value) filter (where is_treatment and in_estimate), 0)
-            as treated_value_sum_squares,
-        coalesce(sum(conversion_value) filter (where not is_treatment and in_estimate), 0) as holdout_value,
-        coalesce(sum(conversion_value * conversion_value) filter (where not is_treatment and in_estimate), 0)
-            as holdout_value_sum_squares
+        cast(coalesce(
+            sum(conversions) filter (where is_treatment and in_estimate), 0
+        ) as bigint) as treated_conversions,
+        cast(coalesce(
+            sum(conversions * conversions) filter (where is_treatment and in_estimate), 0
+        ) as bigint) as treated_conversions_sum_squares,
+        cast(coalesce(
+            sum(conversions) filter (where not is_treatment and in_estimate), 0
+        ) as bigint) as holdout_conversions,
+        cast(coalesce(
+            sum(conversions * conversions) filter (where not is_treatment and in_estimate), 0
+        ) as bigint) as holdout_conversions_sum_squares,
+        cast(coalesce(
+            sum(conversion_value) filter (where is_treatment and in_estimate), 0
+        ) as decimal(38, 2)) as treated_value,
+        cast(coalesce(
+            sum(conversion_value * conversion_value) filter (where is_treatment and in_estimate), 0
+        ) as decimal(38, 4)) as treated_value_sum_squares,
+        cast(coalesce(
+            sum(conversion_value) filter (where not is_treatment and in_estimate), 0
+        ) as decimal(38, 2)) as holdout_value,
+        cast(coalesce(
+            sum(conversion_value * conversion_value) filter (where not is_treatment and in_estimate), 0
+        ) as decimal(38, 4)) as holdout_value_sum_squares
     from memberships
     group by campaign_id, advertiser_id, segment_type, segment, audience_filter, exposure_tier, period
 )
