@@ -17,6 +17,7 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import StratifiedKFold
 
+from ..evaluations import EVALUATION_COLUMNS
 from .model import CommentSentimentModel
 
 log = logging.getLogger(__name__)
@@ -144,7 +145,6 @@ def cross_validated_metrics(
 
 COMMENT_KEY_COLUMNS = ["comment_id", "user_id", "video_id", "ad_id", "comment_date"]
 COMMENT_SENTIMENT_COLUMNS = [*COMMENT_KEY_COLUMNS, *SCORE_COLUMNS, "model_version"]
-EVALUATION_COLUMNS = ["model_name", "model_version", "metric", "value", "evaluated_at", "details"]
 MODEL_NAME = "comment_sentiment"
 
 

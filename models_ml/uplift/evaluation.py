@@ -20,6 +20,7 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
+from models_ml.evaluations import EVALUATION_COLUMNS
 from models_ml.uplift import campaign as _campaign
 from models_ml.uplift.metrics import qini_auc_score, uplift_at_k, uplift_auc_score
 
@@ -69,7 +70,6 @@ def evaluate(rows: pd.DataFrame) -> list[tuple[str, float | None, dict]]:
 
 
 
-EVALUATION_COLUMNS = ["model_name", "model_version", "metric", "value", "evaluated_at", "details"]
 
 
 def evaluate_campaigns(scored: pd.DataFrame, evaluated_at) -> pd.DataFrame:

@@ -6,21 +6,13 @@ split) is NULL with the reason in details. Engine-neutral (reelmart.frames.map_g
 campaign's scored users are evaluated in an executor.
 """
 
-SELECT_TYPED = """
-    cast(model_name as varchar) as model_name,
-    cast(model_version as varchar) as model_version,
-    cast(metric as varchar) as metric,
-    cast(value as double) as value,
-    cast(evaluated_at as timestamp) as evaluated_at,
-    cast(details as varchar) as details
-"""
-
 
 def model(dbt, session):
     dbt.config(materialized="table")
 
     import pandas as pd
 
+    from models_ml.evaluations import EVALUATION_SELECT_TYPED
     from models_ml.uplift.evaluation import evaluate_campaigns
     from reelmart.frames import map_groups, scalar
 
@@ -31,4 +23,4 @@ def model(dbt, session):
         # per campaign (evaluate_campaigns groups by it), in user order: the Qini curve breaks ties by row order
         return evaluate_campaigns(rows.sort_values(["campaign_id", "user_id"], ignore_index=True), evaluated_at)
 
-    return map_groups(scored, evaluate, "campaign_id", list(scored.columns), SELECT_TYPED, session)
+    return map_groups(scored, evaluate, "campaign_id", list(scored.columns), EVALUATION_SELECT_TYPED, session)

@@ -16,15 +16,6 @@ refit (first build, var refit, or var refit_every_days of new data); a refit rep
 
 import json
 
-COLUMNS = ["model_name", "model_version", "metric", "value", "evaluated_at", "details"]
-SELECT_TYPED = """
-    cast(model_name as varchar) as model_name,
-    cast(model_version as varchar) as model_version,
-    cast(metric as varchar) as metric,
-    cast(value as double) as value,
-    cast(evaluated_at as timestamp) as evaluated_at,
-    cast(details as varchar) as details
-"""
 USER_COLUMNS = ["user_id", "region", "age_band", "as_of_date"]
 MODEL_NAMES = {
     "most-popular": "recommender_most_popular",
@@ -51,6 +42,7 @@ def model(dbt, session):
     # the package whole first: dbt runs the recommender models in parallel threads, and two threads importing
     # its submodules while one initialises the package deadlock on Python's import locks
     import models_ml.recommend  # noqa: F401
+    from models_ml.evaluations import EVALUATION_COLUMNS, EVALUATION_SELECT_TYPED
     from models_ml.recommend import evaluate_models
     from models_ml.recommend.evaluation import sample_positions
     from models_ml.recommend.inputs import (
@@ -71,7 +63,7 @@ def model(dbt, session):
         return session.sql(f"select * from {dbt.this} where false")
     settings = dict(settings or {})
     if not settings.get("enabled", True):
-        return from_pandas(pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS}), SELECT_TYPED, session)
+        return from_pandas(pd.DataFrame({c: pd.Series(dtype="object") for c in EVALUATION_COLUMNS}), EVALUATION_SELECT_TYPED, session)
     k = int(settings.get("k", 10))
     max_users = settings.get("max_eval_users")
     max_train_users = settings.get("max_train_users")
@@ -108,4 +100,4 @@ def model(dbt, session):
                                (f"ndcg_at_{k}_gain_of_full", "ndcg_gain_of_full"), ("users_evaluated", "users")):
             rows.append({"model_name": name, "model_version": version, "metric": metric,
                          "value": float(record[column]), "evaluated_at": evaluated_at, "details": details})
-    return from_pandas(pd.DataFrame(rows, columns=COLUMNS), SELECT_TYPED, session)
+    return from_pandas(pd.DataFrame(rows, columns=EVALUATION_COLUMNS), EVALUATION_SELECT_TYPED, session)

@@ -13,15 +13,6 @@ Scheduled (issue 19): a build keeps the last choice unless models_ml.schedule.re
 
 import json
 
-COLUMNS = ["model_name", "model_version", "metric", "value", "evaluated_at", "details"]
-SELECT_TYPED = """
-    cast(model_name as varchar) as model_name,
-    cast(model_version as varchar) as model_version,
-    cast(metric as varchar) as metric,
-    cast(value as double) as value,
-    cast(evaluated_at as timestamp) as evaluated_at,
-    cast(details as varchar) as details
-"""
 USER_COLUMNS = ["user_id", "region", "age_band", "as_of_date"]
 
 
@@ -39,6 +30,7 @@ def model(dbt, session):
     # the package whole first: dbt runs the recommender models in parallel threads, and two threads importing
     # its submodules while one initialises the package deadlock on Python's import locks
     import models_ml.recommend  # noqa: F401
+    from models_ml.evaluations import EVALUATION_COLUMNS, EVALUATION_SELECT_TYPED
     from models_ml.recommend.evaluation import sample_positions
     from models_ml.recommend.inputs import (
         AGGREGATE_COLUMNS,
@@ -80,4 +72,4 @@ def model(dbt, session):
     frame["model_version"] = version
     frame["evaluated_at"] = evaluated_at
     frame["details"] = frame["details"].map(lambda d: json.dumps(d, sort_keys=True, default=str))
-    return from_pandas(frame[COLUMNS], SELECT_TYPED, session)
+    return from_pandas(frame[EVALUATION_COLUMNS], EVALUATION_SELECT_TYPED, session)

@@ -5,15 +5,6 @@ of fct_model_evaluations; the confusion matrix is in details. evaluated_at is th
 (or the artifact's created_at), never the wall clock, so rebuilding the same data gives the same rows.
 """
 
-SELECT_TYPED = """
-    cast(model_name as varchar) as model_name,
-    cast(model_version as varchar) as model_version,
-    cast(metric as varchar) as metric,
-    cast(value as double) as value,
-    cast(evaluated_at as timestamp) as evaluated_at,
-    cast(details as varchar) as details
-"""
-
 
 def model(dbt, session):
     dbt.config(materialized="incremental", unique_key=["model_name", "metric"])  # strategy per engine: yml
@@ -22,6 +13,7 @@ def model(dbt, session):
     refit = dbt.config.get("refit")
     refit_every_days = dbt.config.get("refit_every_days")
 
+    from models_ml.evaluations import EVALUATION_SELECT_TYPED
     from models_ml.schedule import refit_reason
     from models_ml.sentiment import model_evaluation
     from reelmart.frames import from_pandas, scalar, to_pandas
@@ -34,4 +26,4 @@ def model(dbt, session):
     # the labeled seed is small by construction (docs/spark.md: at most 100,000 rows on the driver)
     rows = model_evaluation(str(artifact or "") or None, to_pandas(labels, list(labels.columns), max_rows=100_000),
                             as_of, cv=int(folds))
-    return from_pandas(rows, SELECT_TYPED, session)
+    return from_pandas(rows, EVALUATION_SELECT_TYPED, session)
