@@ -22,9 +22,9 @@ def test_list_then_campaign_with_charts(signed_in, site_url, console_errors, scr
     assert page.locator("table#campaigns svg.spark").count() >= 1
     wait_for_charts(page)
     page.screenshot(path=str(screenshots / "campaigns.png"), full_page=True)
-    page.locator("table#campaigns tbody tr[data-row-key=cmp_glow_autumn] a").first.click()
-    page.wait_for_url(re.compile(r".*/campaigns/cmp_glow_autumn\?.*start=.*"))
-    assert page.locator("h1#campaign-name").inner_text() == "Autumn serum launch"
+    page.locator("table#campaigns tbody tr[data-row-key=cmp_noodle_delivery] a").first.click()
+    page.wait_for_url(re.compile(r".*/campaigns/cmp_noodle_delivery\?.*start=.*"))
+    assert page.locator("h1#campaign-name").inner_text() == "Delivery coupons"
     assert wait_for_charts(page) >= 5
     assert _axis_titles_missing(page) == []
     assert page.locator("#lift-box").count() == 1
@@ -35,7 +35,7 @@ def test_list_then_campaign_with_charts(signed_in, site_url, console_errors, scr
     assert page.locator("table#campaign-breakdown tbody tr").count() >= 1
     with page.expect_download() as download:
         page.locator("a.csv[href*='table=breakdown']").click()
-    assert download.value.suggested_filename == "campaign-cmp_glow_autumn-breakdown.csv"
+    assert download.value.suggested_filename == "campaign-cmp_noodle_delivery-breakdown.csv"
     page.click("p.tabs a:text('age band × device')")
     page.wait_for_url(re.compile(r".*by=segment.*"))
     assert page.locator("table#campaign-breakdown thead").inner_text().startswith("Age band")
@@ -93,7 +93,7 @@ def test_campaign_pages_fit_the_screen(browser, site_url, screenshots, width):
     page.fill("input[name=password]", TEST_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{site_url}/")
-    for name, path in (("campaign-list", "/campaigns"), ("campaign-detail", "/campaigns/cmp_glow_autumn")):
+    for name, path in (("campaign-list", "/campaigns"), ("campaign-detail", "/campaigns/cmp_noodle_delivery")):
         page.goto(site_url + path)
         wait_for_charts(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, name

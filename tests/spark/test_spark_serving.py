@@ -32,19 +32,22 @@ _LONG_FLOAT = re.compile(r"-?\d+\.\d{9,}(?:[eE][-+]?\d+)?")
 _SKIP = ("/login", "/health", "/docs", "/static/", "/assets/", ".css", "/recommendations/user")  # user: a form target
 
 
-def _app(serving_db, docs_html):
+def _app(serving_db, docs_html, exports_dir):
     from webreport import create_app
 
     return create_app({
         "TESTING": True, "SECRET_KEY": "test-secret", "SERVING_DB": str(serving_db), "DOCS_HTML": str(docs_html),
+        # one empty export ledger for both snapshots: the session's other tests export from the DuckDB instance,
+        # and its ledger's runs (listed on the audience pages) are that instance's history, not the snapshot's
+        "AUDIENCE_LEDGER": str(exports_dir / "ledger.sqlite"), "AUDIENCE_EXPORTS_DIR": str(exports_dir / "runs"),
         "USERS": {PRIVILEGED_USER: {"password_hash": generate_password_hash(PRIVILEGED_PASSWORD),
                                     "role": "privileged"}},
         "WTF_CSRF_ENABLED": False, "QUERY_CACHE": False,
     })
 
 
-def _client(paths):
-    client = _app(paths.serving_db, paths.docs_html).test_client()
+def _client(paths, exports_dir):
+    client = _app(paths.serving_db, paths.docs_html, exports_dir).test_client()
     assert client.post("/login", data={"username": PRIVILEGED_USER, "password": PRIVILEGED_PASSWORD}).status_code == 302
     return client
 
@@ -98,8 +101,8 @@ def _spark_tables(paths) -> set[str]:
         return {name for (name,) in con.execute("select table_name from information_schema.tables").fetchall()}
 
 
-def test_the_spark_snapshot_serves_every_page_as_the_duckdb_snapshot(spark_build, tiny_warehouse):
-    duck, spark = _client(tiny_warehouse), _client(spark_build)
+def test_the_spark_snapshot_serves_every_page_as_the_duckdb_snapshot(spark_build, tiny_warehouse, tmp_path):
+    duck, spark = _client(tiny_warehouse, tmp_path), _client(spark_build, tmp_path)
     built_on_spark = _spark_tables(spark_build)
     not_on_spark = _spark_tables(tiny_warehouse) - built_on_spark
     urls = _urls(duck.application, tiny_warehouse.serving_db)

@@ -11,7 +11,8 @@ import pytest
 from tests.conftest import TEST_PASSWORD, TEST_USER, project_dir
 from tests.web.placement_plan import ADVERTISER, serving_copy_with_plan
 
-CAMPAIGN = "cmp_glow_autumn"
+# a campaign with a lift estimate on the tiny platform: its lift table states the interval level and windows
+CAMPAIGN = "cmp_noodle_delivery"
 
 
 def _text(response) -> str:
