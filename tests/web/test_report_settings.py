@@ -11,8 +11,9 @@ import pytest
 from tests.conftest import TEST_PASSWORD, TEST_USER, project_dir
 from tests.web.placement_plan import ADVERTISER, serving_copy_with_plan
 
-# a campaign with a lift estimate on the tiny platform: its lift table states the interval level and windows
-CAMPAIGN = "cmp_noodle_delivery"
+# a campaign of the placement fixture's advertiser with a lift estimate on the tiny platform (its lift table states
+# the interval level and windows; cmp_glow_autumn has no holdout converter there)
+CAMPAIGN = "cmp_glow_retarget"
 
 
 def _text(response) -> str:
