@@ -1,9 +1,16 @@
 {#-
   Held-out evaluations of every fitted model, one long table the reports read. Each area adds its
-  evaluation model as one more `union all` branch with the same six columns.
+  evaluation model to `evaluation_models`; each writes the same six columns (models_ml.evaluations).
 -#}
+{%- set evaluation_models = [
+    'int_campaign_uplift_evaluated',
+    'int_sentiment_model_evaluated',
+    'int_recommender_evaluated',
+    'int_recommender_selected',
+] -%}
 
-with campaign_uplift as (
+with evaluations as (
+    {%- for evaluation_model in evaluation_models %}
     select
         model_name,
         model_version,
@@ -11,50 +18,11 @@ with campaign_uplift as (
         value,
         evaluated_at,
         details
-    from {{ ref('int_campaign_uplift_evaluated') }}
-),
-
-recommender as (
-    select
-        model_name,
-        model_version,
-        metric,
-        value,
-        evaluated_at,
-        details
-    from {{ ref('int_recommender_evaluated') }}
-),
-
-recommender_selection as (
-    select
-        model_name,
-        model_version,
-        metric,
-        value,
-        evaluated_at,
-        details
-    from {{ ref('int_recommender_selected') }}
-),
-
-comment_sentiment as (
-    select
-        model_name,
-        model_version,
-        metric,
-        value,
-        evaluated_at,
-        details
-    from {{ ref('int_sentiment_model_evaluated') }}
-),
-
-evaluations as (
-    select * from campaign_uplift
+    from {{ ref(evaluation_model) }}
+    {%- if not loop.last %}
     union all
-    select * from comment_sentiment
-    union all
-    select * from recommender
-    union all
-    select * from recommender_selection
+    {%- endif %}
+    {%- endfor %}
 ),
 
 final as (
