@@ -30,7 +30,8 @@ def adjust_p_values(
 
     NaN p-values (tests that could not be run) are left NaN and do not count in a family's size.
     Holm: p_(i) * (m - i + 1), made monotone with a running maximum. BH: p_(i) * m / i, made
-    monotone with a running minimum from the largest p down. Both are capped at 1.
+    monotone with a running minimum from the largest p down. Both are capped at 1 and never below
+    the raw p-value.
     """
     p = np.asarray(p_values, dtype=float)
     if method == "none":
@@ -51,6 +52,8 @@ def adjust_p_values(
         frame["scaled"] = np.minimum(frame["p"].to_numpy() * m / rank, 1.0)
         reverse = frame.iloc[::-1]
         adjusted = reverse.groupby("group", sort=False)["scaled"].cummin().to_numpy()[::-1]
+    # p * m / m can round one ulp below p; an adjusted p-value is never below the raw one.
+    adjusted = np.maximum(adjusted, frame["p"].to_numpy())
     out = np.full(p.shape, np.nan)
     out[frame["position"].to_numpy()] = adjusted
     return out
