@@ -296,14 +296,34 @@ def test_colour_interval_and_hint_agree_for_every_metric_of_every_experiment(log
 
 
 def test_list_interval_follows_the_colour(logged_in):
-    """The list's primary-metric interval is the adjusted one: it excludes 0 exactly when the cell is coloured
-    (an experiment with a sample-ratio mismatch is never coloured: its hint says to fix the assignment)."""
+    """The list's primary-metric interval is the adjusted one: it excludes 0 exactly when the cell is coloured, and
+    the cell is coloured as the same row on the experiment's report, an experiment with a sample-ratio mismatch
+    included (the default demo's Creator badge read grey beside an interval excluding 0; its badge and hint now
+    carry the warning, as GrowthBook's do)."""
     page = logged_in.get("/experiments").get_data(as_text=True)
     rows = re.findall(r'<tr data-row-key="([^"]+)">(.*?)</tr>', page, re.S)
-    assert len(rows) >= 4
+    experiments = {e["experiment_id"]: e for e in logged_in.get("/api/experiments").json["experiments"]}
+    assert len(rows) == len(experiments) >= 4
     for key, body in rows:
         news, interval = re.search(r'<td class="goal news-(\w+)".*?<span class="meta">([^<]*)</span>', body, re.S).groups()
-        if 'data-badge="srm"' in body:
-            assert news == "none", key
-            continue
         assert _excludes_zero(*_bounds(interval)) == (news in ("good", "bad")), (key, news, interval)
+        goal = experiments[key]
+        variant_id = next(r["variant_id"] for r in logged_in.get(f"/api/experiments/{key}").json["results"]
+                          if r["metric_id"] == goal["goal_metric_id"] and r["variant_name"] == goal["goal_variant_name"])
+        report = logged_in.get(f"/experiments/{key}").get_data(as_text=True)
+        on_report = re.search(rf'<tr class="news-(\w+)" data-metric="{goal["goal_metric_id"]}" '
+                              rf'data-variant="{re.escape(variant_id)}">', report).group(1)
+        assert on_report == news, (key, on_report, news)
+
+
+
+def test_the_primary_metric_is_marked_on_the_report(logged_in):
+    """Issue 15 ("primary metrics are unmarked"): on each report, the rows of exactly one metric, the one the
+    list heads with (the first goal), carry the "primary" mark, in the goal section."""
+    for experiment in logged_in.get("/api/experiments").json["experiments"]:
+        page = logged_in.get(f"/experiments/{experiment['experiment_id']}").get_data(as_text=True)
+        marked = set(re.findall(r'<tr class="news-\w+" data-metric="([^"]+)" data-variant="[^"]+">\s*<td>[^<]*'
+                                r'<span class="badge primary" data-primary="1"', page))
+        assert marked == {experiment["goal_metric_id"]}, experiment["experiment_id"]
+        goal_section = page[page.index('id="section-goal"'):page.index("</section>", page.index('id="section-goal"'))]
+        assert 'data-primary="1"' in goal_section

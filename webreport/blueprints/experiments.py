@@ -213,9 +213,7 @@ def _list_rows() -> list[dict]:
             "chance_to_win": row.get("goal_chance_to_win"),
             "minimum_detectable_effect": row.get("goal_minimum_detectable_effect"),
             "error_message": None if row.get("goal_metric_id") else "no goal result",
-        })
-        if row.get("has_srm"):  # a broken split: no colour for any number of it
-            row["goal"]["news"] = "none"
+        })  # an SRM experiment is coloured by the same rule as on its report; its badge and hint say not to trust it
     return rows
 
 
@@ -430,9 +428,11 @@ def detail(experiment_id: str):
     correction = rows[0]["correction"] if rows else "holm"
     experiment["badges"] = health_badges(experiment)
     experiment["srm_text"] = format_p(experiment.get("srm_p_value"))
-    decision = decision_hint(q.decision(experiment["experiment_id"], analysis))
+    decision_row = q.decision(experiment["experiment_id"], analysis)
+    decision = decision_hint(decision_row)
     metric_label = next(m["label"] for m in definitions if m["metric_id"] == metric_id)
-    presented = [_present(r) for r in rows]
+    primary = (decision_row or {}).get("goal_metric_id")  # the first goal: the list's headline, the ship decider
+    presented = [{**_present(r), "is_primary": r["metric_id"] == primary} for r in rows]
     segment_rows = [_present(r) for r in q.results(experiment["experiment_id"], analysis, dimension, metric_id)]
     segment_family = q.segment_family_size(experiment["experiment_id"], analysis)
     health_table = Table(id="health", columns=[
