@@ -327,3 +327,34 @@ def test_the_primary_metric_is_marked_on_the_report(logged_in):
         assert marked == {experiment["goal_metric_id"]}, experiment["experiment_id"]
         goal_section = page[page.index('id="section-goal"'):page.index("</section>", page.index('id="section-goal"'))]
         assert 'data-primary="1"' in goal_section
+
+
+def test_each_section_chart_has_a_scale_fitted_to_its_own_rows(logged_in):
+    """Issue 15 ("one shared ±150% axis squashes the main metrics"): each role section's chart spans its own
+    estimates and intervals (bounds below -100% drawn at -100%; an unbounded interval asks only for room around
+    its estimate), padded by at most 8% a side, so a wide guardrail cannot squash the goal metrics."""
+    charts_seen = 0
+    for experiment in logged_in.get("/api/experiments").json["experiments"]:
+        page = logged_in.get(f"/experiments/{experiment['experiment_id']}").get_data(as_text=True)
+        for chart_id, spec_text in _CHART.findall(page):
+            if chart_id not in ("chart-goal", "chart-guardrail", "chart-secondary"):
+                continue
+            spec = json.loads(html.unescape(spec_text))
+            low, high = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+            own = [0.0]
+            for v in spec["data"]["values"]:
+                if v["relative_lift"] is None:
+                    continue
+                own.append(v["relative_lift"])
+                if v["unbounded"]:
+                    room = max(2 * abs(v["relative_lift"]), 0.02)
+                    own += [v["relative_lift"] - room, v["relative_lift"] + room]
+                else:
+                    bounds = [b for b in (v["relative_ci_lower_adjusted"], v["relative_ci_upper_adjusted"]) if b is not None]
+                    assert min(bounds, default=0.0) >= -1.0, (chart_id, v)  # drawn at -100% at the lowest
+                    own += bounds
+            span = max(own) - min(own)
+            assert low <= min(own) and high >= max(own), (chart_id, low, high, own)
+            assert high - low <= span * 1.16 + 1e-9 or (span == 0 and high - low <= 0.1), (chart_id, low, high, own)
+            charts_seen += 1
+    assert charts_seen >= 8
