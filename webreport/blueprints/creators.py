@@ -10,7 +10,7 @@ from flask import Blueprint, jsonify, url_for
 from webreport import charts, metrics, params, ranked_list, report_settings
 from webreport.pages import render_page, url_with
 from webreport.queries import common, creator_studio, creator_text, creators, ranked
-from webreport.tables import Column, Table, csv_response
+from webreport.tables import Column, Table, csv_response, format_value
 
 bp = Blueprint("creators", __name__)
 NAV = ("Creators", "creators.index")
@@ -153,9 +153,15 @@ def api_detail(creator_id: str):
 
 
 def _interval(row: dict, key: str) -> str | None:
+    """A shrunk lift with its interval ("-0.00" never printed); a category whose terms show no spread beyond their
+    noise shrinks every lift to 0 with no interval width, which reads as that instead of "+0.00 [+0.00, +0.00]"."""
     if row.get(key) is None:
         return None
-    return f"{row[key]:+.2f} [{row[key + '_lower']:+.2f}, {row[key + '_upper']:+.2f}]"
+    value, lower, upper = row[key], row[key + "_lower"], row[key + "_upper"]
+    if upper - lower <= 1e-12:
+        return f"{format_value(value, 'signed')} (shrunk to 0: no spread)" if abs(value) < 0.005 else \
+            f"{format_value(value, 'signed')} (no interval)"
+    return f"{format_value(value, 'signed')} [{format_value(lower, 'signed')}, {format_value(upper, 'signed')}]"
 
 
 def _category_text(category: str, creator_id: int, limit: int = 12) -> dict:
