@@ -51,6 +51,9 @@ def adjust_p_values(
         frame["scaled"] = np.minimum(frame["p"].to_numpy() * m / rank, 1.0)
         reverse = frame.iloc[::-1]
         adjusted = reverse.groupby("group", sort=False)["scaled"].cummin().to_numpy()[::-1]
+    # never below the raw p-value: p * m / m can round one ulp under p (274 tied p-values did, failing the
+    # posting mart's q_value >= p_value test on the default demo)
+    adjusted = np.maximum(adjusted, frame["p"].to_numpy())
     out = np.full(p.shape, np.nan)
     out[frame["position"].to_numpy()] = adjusted
     return out
