@@ -296,11 +296,16 @@ def test_colour_interval_and_hint_agree_for_every_metric_of_every_experiment(log
 
 
 def test_list_interval_follows_the_colour(logged_in):
-    """The list's primary-metric interval is the adjusted one: it excludes 0 exactly when the cell is coloured, and
+    """The list names the correction its colours follow; its primary-metric interval is the adjusted one: it
+    excludes 0 exactly when the cell is coloured, and
     the cell is coloured as the same row on the experiment's report, an experiment with a sample-ratio mismatch
     included (the default demo's Creator badge read grey beside an interval excluding 0; its badge and hint now
     carry the warning, as GrowthBook's do)."""
     page = logged_in.get("/experiments").get_data(as_text=True)
+    corrections = {r["correction"] for e in logged_in.get("/api/experiments").json["experiments"]
+                   for r in logged_in.get(f"/api/experiments/{e['experiment_id']}").json["results"]}
+    names = {"holm": "Holm-Bonferroni", "bh": "Benjamini-Hochberg", "none": "no"}
+    assert re.search(r'id="list-correction">([^<]*)<', page).group(1) == " / ".join(names[c] for c in sorted(corrections))
     rows = re.findall(r'<tr data-row-key="([^"]+)">(.*?)</tr>', page, re.S)
     experiments = {e["experiment_id"]: e for e in logged_in.get("/api/experiments").json["experiments"]}
     assert len(rows) == len(experiments) >= 4

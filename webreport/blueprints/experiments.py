@@ -244,7 +244,9 @@ def index():
     rows = _list_rows()
     if params.format_arg() == "csv":
         return csv_response(Table(id="experiments", columns=_LIST_COLUMNS, rows=rows), "experiments.csv")
-    return render_page("experiments/index.html", marts=MARTS, rows=rows, csv_url=url_with(format="csv"))
+    corrections = " / ".join(_CORRECTION_NAMES.get(c, c) for c in q.corrections()) or "the configured"
+    return render_page("experiments/index.html", marts=MARTS, rows=rows, csv_url=url_with(format="csv"),
+                       correction_name=corrections)
 
 
 @bp.get("/api/experiments")
