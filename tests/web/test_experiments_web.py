@@ -336,9 +336,11 @@ def test_the_primary_metric_is_marked_on_the_report(logged_in):
 
 def test_each_section_chart_has_a_scale_fitted_to_its_own_rows(logged_in):
     """Issue 15 ("one shared ±150% axis squashes the main metrics"): each role section's chart spans its own
-    estimates and intervals (bounds below -100% drawn at -100%; an unbounded interval asks only for room around
-    its estimate), padded by at most 8% a side, so a wide guardrail cannot squash the goal metrics."""
-    charts_seen = 0
+    estimates and the intervals of its coloured rows (bounds below -100% drawn at -100%), padded by at most 8%
+    a side; a grey row's interval asks only for room around its estimate, and where it runs past the scale it is
+    drawn to the edge and dashed (its whole interval stays in the table). So neither a wide guardrail nor a wide
+    inconclusive secondary metric squashes the significant ones."""
+    charts_seen = dashed = 0
     for experiment in logged_in.get("/api/experiments").json["experiments"]:
         page = logged_in.get(f"/experiments/{experiment['experiment_id']}").get_data(as_text=True)
         for chart_id, spec_text in _CHART.findall(page):
@@ -348,18 +350,24 @@ def test_each_section_chart_has_a_scale_fitted_to_its_own_rows(logged_in):
             low, high = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
             own = [0.0]
             for v in spec["data"]["values"]:
-                if v["relative_lift"] is None:
+                lift, lower, upper = v["relative_lift"], v["relative_ci_lower_adjusted"], v["relative_ci_upper_adjusted"]
+                if lift is None:
                     continue
-                own.append(v["relative_lift"])
-                if v["unbounded"]:
-                    room = max(2 * abs(v["relative_lift"]), 0.02)
-                    own += [v["relative_lift"] - room, v["relative_lift"] + room]
+                own.append(lift)
+                assert lower is None or low - 1e-12 <= lower, (chart_id, v)  # drawn inside the scale
+                assert upper is None or upper <= high + 1e-12, (chart_id, v)
+                if v["news"] in ("better", "worse"):
+                    assert not v["past_scale"] and lower >= -1.0, (chart_id, v)  # coloured: drawn whole
+                    own += [lower, upper]
                 else:
-                    bounds = [b for b in (v["relative_ci_lower_adjusted"], v["relative_ci_upper_adjusted"]) if b is not None]
-                    assert min(bounds, default=0.0) >= -1.0, (chart_id, v)  # drawn at -100% at the lowest
-                    own += bounds
+                    room = max(2 * abs(lift), 0.02)
+                    own += [lift - room, lift + room]
+                    printed = _bounds(v["interval"]) if v["interval"] != "–" else (None, None)
+                    runs_past = any(b is not None and not (low - 1e-9 <= max(b, -1.0) <= high + 1e-9) for b in printed)
+                    assert v["past_scale"] == runs_past, (chart_id, v, low, high)
+                    dashed += runs_past
             span = max(own) - min(own)
-            assert low <= min(own) and high >= max(own), (chart_id, low, high, own)
+            assert low <= min(own) + 1e-12 and high >= max(own) - 1e-12, (chart_id, low, high, own)
             assert high - low <= span * 1.16 + 1e-9 or (span == 0 and high - low <= 0.1), (chart_id, low, high, own)
             charts_seen += 1
-    assert charts_seen >= 8
+    assert charts_seen >= 8 and dashed > 0
