@@ -4,6 +4,8 @@ at 390 px the page never scrolls sideways (wide tables scroll in their own box).
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pytest
 
@@ -57,5 +59,53 @@ def test_studio_pages_draw_and_fit_the_screen(browser, site_url, screenshots, st
     assert page.locator("#chart-retention svg path").count() >= 2
     page.click("nav.studio-nav a[href='#hook']")
     assert page.locator("#hook").is_visible()
+    assert errors == []
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def creator_with_audience_windows(tiny_warehouse) -> int:
+    """A creator whose category has per-audience posting windows (the web test's choice)."""
+    from tests.web.test_creators_posting_web import _creator_with_audience_windows
+
+    creator_id, audiences = _creator_with_audience_windows(tiny_warehouse)
+    assert audiences
+    return creator_id
+
+
+def test_best_time_to_post_reads_on_a_phone(browser, site_url, screenshots, creator_with_audience_windows):
+    """Issue 17 nits at 390 px: each audience's windows are a table of their own under a heading with the
+    audience's share (the window is each row's first cell, no column repeats the country); both posting tables fit
+    the phone without scrolling; a window shrunk to its category's mean prints no zero-width interval."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(f"{site_url}/login")
+    page.fill("input[name=username]", TEST_USER)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{site_url}/")
+    page.goto(f"{site_url}/creators/{creator_with_audience_windows}")
+    wait_for_charts(page)
+    tables = page.locator("#audience-posting-times table")
+    assert tables.count() >= 1
+    assert page.locator("#audience-posting-times h4.audience").count() == tables.count()
+    for i in range(tables.count()):
+        table = tables.nth(i)
+        assert table.locator("thead th").first.inner_text() == "Published (UTC)"
+        firsts = table.locator("tbody tr td:first-child")
+        for k in range(firsts.count()):
+            assert re.fullmatch(r"\d\d:00-\d\d:00", firsts.nth(k).inner_text()), firsts.nth(k).inner_text()
+        assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth + 1")  # no scroll
+        assert table.evaluate("t => t.getBoundingClientRect().right") <= 390
+    assert page.locator("table#posting-times").evaluate(
+        "t => t.parentElement.scrollWidth <= t.parentElement.clientWidth + 1")
+    posting = page.locator("table#posting-times tbody").inner_text()
+    assert not re.search(r"(\d+\.\d%) \[\1, \1\]", posting), posting  # no "26.8% [26.8%, 26.8%]"
+    if "(category mean)" in posting:
+        assert page.locator("#posting-flat").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.locator("#category-text").screenshot(path=str(screenshots / "studio-best-time-390.png"))
     assert errors == []
     context.close()

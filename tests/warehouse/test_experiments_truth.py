@@ -8,6 +8,7 @@ Seeded: same data, same numbers on every run.
 from __future__ import annotations
 
 import json
+import re
 
 import duckdb
 import numpy as np
@@ -143,3 +144,53 @@ def test_no_segment_of_the_null_experiment_is_significant(segments):
     null = segments[segments["experiment_id"] == "exp_autoplay_next"]
     assert len(null) > 100
     assert not null["is_significant"].any(), null.loc[null["is_significant"], ["metric_id", "dimension_value"]]
+
+
+def planted_truths_on_the_pages(client) -> dict:
+    """What the default demo's experiment pages say about the planted truths (issue 15, "Done when"), read from
+    the HTML a signed-in `client` gets: per experiment, its list cell (colour, lift, interval, badges, hint) and
+    the colour and lift of every overall row of its report."""
+    page = client.get("/experiments").get_data(as_text=True)
+    seen = {}
+    for key, body in re.findall(r'<tr data-row-key="([^"]+)">(.*?)</tr>', page, re.S):
+        news, lift, interval = re.search(r'<td class="goal news-(\w+)".*?<span class="lift">([^<]*)</span> '
+                                         r'<span class="meta">([^<]*)</span>', body, re.S).groups()
+        report = client.get(f"/experiments/{key}").get_data(as_text=True)
+        rows = {(metric, variant): (row_news, row_lift) for row_news, metric, variant, row_lift in re.findall(
+            r'<tr class="news-(\w+)" data-metric="([^"]+)" data-variant="([^"]+)">.*?<td class="num lift">([^<]*)</td>',
+            report, re.S)}
+        seen[key] = {"news": news, "lift": lift, "interval": interval, "badges": re.findall(r'data-badge="(\w+)"', body),
+                     "decision": re.search(r'data-decision="(\w+)"', body).group(1), "rows": rows}
+    return seen
+
+
+def test_planted_truths_show_on_the_pages(warehouse_20k):
+    """Issue 15, "Done when": on the default demo's list and reports (Flask over the 20k seed-7 build), the SRM
+    experiment carries the SRM badge and the fix-the-assignment hint, the planted lifts are coloured good news
+    with a "+" on the list and the report, and no row of the planted null is coloured."""
+    from werkzeug.security import generate_password_hash
+
+    from tests.conftest import TEST_PASSWORD, TEST_USER
+    from webreport import create_app
+
+    paths = warehouse_20k(7)
+    app = create_app({"TESTING": True, "SECRET_KEY": "truth", "SERVING_DB": str(paths.build_db),
+                      "USERS": {TEST_USER: generate_password_hash(TEST_PASSWORD)}, "WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+    assert client.post("/login", data={"username": TEST_USER, "password": TEST_PASSWORD}).status_code == 302
+    check_planted_truths(planted_truths_on_the_pages(client))
+
+
+def check_planted_truths(seen: dict) -> None:
+    """The default demo's story as its pages must tell it (also run on a full `make demo` build by hand)."""
+    assert [key for key, s in seen.items() if "srm" in s["badges"]] == ["exp_creator_badge"]
+    assert seen["exp_creator_badge"]["decision"] == "fix_assignment"
+    feed = seen["exp_feed_ranking_v2"]
+    assert feed["news"] == "good" and feed["lift"].startswith("+") and feed["decision"] == "ship"
+    for metric in ("videos_watched", "watch_seconds"):
+        assert feed["rows"][(metric, "exp_feed_ranking_v2:ranking_v2")][0] == "good"
+    for variant in ("ad_load_plus1", "ad_load_plus2"):
+        news, lift = seen["exp_ad_load"]["rows"][("ad_impressions", f"exp_ad_load:{variant}")]
+        assert news == "good" and lift.startswith("+"), (variant, news, lift)
+    null = seen["exp_autoplay_next"]
+    assert null["news"] == "none" and null["rows"] and not {"good", "bad"} & {news for news, _ in null["rows"].values()}

@@ -167,6 +167,9 @@ def test_detail_reads_headline_trend_lift_breakdowns_targeting(logged_in):
         assert internal not in page, internal
     assert "90% CI" not in page.split('id="placement"')[0]  # placement keeps its own level (its mart's)
     assert "95% interval" in page
+    # the placement plan's segment rows (30 at the default demo, 1,500 px) fold away like the per-day table
+    folded = page[page.index('<details id="placement-rows">'):]
+    assert 'id="campaign-placement"' in folded[:folded.index("</details>")]
 
 
 def test_attributed_and_incremental_side_by_side(logged_in, tiny_warehouse):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import duckdb
+import pytest
 
 
 def _creator_with_windows(paths) -> tuple[int, list[int]]:
@@ -23,7 +26,8 @@ def test_creator_page_shows_best_time_to_post(logged_in, tiny_warehouse):
     table = section[section.index('id="posting-times"'):]
     rows = [table.index(f'data-row-key="{h}"') for h in hours]
     assert rows == sorted(rows)
-    assert f"{hours[0]:02d}:00-" in table and "%, " in table  # window label, estimate with its interval
+    # window label, estimate with its interval (or the category mean where no window stands out)
+    assert f"{hours[0]:02d}:00-" in table and ("%, " in table or "% (category mean)" in table)
 
 
 def test_creator_api_returns_posting_times(logged_in, tiny_warehouse):
@@ -59,8 +63,45 @@ def test_creator_page_and_api_show_the_windows_of_the_creators_audience(logged_i
     for r in rows:
         assert r["lift_lower"] <= r["lift"] <= r["lift_upper"] and 0 <= r["q_value"] <= 1
     page = logged_in.get(f"/creators/{creator_id}").get_data(as_text=True)
-    table = page[page.index('id="audience-posting-times"'):]
-    table = table[:table.index("</table>")]
     assert "Best time to post for your audience" in page
-    assert table.count("<tr") == len(rows) + 1 and f"{rows[0]['bucket_start_hour']:02d}:00-" in table
-    assert " [" in table and table.count(">x") >= len(rows)  # odds ratio with its interval
+    # one table per audience under a heading with its share; the window is each row's first cell
+    headings = re.findall(r'<h4 class="audience" data-audience="([^"]+)">Your viewers in \1\s+\(([\d.]+)% of', page)
+    assert [a for a, _ in headings] == list(dict.fromkeys(r["audience"] for r in rows))
+    for audience, share in headings:
+        own = [r for r in rows if r["audience"] == audience]
+        assert float(share) == pytest.approx(100 * own[0]["view_share"], abs=0.05)
+        table = page[page.index(f'id="audience-posting-times-{audience}"'):]
+        table = table[:table.index("</table>")]
+        assert table.count("<tr") == len(own) + 1 and table.count(">x") >= len(own)  # odds with its interval
+        first_cells = re.findall(r"<tr data-row-key[^>]*>\s*<td[^>]*>([^<]*)</td>", table)
+        assert first_cells == [f"{r['bucket_start_hour']:02d}:00-{r['bucket_end_hour']:02d}:00" for r in own]
+        assert audience not in re.sub(r"<[^>]+>", "", table.split("<tbody>")[1])  # not repeated on each row
+
+
+def test_windows_shrunk_to_the_mean_show_no_zero_width_interval(logged_in, tiny_warehouse):
+    """Tiny data: every window is shrunk to its category's mean (prior sd 0), so the page says no window stands
+    out and prints the mean without an interval, instead of "26.8% [26.8%, 26.8%]"."""
+    creator_id, _ = _creator_with_windows(tiny_warehouse)
+    rows = logged_in.get(f"/api/creators/{creator_id}").json["posting_times"]
+    flat = all(r["watch_through_upper"] - r["watch_through_lower"] <= 1e-12 for r in rows)
+    page = logged_in.get(f"/creators/{creator_id}").get_data(as_text=True)
+    table = page[page.index('id="posting-times"'):]
+    table = table[:table.index("</table>")]
+    cells = re.findall(r"\d+\.\d%(?: \[[^\]]*\]| \(category mean\))", table)
+    assert len(cells) == len(rows)
+    assert ('id="posting-flat"' in page) == flat
+    for row, cell in zip(rows, cells, strict=True):
+        zero_width = row["watch_through_upper"] - row["watch_through_lower"] <= 1e-12
+        assert cell.endswith("(category mean)") == zero_width, cell
+        if not zero_width:
+            low, high = (float(b.rstrip("%")) for b in cell.split(" [")[1].rstrip("]").split(", "))
+            assert low < high, cell
+
+
+def test_posting_interval_text():
+    from webreport.blueprints.creators import _percent_interval
+
+    assert _percent_interval({"watch_through": 0.268, "watch_through_lower": 0.268,
+                              "watch_through_upper": 0.268}) == "26.8% (category mean)"
+    assert _percent_interval({"watch_through": 0.31, "watch_through_lower": 0.25,
+                              "watch_through_upper": 0.37}) == "31.0% [25.0%, 37.0%]"

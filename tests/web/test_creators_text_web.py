@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 
 
@@ -64,3 +66,27 @@ def test_creator_page_shows_the_category_script_outline(logged_in, tiny_warehous
     assert lines and [r["advice"] for r in body["script_outline"]] == lines
     page = logged_in.get(f"/creators/{creator_id}").get_data(as_text=True)
     assert 'id="script-outline"' in page
+
+
+def test_term_lifts_without_spread_read_as_shrunk_to_zero(logged_in, tiny_warehouse):
+    """Tiny data: a category whose terms show no spread beyond their noise has every lift shrunk to 0 with a
+    zero-width interval; the page says so instead of "+0.00 [+0.00, +0.00]" or "-0.00 [-0.00, +0.00]" (issue 17
+    nit, issue 15's "-0.00"), and prints a real interval wherever there is one."""
+    from webreport.blueprints.creators import _interval
+
+    with duckdb.connect(str(tiny_warehouse.serving_db), read_only=True) as con:
+        creators = [r[0] for r in con.execute(
+            "select min(c.creator_id) from dim_creators as c inner join fct_category_terms as t "
+            "on c.primary_category = t.category group by t.category").fetchall()]
+    shrunk = spread = 0
+    for creator_id in creators:
+        page = logged_in.get(f"/creators/{creator_id}").get_data(as_text=True)
+        table = page[page.index('id="category-terms"'):]
+        table = table[:table.index("</table>")]
+        assert not re.search(r"([+-]?\d+\.\d\d) \[\1, \1\]", table) and not re.search(r"-0\.00(?!\d)", table)
+        shrunk += table.count("(shrunk to 0: no spread)")
+        spread += len(re.findall(r"[+-]?\d+\.\d\d \[[+-]?\d+\.\d\d, [+-]?\d+\.\d\d\]", table))
+    assert shrunk + spread > 0
+    row = {"lift": -1e-17, "lift_lower": -1e-17, "lift_upper": 1e-17}
+    assert _interval(row, "lift") == "0.00 (shrunk to 0: no spread)"
+    assert _interval({"lift": 0.3, "lift_lower": -0.004, "lift_upper": 0.6}, "lift") == "+0.30 [0.00, +0.60]"

@@ -296,14 +296,78 @@ def test_colour_interval_and_hint_agree_for_every_metric_of_every_experiment(log
 
 
 def test_list_interval_follows_the_colour(logged_in):
-    """The list's primary-metric interval is the adjusted one: it excludes 0 exactly when the cell is coloured
-    (an experiment with a sample-ratio mismatch is never coloured: its hint says to fix the assignment)."""
+    """The list names the correction its colours follow; its primary-metric interval is the adjusted one: it
+    excludes 0 exactly when the cell is coloured, and
+    the cell is coloured as the same row on the experiment's report, an experiment with a sample-ratio mismatch
+    included (the default demo's Creator badge read grey beside an interval excluding 0; its badge and hint now
+    carry the warning, as GrowthBook's do)."""
     page = logged_in.get("/experiments").get_data(as_text=True)
+    corrections = {r["correction"] for e in logged_in.get("/api/experiments").json["experiments"]
+                   for r in logged_in.get(f"/api/experiments/{e['experiment_id']}").json["results"]}
+    names = {"holm": "Holm-Bonferroni", "bh": "Benjamini-Hochberg", "none": "no"}
+    assert re.search(r'id="list-correction">([^<]*)<', page).group(1) == " / ".join(names[c] for c in sorted(corrections))
     rows = re.findall(r'<tr data-row-key="([^"]+)">(.*?)</tr>', page, re.S)
-    assert len(rows) >= 4
+    experiments = {e["experiment_id"]: e for e in logged_in.get("/api/experiments").json["experiments"]}
+    assert len(rows) == len(experiments) >= 4
     for key, body in rows:
         news, interval = re.search(r'<td class="goal news-(\w+)".*?<span class="meta">([^<]*)</span>', body, re.S).groups()
-        if 'data-badge="srm"' in body:
-            assert news == "none", key
-            continue
         assert _excludes_zero(*_bounds(interval)) == (news in ("good", "bad")), (key, news, interval)
+        goal = experiments[key]
+        variant_id = next(r["variant_id"] for r in logged_in.get(f"/api/experiments/{key}").json["results"]
+                          if r["metric_id"] == goal["goal_metric_id"] and r["variant_name"] == goal["goal_variant_name"])
+        report = logged_in.get(f"/experiments/{key}").get_data(as_text=True)
+        on_report = re.search(rf'<tr class="news-(\w+)" data-metric="{goal["goal_metric_id"]}" '
+                              rf'data-variant="{re.escape(variant_id)}">', report).group(1)
+        assert on_report == news, (key, on_report, news)
+
+
+
+def test_the_primary_metric_is_marked_on_the_report(logged_in):
+    """Issue 15 ("primary metrics are unmarked"): on each report, the rows of exactly one metric, the one the
+    list heads with (the first goal), carry the "primary" mark, in the goal section."""
+    for experiment in logged_in.get("/api/experiments").json["experiments"]:
+        page = logged_in.get(f"/experiments/{experiment['experiment_id']}").get_data(as_text=True)
+        marked = set(re.findall(r'<tr class="news-\w+" data-metric="([^"]+)" data-variant="[^"]+">\s*<td>[^<]*'
+                                r'<span class="badge primary" data-primary="1"', page))
+        assert marked == {experiment["goal_metric_id"]}, experiment["experiment_id"]
+        goal_section = page[page.index('id="section-goal"'):page.index("</section>", page.index('id="section-goal"'))]
+        assert 'data-primary="1"' in goal_section
+
+
+def test_each_section_chart_has_a_scale_fitted_to_its_own_rows(logged_in):
+    """Issue 15 ("one shared ±150% axis squashes the main metrics"): each role section's chart spans its own
+    estimates and the intervals of its coloured rows (bounds below -100% drawn at -100%), padded by at most 8%
+    a side; a grey row's interval asks only for room around its estimate, and where it runs past the scale it is
+    drawn to the edge and dashed (its whole interval stays in the table). So neither a wide guardrail nor a wide
+    inconclusive secondary metric squashes the significant ones."""
+    charts_seen = dashed = 0
+    for experiment in logged_in.get("/api/experiments").json["experiments"]:
+        page = logged_in.get(f"/experiments/{experiment['experiment_id']}").get_data(as_text=True)
+        for chart_id, spec_text in _CHART.findall(page):
+            if chart_id not in ("chart-goal", "chart-guardrail", "chart-secondary"):
+                continue
+            spec = json.loads(html.unescape(spec_text))
+            low, high = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+            own = [0.0]
+            for v in spec["data"]["values"]:
+                lift, lower, upper = v["relative_lift"], v["relative_ci_lower_adjusted"], v["relative_ci_upper_adjusted"]
+                if lift is None:
+                    continue
+                own.append(lift)
+                assert lower is None or low - 1e-12 <= lower, (chart_id, v)  # drawn inside the scale
+                assert upper is None or upper <= high + 1e-12, (chart_id, v)
+                if v["news"] in ("better", "worse"):
+                    assert not v["past_scale"] and lower >= -1.0, (chart_id, v)  # coloured: drawn whole
+                    own += [lower, upper]
+                else:
+                    room = max(2 * abs(lift), 0.02)
+                    own += [lift - room, lift + room]
+                    printed = _bounds(v["interval"]) if v["interval"] != "–" else (None, None)
+                    runs_past = any(b is not None and not (low - 1e-9 <= max(b, -1.0) <= high + 1e-9) for b in printed)
+                    assert v["past_scale"] == runs_past, (chart_id, v, low, high)
+                    dashed += runs_past
+            span = max(own) - min(own)
+            assert low <= min(own) + 1e-12 and high >= max(own) - 1e-12, (chart_id, low, high, own)
+            assert high - low <= span * 1.16 + 1e-9 or (span == 0 and high - low <= 0.1), (chart_id, low, high, own)
+            charts_seen += 1
+    assert charts_seen >= 8 and dashed > 0

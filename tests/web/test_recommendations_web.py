@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import duckdb
 import pytest
@@ -134,3 +135,25 @@ def test_served_model_choice_on_page_and_api_matches_the_warehouse(logged_in, ti
     assert [key for key, text in shown.items() if text == "served"] == served
     label = next(row["label"] for row in api["selection"] if row["served"])
     assert f"Serving the {label}" in html
+
+
+def test_reasons_cite_the_users_own_history(privileged, tiny_warehouse, served_user):
+    """Issue 15 ("the recommendation reasons read as templates"): each reason on the preview page cites this user's
+    data (a title they watched, a creator they watch with that creator's share of their viewing, or the platform's
+    most watched), has no placeholder left in it, and the list is not one sentence repeated."""
+    html = privileged.get(f"/recommendations/users/{served_user}").get_data(as_text=True)
+    _, recs = read_table(html, "rec-list")
+    reasons = [row["values"]["reason"] for row in recs]
+    titles = {t for (t,) in _warehouse(tiny_warehouse, "select distinct v.title from fct_watch_events as e inner join "
+                                                       "dim_videos as v on e.video_id = v.video_id where e.user_id = ?",
+                                       [served_user])}
+    handles = {h for (h,) in _warehouse(tiny_warehouse, "select distinct c.handle from fct_watch_events as e inner join "
+                                                        "dim_creators as c on e.creator_id = c.creator_id "
+                                                        "where e.user_id = ?", [served_user])}
+    assert len(reasons) >= 5 and len(set(reasons)) > 1
+    for reason in reasons:
+        assert not re.search(r"[{}]|%s|\bNone\b|\bnan\b", reason), reason
+        quoted = re.findall(r"“(.+?)”", reason)
+        by = re.match(r"By (\S+), who makes \d+% of what you watch", reason)
+        assert ((quoted and set(quoted) <= titles) or (by and by.group(1) in handles)
+                or reason.startswith("Among the most watched")), reason

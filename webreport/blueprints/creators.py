@@ -10,7 +10,7 @@ from flask import Blueprint, jsonify, url_for
 from webreport import charts, metrics, params, ranked_list, report_settings
 from webreport.pages import render_page, url_with
 from webreport.queries import common, creator_studio, creator_text, creators, ranked
-from webreport.tables import Column, Table, csv_response
+from webreport.tables import Column, Table, csv_response, format_value
 
 bp = Blueprint("creators", __name__)
 NAV = ("Creators", "creators.index")
@@ -149,13 +149,19 @@ def api_detail(creator_id: str):
                     "hooks": studio["hooks"], "category_terms": text["terms"].rows,
                     "category_term_pairs": text["pairs"].rows, "title_suggestions": text["suggestions"].rows,
                     "script_outline": text["outline"].rows, "posting_times": text["posting"].rows,
-                    "audience_posting_times": text["audience_posting"].rows})
+                    "audience_posting_times": text["audience_posting"]})
 
 
 def _interval(row: dict, key: str) -> str | None:
+    """A shrunk lift with its interval ("-0.00" never printed); a category whose terms show no spread beyond their
+    noise shrinks every lift to 0 with no interval width, which reads as that instead of "+0.00 [+0.00, +0.00]"."""
     if row.get(key) is None:
         return None
-    return f"{row[key]:+.2f} [{row[key + '_lower']:+.2f}, {row[key + '_upper']:+.2f}]"
+    value, lower, upper = row[key], row[key + "_lower"], row[key + "_upper"]
+    if upper - lower <= 1e-12:
+        return f"{format_value(value, 'signed')} (shrunk to 0: no spread)" if abs(value) < 0.005 else \
+            f"{format_value(value, 'signed')} (no interval)"
+    return f"{format_value(value, 'signed')} [{format_value(lower, 'signed')}, {format_value(upper, 'signed')}]"
 
 
 def _category_text(category: str, creator_id: int, limit: int = 12) -> dict:
@@ -205,24 +211,24 @@ def _category_text(category: str, creator_id: int, limit: int = 12) -> dict:
                         tooltip="Only where the interval lies above the category mean.")],
         rows=creator_text.posting_times(category), row_key="bucket_start_hour",
     )
-    audience_posting = Table(
-        id="audience-posting-times",
-        columns=[Column("audience", "Your viewers in"),
-                 Column("view_share", "Share of your views", "percent"),
-                 Column("bucket_start_hour", "Published (UTC)", display=_window),
-                 Column("videos", "Videos", "int"),
-                 Column("lift", "Completion odds (95% interval)", "ratio", display=_odds_interval,
-                        tooltip="Their early completion odds against other viewers of the same videos, for videos "
-                                "published then compared with the category's other windows; pooled across "
-                                "categories."),
-                 Column("is_best_time", "Best time", display=lambda r: "Yes" if r["is_best_time"] else "",
-                        tooltip="The audience's top window, only where its q-value (Benjamini-Hochberg over every "
-                                "window) is below 5%.")],
-        rows=creator_text.audience_posting_times(creator_id, category, AUDIENCE_MIN_VIEW_SHARE),
-        row_key="bucket_start_hour",
-    )
+    audience_rows = creator_text.audience_posting_times(creator_id, category, AUDIENCE_MIN_VIEW_SHARE)
     return {"category": category, "terms": terms, "pairs": pairs, "suggestions": suggestions, "outline": outline,
-            "posting": posting, "audience_posting": audience_posting, "audience_min_share": AUDIENCE_MIN_VIEW_SHARE}
+            "posting": posting, "posting_flat": bool(posting.rows) and all(map(_no_interval, posting.rows)),
+            "audience_posting": audience_rows, "audience_posting_tables": _audience_posting_tables(audience_rows),
+            "audience_min_share": AUDIENCE_MIN_VIEW_SHARE}
+
+
+def _audience_posting_tables(rows: list[dict]) -> list[dict]:
+    """One table of windows per audience, under a heading naming the audience and its share of the creator's
+    views (as columns these repeated on every row, before the window, which on a phone was all one saw)."""
+    tables: list[dict] = []
+    for row in rows:  # the query orders by audience (largest share first), then window
+        if not tables or tables[-1]["audience"] != row["audience"]:
+            tables.append({"audience": row["audience"], "view_share": row["view_share"], "table": Table(
+                id=f"audience-posting-times-{row['audience']}", columns=_AUDIENCE_POSTING_COLUMNS, rows=[],
+                row_key="bucket_start_hour")})
+        tables[-1]["table"].rows.append(row)
+    return tables
 
 
 # the audiences (viewers' countries) whose posting windows a creator sees: those with this share of their views
@@ -237,6 +243,26 @@ def _window(row: dict) -> str:
     return f"{row['bucket_start_hour']:02d}:00-{row['bucket_end_hour']:02d}:00"
 
 
+_AUDIENCE_POSTING_COLUMNS = [
+    Column("bucket_start_hour", "Published (UTC)", display=_window),
+    Column("videos", "Videos", "int"),
+    Column("lift", "Completion odds (95% interval)", "ratio", display=_odds_interval,
+           tooltip="Their early completion odds against other viewers of the same videos, for videos published "
+                   "then compared with the category's other windows; pooled across categories."),
+    Column("is_best_time", "Best time", display=lambda r: "Yes" if r["is_best_time"] else "",
+           tooltip="The audience's top window, only where its q-value (Benjamini-Hochberg over every window) is "
+                   "below 5%."),
+]
+
+
+def _no_interval(row: dict) -> bool:
+    """A window shrunk all the way to its category's mean: the estimated spread between windows is 0, so its
+    interval has no width (tiny data: one or two videos per window)."""
+    return row["watch_through_upper"] - row["watch_through_lower"] <= 1e-12
+
+
 def _percent_interval(row: dict) -> str:
+    if _no_interval(row):
+        return f"{row['watch_through']:.1%} (category mean)"
     return (f"{row['watch_through']:.1%} [{row['watch_through_lower']:.1%}, "
             f"{row['watch_through_upper']:.1%}]")

@@ -213,9 +213,7 @@ def _list_rows() -> list[dict]:
             "chance_to_win": row.get("goal_chance_to_win"),
             "minimum_detectable_effect": row.get("goal_minimum_detectable_effect"),
             "error_message": None if row.get("goal_metric_id") else "no goal result",
-        })
-        if row.get("has_srm"):  # a broken split: no colour for any number of it
-            row["goal"]["news"] = "none"
+        })  # an SRM experiment is coloured by the same rule as on its report; its badge and hint say not to trust it
     return rows
 
 
@@ -246,7 +244,9 @@ def index():
     rows = _list_rows()
     if params.format_arg() == "csv":
         return csv_response(Table(id="experiments", columns=_LIST_COLUMNS, rows=rows), "experiments.csv")
-    return render_page("experiments/index.html", marts=MARTS, rows=rows, csv_url=url_with(format="csv"))
+    corrections = " / ".join(_CORRECTION_NAMES.get(c, c) for c in q.corrections()) or "the configured"
+    return render_page("experiments/index.html", marts=MARTS, rows=rows, csv_url=url_with(format="csv"),
+                       correction_name=corrections)
 
 
 @bp.get("/api/experiments")
@@ -285,28 +285,38 @@ def _interval_keys(view: str) -> tuple[str, str, str]:
 
 
 def _lift_chart(rows: list[dict], view: str, title: str, label_key: str = "metric_label") -> dict:
-    """Lift and interval per row, coloured by good or bad news under the corrected rule; the scale
-    fits this section's estimates and bounded intervals alone (a bound below -100% is drawn at -100%), and
-    an unbounded interval (corrected p-value of 1) is a dashed line across the whole scale, so it cannot
-    squash the others."""
+    """Lift and interval per row, coloured by good or bad news under the corrected rule. The scale fits this
+    section's estimates and the intervals of its coloured rows (a bound below -100% is drawn at -100%); a grey
+    row's interval only asks for room around its estimate, and where it runs past the scale (or is unbounded,
+    corrected p-value of 1) it is drawn dashed to the chart's edge, so a wide inconclusive interval cannot
+    squash the significant ones (the table and tooltip print it whole)."""
     estimate, lower, upper = _interval_keys(view)
 
     def unbounded(r: dict) -> bool:
         return any(not _missing(r.get(k)) and math.isinf(r[k]) for k in (lower, upper))
 
-    # an unbounded row asks for room around its estimate (twice its size, at least 2 points), not for infinity
-    room = [v for r in rows if unbounded(r) and not _missing(r.get(estimate))
+    def sets_scale(r: dict) -> bool:
+        return r.get("news") in ("good", "bad") and not unbounded(r)
+
+    # a row whose interval does not set the scale asks for room around its estimate (twice its size, at least
+    # 2 points), not for its whole interval
+    room = [v for r in rows if not sets_scale(r) and not _missing(r.get(estimate))
             for v in (r[estimate] - max(2 * abs(r[estimate]), 0.02), r[estimate] + max(2 * abs(r[estimate]), 0.02))]
     low_edge, high_edge = _finite_edges(
         [r.get(estimate) for r in rows] + room
-        + [v for r in rows if not unbounded(r) for v in (None if _missing(r.get(lower)) else max(r[lower], -1.0),
-                                                         r.get(upper))])
+        + [v for r in rows if sets_scale(r) for v in (None if _missing(r.get(lower)) else max(r[lower], -1.0),
+                                                        r.get(upper))])
     labelled = []
     for r in rows:
         low, high = r.get(lower), r.get(upper)
-        drawn = (low_edge, high_edge) if unbounded(r) else (None if _missing(low) else max(low, -1.0), high)
+        if unbounded(r):
+            drawn = (low_edge, high_edge)
+        else:
+            drawn = (None if _missing(low) else max(low, -1.0, low_edge), None if _missing(high) else min(high, high_edge))
+        clipped = unbounded(r) or (not _missing(low) and max(low, -1.0) < low_edge) or (
+            not _missing(high) and high > high_edge)
         labelled.append({**r, "label": f"{r[label_key]} · {r['variant_name']}", lower: drawn[0], upper: drawn[1],
-                         "interval": format_interval(low, high), "unbounded": unbounded(r)})
+                         "interval": format_interval(low, high), "past_scale": clipped})
     spec = charts.interval_chart(labelled, "label", estimate, lower, upper, title=title,
                                  value_title="Lift vs control",
                                  height=36 * len(rows) + 120)  # title, legend and axis take ~120 px
@@ -314,12 +324,12 @@ def _lift_chart(rows: list[dict], view: str, title: str, label_key: str = "metri
     spec["layer"][0]["encoding"]["x"]["axis"] = {"format": _percent_format(low_edge, high_edge), "tickCount": 8,
                                                  "labelOverlap": "greedy"}
     spec["layer"][0]["encoding"]["x"]["scale"] = {"domain": [low_edge, high_edge], "clamp": True}
-    spec["layer"][0]["encoding"]["strokeDash"] = {"condition": {"test": "datum.unbounded", "value": [3, 3]},
+    spec["layer"][0]["encoding"]["strokeDash"] = {"condition": {"test": "datum.past_scale", "value": [3, 3]},
                                                   "value": [1, 0]}
     for value, row in zip(spec["data"]["values"], labelled, strict=True):
         value["news"] = _NEWS_LEGEND[row["news"]]
         value["interval"] = row["interval"]
-        value["unbounded"] = row["unbounded"]
+        value["past_scale"] = row["past_scale"]
     spec["layer"][1]["encoding"]["tooltip"] = [
         {"field": "label", "type": "nominal", "title": "metric"},
         {"field": estimate, "type": "quantitative", "format": ".1%", "title": "lift"},
@@ -430,9 +440,11 @@ def detail(experiment_id: str):
     correction = rows[0]["correction"] if rows else "holm"
     experiment["badges"] = health_badges(experiment)
     experiment["srm_text"] = format_p(experiment.get("srm_p_value"))
-    decision = decision_hint(q.decision(experiment["experiment_id"], analysis))
+    decision_row = q.decision(experiment["experiment_id"], analysis)
+    decision = decision_hint(decision_row)
     metric_label = next(m["label"] for m in definitions if m["metric_id"] == metric_id)
-    presented = [_present(r) for r in rows]
+    primary = (decision_row or {}).get("goal_metric_id")  # the first goal: the list's headline, the ship decider
+    presented = [{**_present(r), "is_primary": r["metric_id"] == primary} for r in rows]
     segment_rows = [_present(r) for r in q.results(experiment["experiment_id"], analysis, dimension, metric_id)]
     segment_family = q.segment_family_size(experiment["experiment_id"], analysis)
     health_table = Table(id="health", columns=[

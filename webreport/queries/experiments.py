@@ -41,6 +41,12 @@ def experiments() -> list[dict]:
     )
 
 
+def corrections() -> list[str]:
+    """The multiple-testing corrections the results were computed with (one var, so normally one)."""
+    return [row["correction"] for row in fetch_all(
+        "select distinct correction from fct_experiment_results where dimension_name = 'overall' order by 1")]
+
+
 def decision(experiment_id: str, analysis: str) -> dict | None:
     return fetch_one(
         "select * from rpt_experiment_decisions where experiment_id = ? and analysis = ?", [experiment_id, analysis]
