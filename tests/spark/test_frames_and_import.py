@@ -171,11 +171,10 @@ def test_duckdb_sample_by_key_draws_the_viewers_the_pandas_sample_draws(con):
     assert len(semi_join(con.table("views"), keys, "user_id")) == len(drawn)
     everything, all_keys, _ = sample_by_key(views, "user_id", lambda n: sample_positions(n, 200, 3), con)
     assert len(everything) == 1000 and len(all_keys) == 200
-def test_reelmart_build_on_spark_builds_the_spark_ready_selection_by_default(tmp_path, monkeypatch):
-    """`REELMART_TARGET=spark reelmart build` without --select: the verified models, tests of unselected models left
-    out, rebuilt whole (Parquet tables cannot replace rows by key)."""
+def test_reelmart_build_on_spark_builds_the_whole_project_by_default(tmp_path, monkeypatch):
+    """`REELMART_TARGET=spark reelmart build` without --select: every node, rebuilt whole (Parquet tables cannot
+    replace rows by key); with --select, tests of unselected models left out."""
     from reelmart import warehouse
-    from reelmart.spark_import import SPARK_READY_SELECT
 
     paths = warehouse.WarehousePaths(tmp_path)
     (paths.landing / "users").mkdir(parents=True)
@@ -193,8 +192,7 @@ def test_reelmart_build_on_spark_builds_the_spark_ready_selection_by_default(tmp
         with pytest.raises(warehouse.BuildError, match="stop here"):
             warehouse.build(paths, select=select)
     spark_default, spark_chosen, duck = calls
-    assert spark_default == ["build", "--full-refresh", "--select", *SPARK_READY_SELECT.split(),
-                             "--indirect-selection", "cautious"]
+    assert spark_default == ["build", "--full-refresh"]
     assert spark_chosen == ["build", "--full-refresh", "--select", "+fct_rejects", "--indirect-selection", "cautious"]
     assert duck == ["build"]
     assert warehouse.read_build_status(paths)["status"] == "failed"
