@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from reelmart.frames import has_rows, map_pandas, not_in, spark_schema, to_pandas
+from reelmart.frames import from_pandas, has_rows, map_pandas, not_in, select_typed, spark_schema, to_pandas
 from reelmart.spark_import import import_spark_tables, spark_table_dirs
 
 SELECT_TYPED = """
@@ -21,6 +21,18 @@ def test_spark_schema_follows_the_models_typed_select_list():
     assert spark_schema(SELECT_TYPED) == "comment_id bigint, label string, score double, amount decimal(38,2)"
     with pytest.raises(ValueError, match="no `cast"):
         spark_schema("comment_id, label")
+
+
+def test_select_typed_casts_a_column_type_mapping_in_its_order():
+    types = {"comment_id": "bigint", "label": "varchar", "score": "double", "amount": "decimal(38,2)"}
+    assert spark_schema(select_typed(types)) == spark_schema(SELECT_TYPED)
+    frame = pd.DataFrame({"amount": [1.234], "score": [0.5], "label": ["x"], "comment_id": [7.0]})
+    typed = from_pandas(frame, select_typed(types), duckdb.connect())
+    assert typed.columns == list(types) and [str(t) for t in typed.types] == ["BIGINT", "VARCHAR", "DOUBLE",
+                                                                             "DECIMAL(38,2)"]
+    assert typed.fetchall()[0][0] == 7
+    with pytest.raises(ValueError, match="no columns"):
+        select_typed({})
 
 
 @pytest.fixture

@@ -84,7 +84,16 @@ plan as (
     left join new_by_user on exposures.user_id = new_by_user.user_id
     where new_by_user.user_id is not null or stored_last.user_id is null
 ),
+{% else %}
+plan as (
+    select
+        exposures.*,
+        'recompute' as action
+    from exposures
+),
+{% endif %}
 
+-- a recomputed user's whole activity, an appended user's new export days only
 users_activity as (
     select
         plan.experiment_id,
@@ -94,30 +103,10 @@ users_activity as (
         activity.* {{ star_exclude() }} (user_id)  -- noqa: RF02
     from plan
     inner join activity on plan.user_id = activity.user_id
-    where plan.action = 'recompute'
-    union all
-    select
-        plan.experiment_id,
-        plan.user_id,
-        plan.first_exposed_at,
-        plan.exposure_date,
-        new_activity.* {{ star_exclude() }} (user_id)  -- noqa: RF02
-    from plan
-    inner join new_activity on plan.user_id = new_activity.user_id
-    where plan.action = 'append'
+    {% if is_daily -%}
+    where plan.action = 'recompute' or {{ is_new_export_day(newest_loaded, 'activity.export_date') }}
+    {%- endif %}
 ),
-{% else %}
-users_activity as (
-    select
-        exposures.experiment_id,
-        exposures.user_id,
-        exposures.first_exposed_at,
-        exposures.exposure_date,
-        activity.* {{ star_exclude() }} (user_id)  -- noqa: RF02
-    from exposures
-    inner join activity on exposures.user_id = activity.user_id
-),
-{% endif %}
 
 post_exposure as (
     select
