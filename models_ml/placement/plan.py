@@ -29,7 +29,7 @@ from models_ml.placement.response import FrequencyResponse, gain_fraction, satur
 from models_ml.placement.returns import holdout_difference
 from models_ml.placement.shrinkage import HierarchicalShrinkage
 
-__all__ = ["CELL_COLUMNS", "PLAN_COLUMNS", "SUMMARY_COLUMNS", "BACKTEST_COLUMNS", "PLAN_COLUMN_TYPES",
+__all__ = ["CELL_COLUMNS", "CELL_ORDER", "MAX_DRIVER_CELLS", "PLAN_COLUMNS", "SUMMARY_COLUMNS", "BACKTEST_COLUMNS", "PLAN_COLUMN_TYPES",
            "SUMMARY_COLUMN_TYPES", "BACKTEST_COLUMN_TYPES", "PlacementPlanner", "backtest"]
 
 SEGMENT_KEYS = ["advertiser_id", "campaign_id", "segment_type", "segment", "audience_filter"]
@@ -40,6 +40,10 @@ ADDITIVE = [
     "holdout_value_sum_squares",
 ]
 CELL_COLUMNS = [*SEGMENT_KEYS, "exposure_tier", *ADDITIVE]
+# How the dbt Python models read the cells: in this order (a fit sees the same frame on every engine),
+# and at most this many onto the driver (docs/spark.md).
+CELL_ORDER = "campaign_id, segment_type, segment, exposure_tier, period"
+MAX_DRIVER_CELLS = 1_000_000
 # The family whose segments partition each campaign's whole study: campaign totals and tiers come from it.
 PARTITION_FAMILY = "age_band_device"
 ACTIONS = ("shift_toward", "shift_away", "hold", "not_enough_evidence", "insufficient_data")

@@ -2,13 +2,10 @@
 
 A wrapper over models_ml.placement.PlacementPlanner: the plan's total gain is a sum over posterior draws,
 which the per-segment rows cannot give by adding their intervals. Published by rpt_placement_plan.
-Engine-neutral (reelmart.frames): the input is campaign x segment x period cells, brought to the
-driver within MAX_CELLS (docs/spark.md); the result is typed alike on both engines, with the published
-types (models_ml.placement.plan, the *_COLUMN_TYPES its mart's contract repeats).
+Engine-neutral (reelmart.frames): the input is campaign x segment x period cells, brought to the driver within
+models_ml.placement.plan.MAX_DRIVER_CELLS (docs/spark.md); the result is typed alike on both engines, with the
+published types (models_ml.placement.plan, the *_COLUMN_TYPES its mart's contract repeats).
 """
-
-MAX_CELLS = 1_000_000
-CELL_ORDER = "campaign_id, segment_type, segment, exposure_tier, period"
 
 
 def model(dbt, session):
@@ -19,11 +16,11 @@ def model(dbt, session):
     import json
 
     from models_ml.placement import PlacementPlanner
-    from models_ml.placement.plan import SUMMARY_COLUMN_TYPES
+    from models_ml.placement.plan import CELL_ORDER, MAX_DRIVER_CELLS, SUMMARY_COLUMN_TYPES
     from reelmart.frames import from_pandas, select_typed, to_pandas
 
     cells = dbt.ref("int_placement_cells")
     planner = PlacementPlanner(**json.loads(settings), interval_level=float(level))
     planner.fit(to_pandas(cells.filter("period = 'full'"), list(cells.columns), order_by=CELL_ORDER,
-                          max_rows=MAX_CELLS))
+                          max_rows=MAX_DRIVER_CELLS))
     return from_pandas(planner.summary_, select_typed(SUMMARY_COLUMN_TYPES), session)
