@@ -130,6 +130,13 @@ def _as_duckdb_dtypes(frame: pd.DataFrame, schema) -> pd.DataFrame:
     return frame
 
 
+def select_typed(column_types: dict[str, str]) -> str:
+    """The `cast(c as type) as c, ...` select list of a {column: SQL type} mapping, in its order."""
+    if not column_types:
+        raise ValueError("select_typed: no columns")
+    return ",\n".join(f"cast({column} as {kind}) as {column}" for column, kind in column_types.items())
+
+
 def spark_schema(select_typed: str) -> str:
     """A DDL schema ('a bigint, b string, ...') from a model's `cast(x as type) as x` select list."""
     pairs = re.findall(r"cast\(\s*[\w.]+\s+as\s+([\w(), ]+?)\)\s+as\s+(\w+)", select_typed, flags=re.I)

@@ -242,12 +242,10 @@ def build(paths: WarehousePaths, full_refresh: bool = False, select: str | None 
     args = ["build"]
     if full_refresh:
         args.append("--full-refresh")
-    if on_spark and not select:
-        select = spark_default_select()
     if select:
         args += ["--select", *select.split()]
-    if on_spark:  # a test is run only when all its parents are selected (a model left out fails no test)
-        args += ["--indirect-selection", "cautious"]
+        if on_spark:  # a test is run only when all its parents are selected (a model left out fails no test)
+            args += ["--indirect-selection", "cautious"]
     if refit:
         extra_vars = {**(extra_vars or {}), "refit": True}
     if extra_vars:
@@ -275,14 +273,6 @@ def build(paths: WarehousePaths, full_refresh: bool = False, select: str | None 
 def on_spark_target() -> bool:
     """True when dbt builds on Spark (profiles.yml target `spark`, chosen by REELMART_TARGET)."""
     return os.environ.get("REELMART_TARGET") == "spark"
-
-
-def spark_default_select() -> str:
-    """What `reelmart build` builds on Spark without --select: the models verified there (docs/spark.md)."""
-    from reelmart.spark_import import SPARK_READY_SELECT
-
-    log.info("Spark target: building the Spark-ready selection (reelmart.spark_import.SPARK_READY_SELECT)")
-    return SPARK_READY_SELECT
 
 
 def drop_leftover_temp_tables(con: duckdb.DuckDBPyConnection) -> list[str]:

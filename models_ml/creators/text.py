@@ -41,7 +41,7 @@ COOCCURRENCE_COLUMNS = ["category", "term_a", "term_b", "videos_both", "videos_a
 
 __all__ = ["COOCCURRENCE_COLUMNS", "TERM_COLUMNS", "VIDEO_COLUMNS", "TermConfig", "category_term_effects",
            "hashtag_tokens", "prior_variance", "score_planted_terms", "shrink_normal", "term_config",
-           "term_cooccurrence", "title_tokens", "video_terms"]
+           "term_cooccurrence", "title_tokens", "video_terms", "VIDEO_TERM_COLUMN_TYPES"]
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _LATIN_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
@@ -118,6 +118,10 @@ def title_tokens(title: str | None) -> list[str]:
 def hashtag_tokens(hashtags: str | None) -> list[str]:
     """Distinct hashtags, lowercased, with their '#'."""
     return list(dict.fromkeys(tag.lower() for tag in _HASHTAG.findall(hashtags or "") if len(tag) > 1))
+
+
+# video_terms' columns with the SQL types the dbt Python models that tokenise in the engine cast them to.
+VIDEO_TERM_COLUMN_TYPES = {"video_id": "bigint", "term": "varchar", "term_type": "varchar"}
 
 
 def video_terms(videos: pd.DataFrame) -> pd.DataFrame:

@@ -30,6 +30,7 @@ from models_ml.experiments.frequentist import (
 from models_ml.experiments.holdout import HOLDOUT_INPUT_COLUMNS, HOLDOUT_OUTPUT_COLUMNS, holdout_lift
 from models_ml.experiments.planning import ExperimentPlan, control_statistic, plan_experiment
 from models_ml.experiments.power import minimum_detectable_effect, power, sample_size_per_variant
+from models_ml.experiments.proportions import wilson_interval
 from models_ml.experiments.srm import check_srm, srm_by_slice, srm_p_values
 from models_ml.experiments.statistics import (
     ProportionStatistic,
@@ -77,5 +78,6 @@ __all__ = [
     "benjamini_hochberg",
     "power",
     "minimum_detectable_effect",
+    "wilson_interval",
     "sample_size_per_variant",
 ]

@@ -29,7 +29,8 @@ from models_ml.placement.response import FrequencyResponse, gain_fraction, satur
 from models_ml.placement.returns import holdout_difference
 from models_ml.placement.shrinkage import HierarchicalShrinkage
 
-__all__ = ["CELL_COLUMNS", "PLAN_COLUMNS", "SUMMARY_COLUMNS", "BACKTEST_COLUMNS", "PlacementPlanner", "backtest"]
+__all__ = ["CELL_COLUMNS", "CELL_ORDER", "MAX_DRIVER_CELLS", "PLAN_COLUMNS", "SUMMARY_COLUMNS", "BACKTEST_COLUMNS", "PLAN_COLUMN_TYPES",
+           "SUMMARY_COLUMN_TYPES", "BACKTEST_COLUMN_TYPES", "PlacementPlanner", "backtest"]
 
 SEGMENT_KEYS = ["advertiser_id", "campaign_id", "segment_type", "segment", "audience_filter"]
 ADDITIVE = [
@@ -39,31 +40,48 @@ ADDITIVE = [
     "holdout_value_sum_squares",
 ]
 CELL_COLUMNS = [*SEGMENT_KEYS, "exposure_tier", *ADDITIVE]
+# How the dbt Python models read the cells: in this order (a fit sees the same frame on every engine),
+# and at most this many onto the driver (docs/spark.md).
+CELL_ORDER = "campaign_id, segment_type, segment, exposure_tier, period"
+MAX_DRIVER_CELLS = 1_000_000
 # The family whose segments partition each campaign's whole study: campaign totals and tiers come from it.
 PARTITION_FAMILY = "age_band_device"
 ACTIONS = ("shift_toward", "shift_away", "hold", "not_enough_evidence", "insufficient_data")
 
-PLAN_COLUMNS = [
-    "advertiser_id", "campaign_id", "segment_type", "segment", "action", "reason", "return_rank",
-    "treated_users", "arm_treated_users", "arm_holdout_users", "spend",
-    "incremental_conversions", "incremental_conversions_se", "incremental_value", "incremental_value_se",
-    "raw_return_per_1000", "raw_return_per_1000_se", "return_per_1000", "return_per_1000_se", "shrinkage",
-    "marginal_ratio", "marginal_ratio_ci_lower", "marginal_ratio_ci_upper", "marginal_basis",
-    "marginal_return_per_1000", "marginal_return_ci_lower", "marginal_return_ci_upper",
-    "advertiser_return_per_1000", "advertiser_marginal_return_per_1000", "chance_above_average",
-    "campaign_has_effect", "budget_change", "expected_gain", "expected_gain_se", "expected_gain_ci_lower",
-    "expected_gain_ci_upper", "audience_filter", "target_audience",
-]
-SUMMARY_COLUMNS = [
-    "advertiser_id", "segment_type", "status", "budget_moved", "expected_gain", "expected_gain_ci_lower",
-    "expected_gain_ci_upper", "chance_of_gain", "segments_toward", "segments_away", "segments_hold",
-    "segments_not_enough_evidence", "segments_insufficient_data",
-]
-BACKTEST_COLUMNS = [
-    "advertiser_id", "segment_type", "plan_period", "evaluation_period", "segments_moved", "budget_moved",
-    "predicted_gain", "predicted_gain_ci_lower", "predicted_gain_ci_upper", "realised_gain",
-    "realised_gain_ci_lower", "realised_gain_ci_upper", "segments_not_evaluable",
-]
+# The columns of the plan, its summary and its backtest with their SQL types: the published types (the
+# rpt_placement_* contracts), which the dbt Python models cast to (reelmart.frames.select_typed).
+PLAN_COLUMN_TYPES = {
+    "advertiser_id": "varchar", "campaign_id": "varchar", "segment_type": "varchar", "segment": "varchar",
+    "action": "varchar", "reason": "varchar", "return_rank": "integer", "treated_users": "bigint",
+    "arm_treated_users": "bigint", "arm_holdout_users": "bigint", "spend": "decimal(38,6)",
+    "incremental_conversions": "double", "incremental_conversions_se": "double",
+    "incremental_value": "double", "incremental_value_se": "double", "raw_return_per_1000": "double",
+    "raw_return_per_1000_se": "double", "return_per_1000": "double", "return_per_1000_se": "double",
+    "shrinkage": "double", "marginal_ratio": "double", "marginal_ratio_ci_lower": "double",
+    "marginal_ratio_ci_upper": "double", "marginal_basis": "varchar", "marginal_return_per_1000": "double",
+    "marginal_return_ci_lower": "double", "marginal_return_ci_upper": "double",
+    "advertiser_return_per_1000": "double", "advertiser_marginal_return_per_1000": "double",
+    "chance_above_average": "double", "campaign_has_effect": "boolean", "budget_change": "double",
+    "expected_gain": "double", "expected_gain_se": "double", "expected_gain_ci_lower": "double",
+    "expected_gain_ci_upper": "double", "audience_filter": "varchar", "target_audience": "varchar",
+}
+SUMMARY_COLUMN_TYPES = {
+    "advertiser_id": "varchar", "segment_type": "varchar", "status": "varchar", "budget_moved": "double",
+    "expected_gain": "double", "expected_gain_ci_lower": "double", "expected_gain_ci_upper": "double",
+    "chance_of_gain": "double", "segments_toward": "integer", "segments_away": "integer",
+    "segments_hold": "integer", "segments_not_enough_evidence": "integer",
+    "segments_insufficient_data": "integer",
+}
+BACKTEST_COLUMN_TYPES = {
+    "advertiser_id": "varchar", "segment_type": "varchar", "plan_period": "varchar",
+    "evaluation_period": "varchar", "segments_moved": "integer", "budget_moved": "double",
+    "predicted_gain": "double", "predicted_gain_ci_lower": "double", "predicted_gain_ci_upper": "double",
+    "realised_gain": "double", "realised_gain_ci_lower": "double", "realised_gain_ci_upper": "double",
+    "segments_not_evaluable": "integer",
+}
+PLAN_COLUMNS = list(PLAN_COLUMN_TYPES)
+SUMMARY_COLUMNS = list(SUMMARY_COLUMN_TYPES)
+BACKTEST_COLUMNS = list(BACKTEST_COLUMN_TYPES)
 
 
 def _segments(cells: pd.DataFrame, min_arm_users: int) -> pd.DataFrame:

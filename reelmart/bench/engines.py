@@ -1,9 +1,8 @@
 """Engines benchmark: the same dbt build on DuckDB and on a local Spark session (issue 18).
 
-Per scale: simulate once, then `dbt build --full-refresh` of the same selection on each engine (by
-default the models verified on Spark, reelmart.spark_import.SPARK_READY_SELECT), with wall time, peak
-resident memory of the build (dbt, its Spark JVM and Python workers included) and raw input rows per
-second. The load average is printed beside the numbers: the machine is shared.
+Per scale: simulate once, then `dbt build --full-refresh` on each engine (by default of the whole
+project; `--select` builds a selection on both), with wall time, peak resident memory of the build (dbt,
+its Spark JVM and Python workers included) and raw input rows per second. The load average is printed beside the numbers: the machine is shared.
 
 With `--equality` the Spark build's tables are also copied into a DuckDB file (reelmart/spark_import.py)
 and compared with the DuckDB build by reelmart.marts_diff under the equality test's rule (exact except
@@ -23,13 +22,13 @@ from reelmart.bench.table import measure, print_table
 from reelmart.bench.warehouse import _raw_rows
 from reelmart.marts_diff import diff_builds, format_diffs
 from reelmart.simulate import SCALES, PlatformSimulator
-from reelmart.spark_import import SPARK_READY_SELECT, import_spark_tables, spark_dir
+from reelmart.spark_import import import_spark_tables, spark_dir
 from reelmart.warehouse import WarehousePaths, run_dbt
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scales", default="demo,20k", help="comma-separated simulator scales")
-    parser.add_argument("--select", default=SPARK_READY_SELECT, help="dbt selector built on both engines")
+    parser.add_argument("--select", help="dbt selector built on both engines (default: the whole project)")
     parser.add_argument("--engines", default="duckdb,spark", help="comma-separated: duckdb, spark")
     parser.add_argument("--work-dir", type=Path, help="where instances are built (default: a temp folder)")
     parser.add_argument("--keep", action="store_true", help="keep the built instances")
@@ -39,13 +38,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 FLOAT_TOLERANCE = 1e-9  # the equality test's (tests/spark/test_spark_equality.py)
 
 
-def _build_on(engine: str, paths: WarehousePaths, select: str):
+def _build_on(engine: str, paths: WarehousePaths, select: str | None):
     previous = os.environ.get("REELMART_TARGET")
     os.environ["REELMART_TARGET"] = engine
     try:
         with measure() as m:
-            run_dbt(["build", "--full-refresh", "--indirect-selection", "cautious", "--select", *select.split()],
-                    paths, quiet=True)
+            selection = ["--indirect-selection", "cautious", "--select", *select.split()] if select else []
+            run_dbt(["build", "--full-refresh", *selection], paths, quiet=True)
     finally:
         if previous is None:
             os.environ.pop("REELMART_TARGET", None)
@@ -61,7 +60,7 @@ def compare_engines(paths: WarehousePaths) -> list:
     return diff_builds(paths.build_db, spark_db, float_tolerance=FLOAT_TOLERANCE)
 
 
-def bench_scale(scale_name: str, root: Path, select: str, engines: list[str], equality: bool = False) -> list[dict]:
+def bench_scale(scale_name: str, root: Path, select: str | None, engines: list[str], equality: bool = False) -> list[dict]:
     paths = WarehousePaths(root / scale_name)
     if not any(paths.landing.glob("*/**/*.parquet")):
         PlatformSimulator(SCALES[scale_name], paths.data_dir, progress=False).run()
@@ -94,7 +93,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         for scale in [s.strip() for s in args.scales.split(",") if s.strip()]:
             rows += bench_scale(scale, root, args.select, engines, args.equality)
-            print_table(rows, f"dbt build --select {args.select!r} on DuckDB and local Spark (2 cores, shared)")
+            print_table(rows, f"dbt build {'--select ' + repr(args.select) if args.select else 'of the whole project'} "
+                              "on DuckDB and local Spark (2 cores, shared)")
     finally:
         if not args.keep and args.work_dir is None:
             shutil.rmtree(root, ignore_errors=True)

@@ -3,7 +3,7 @@
 It is the longest single build of the suite (a JVM, a Derby metastore, dbt-spark's round trips) and mostly
 waits or runs the JVM, while the rest of the session is largely one busy Python process. So when a collected
 test asks for `spark_build`, a child process simulates the tiny platform (seed 11, as `tiny_warehouse`) and
-builds SPARK_READY_SELECT on a local Spark session from the end of collection on; the tests that need it
+builds the whole project on a local Spark session from the end of collection on; the tests that need it
 run last and the fixture waits for it.
 The child is started with `REELMART_TARGET=spark` in its own environment only, so the DuckDB builds of the
 session are untouched, and it dies with the session (PR_SET_PDEATHSIG; killed at exit too).
@@ -22,9 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from reelmart.spark_import import SPARK_READY_SELECT
-
-SPARK_SELECT = SPARK_READY_SELECT
+SPARK_SELECT = ""  # the whole project, as `REELMART_TARGET=spark reelmart build` without --select
 SEED = 11  # the seed of tests/conftest.py tiny_warehouse: the equality test compares the two builds
 _CHILD = textwrap.dedent("""
     import os, resource, sys, time
@@ -58,9 +56,7 @@ def _spark_unavailable() -> str | None:
 def _start(data_dir: Path) -> subprocess.Popen:
     from reelmart.warehouse import _die_with_parent
 
-    env = {**os.environ, "REELMART_TARGET": "spark",
-           # only the tests whose parents are all selected: a test tying fct_comments to an unbuilt mart stays out
-           "DBT_INDIRECT_SELECTION": "cautious"}
+    env = {**os.environ, "REELMART_TARGET": "spark"}
     log = open(data_dir.parent / "spark-build.log", "w")  # noqa: SIM115  (closed with the process, below)
     process = subprocess.Popen([sys.executable, "-c", _CHILD, str(data_dir), str(SEED), SPARK_SELECT],
                                env=env, stdout=subprocess.PIPE, stderr=log, text=True,
@@ -108,7 +104,7 @@ def pytest_unconfigure(config):
 
 @pytest.fixture(scope="session")
 def spark_build(tiny_warehouse):
-    """WarehousePaths of the Spark build of the tiny platform (SPARK_SELECT), published like a Spark user's.
+    """WarehousePaths of the Spark build of the tiny platform (the whole project), published like a Spark user's.
 
     Asks for tiny_warehouse first, so that a session of Spark tests alone builds it while Spark runs."""
     from reelmart.warehouse import WarehousePaths
@@ -125,7 +121,7 @@ def spark_build(tiny_warehouse):
     if process.returncode != 0:
         log = (_background["root"] / "spark-build.log").read_text()[-4000:]
         pytest.fail(f"the Spark build failed (exit {process.returncode}):\n{log}")
-    print(f"\nSpark build of the tiny platform ({SPARK_SELECT}): {out.strip()} in the background, "
+    print(f"\nSpark build of the tiny platform (the whole project): {out.strip()} in the background, "
           f"ready {time.monotonic() - _background['started']:.0f} s after collection; "
           f"load average {os.getloadavg()[0]:.1f}")
     return WarehousePaths(_background["data_dir"])

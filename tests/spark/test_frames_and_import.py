@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from reelmart.frames import has_rows, map_pandas, not_in, spark_schema, to_pandas
+from reelmart.frames import from_pandas, has_rows, map_pandas, not_in, select_typed, spark_schema, to_pandas
 from reelmart.spark_import import import_spark_tables, spark_table_dirs
 
 SELECT_TYPED = """
@@ -21,6 +21,18 @@ def test_spark_schema_follows_the_models_typed_select_list():
     assert spark_schema(SELECT_TYPED) == "comment_id bigint, label string, score double, amount decimal(38,2)"
     with pytest.raises(ValueError, match="no `cast"):
         spark_schema("comment_id, label")
+
+
+def test_select_typed_casts_a_column_type_mapping_in_its_order():
+    types = {"comment_id": "bigint", "label": "varchar", "score": "double", "amount": "decimal(38,2)"}
+    assert spark_schema(select_typed(types)) == spark_schema(SELECT_TYPED)
+    frame = pd.DataFrame({"amount": [1.234], "score": [0.5], "label": ["x"], "comment_id": [7.0]})
+    typed = from_pandas(frame, select_typed(types), duckdb.connect())
+    assert typed.columns == list(types) and [str(t) for t in typed.types] == ["BIGINT", "VARCHAR", "DOUBLE",
+                                                                             "DECIMAL(38,2)"]
+    assert typed.fetchall()[0][0] == 7
+    with pytest.raises(ValueError, match="no columns"):
+        select_typed({})
 
 
 @pytest.fixture
@@ -171,11 +183,10 @@ def test_duckdb_sample_by_key_draws_the_viewers_the_pandas_sample_draws(con):
     assert len(semi_join(con.table("views"), keys, "user_id")) == len(drawn)
     everything, all_keys, _ = sample_by_key(views, "user_id", lambda n: sample_positions(n, 200, 3), con)
     assert len(everything) == 1000 and len(all_keys) == 200
-def test_reelmart_build_on_spark_builds_the_spark_ready_selection_by_default(tmp_path, monkeypatch):
-    """`REELMART_TARGET=spark reelmart build` without --select: the verified models, tests of unselected models left
-    out, rebuilt whole (Parquet tables cannot replace rows by key)."""
+def test_reelmart_build_on_spark_builds_the_whole_project_by_default(tmp_path, monkeypatch):
+    """`REELMART_TARGET=spark reelmart build` without --select: every node, rebuilt whole (Parquet tables cannot
+    replace rows by key); with --select, tests of unselected models left out."""
     from reelmart import warehouse
-    from reelmart.spark_import import SPARK_READY_SELECT
 
     paths = warehouse.WarehousePaths(tmp_path)
     (paths.landing / "users").mkdir(parents=True)
@@ -193,8 +204,7 @@ def test_reelmart_build_on_spark_builds_the_spark_ready_selection_by_default(tmp
         with pytest.raises(warehouse.BuildError, match="stop here"):
             warehouse.build(paths, select=select)
     spark_default, spark_chosen, duck = calls
-    assert spark_default == ["build", "--full-refresh", "--select", *SPARK_READY_SELECT.split(),
-                             "--indirect-selection", "cautious"]
+    assert spark_default == ["build", "--full-refresh"]
     assert spark_chosen == ["build", "--full-refresh", "--select", "+fct_rejects", "--indirect-selection", "cautious"]
     assert duck == ["build"]
     assert warehouse.read_build_status(paths)["status"] == "failed"

@@ -81,7 +81,7 @@ def _urls(app, db) -> list[str]:
 
 def _normalised(body: bytes, drop_marts: set[str] = frozenset()) -> str:
     """The response without its build-local parts, and without the rows of `drop_marts` in the data-quality
-    page's list of marts (the marts a build has: the Spark build has the Spark-ready selection only)."""
+    page's list of marts (the marts a build has: none now that Spark builds the whole project, kept for a selection)."""
     text = body.decode()
     for pattern in _BUILD_LOCAL:
         text = pattern.sub("<build>", text)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from scipy.stats import chi2
 
 from reelmart.warehouse import PROJECT_DIR
 from tests.contracts import duckdb_type
@@ -175,3 +176,9 @@ def test_health_flags_follow_their_vars(con):
     assert (experiments["has_srm"] == (experiments["srm_p_value"] < project_vars["experiment_srm_threshold"])).all()
     assert (experiments["has_multiple_exposures"] == (
         experiments["multiple_exposure_share"] > project_vars["experiment_multiple_exposure_threshold"])).all()
+    # the per-arm chi-square parts fct_experiment_health shows in SQL add up to the statistic behind the
+    # p-value models_ml.experiments.srm computed: the displayed decomposition cannot drift from the decision
+    shown = experiments.dropna(subset=["srm_chi_square", "srm_p_value"])
+    assert len(shown) == len(experiments) > 2
+    assert chi2.sf(shown["srm_chi_square"], shown["variants"] - 1) == pytest.approx(shown["srm_p_value"].to_numpy(),
+                                                                                     rel=1e-9, abs=1e-12)

@@ -4,11 +4,13 @@ placement, ad comments)."""
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, timedelta
 
 from flask import Blueprint, jsonify, url_for
 
+from models_ml.experiments import wilson_interval
 from webreport import charts, metrics, params, report_settings
 from webreport.blueprints.placement import SEGMENT_TYPES
 from webreport.pages import render_page, url_with
@@ -315,7 +317,15 @@ def _deciles_table(cid: str) -> Table:
 
 
 def _fatigue_rows(cid: str, dimension: str) -> list[dict]:
-    return metrics.add_ratios(campaigns.fatigue(cid, dimension, report_settings.get().z), ["ctr"])
+    """CTR per bucket with its Wilson score interval at the pages' interval level, so a bucket with a handful
+    of clicks shows how little it says (the statistic: models_ml.experiments.wilson_interval)."""
+    rows = metrics.add_ratios(campaigns.fatigue(cid, dimension), ["ctr"])
+    lower, upper = wilson_interval([row["clicks"] for row in rows], [row["impressions"] for row in rows],
+                                   report_settings.get().z)
+    for row, low, high in zip(rows, lower, upper, strict=True):
+        row["ctr_ci_lower"] = None if math.isnan(low) else float(low)
+        row["ctr_ci_upper"] = None if math.isnan(high) else float(high)
+    return rows
 
 
 def _placement_table(advertiser_id: str) -> Table:

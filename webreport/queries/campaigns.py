@@ -213,31 +213,18 @@ def uplift_fit_status(campaign_id: str) -> str | None:
     return row["status"] if row else None
 
 
-def fatigue(campaign_id: str, dimension: str, z: float) -> list[dict]:
-    """CTR parts per bucket with the Wilson score interval of the CTR at normal quantile `z`, so a bucket
-    with a handful of clicks shows how little it says."""
+def fatigue(campaign_id: str, dimension: str) -> list[dict]:
+    """CTR parts per bucket (the page adds the rate and its interval, models_ml.experiments.wilson_interval)."""
     return fetch_all(
         """
-        with parts as (
-            select bucket, any_value(bucket_label) as bucket_label, cast(sum(impressions) as bigint) as impressions,
-                   cast(sum(clicks) as bigint) as clicks
-            from fct_ad_fatigue
-            where campaign_id = ? and fatigue_dimension = ?
-            group by bucket
-        ),
-        wilson as (
-            select *, cast(clicks as double) / nullif(impressions, 0) as p, cast(? as double) as z from parts
-        )
-        select bucket, bucket_label, impressions, clicks,
-               greatest(0.0, (p + z * z / (2 * impressions)
-                 - z * sqrt(p * (1 - p) / impressions + z * z / (4 * impressions * impressions)))
-                 / (1 + z * z / impressions)) as ctr_ci_lower,
-               least(1.0, (p + z * z / (2 * impressions)
-                 + z * sqrt(p * (1 - p) / impressions + z * z / (4 * impressions * impressions)))
-                 / (1 + z * z / impressions)) as ctr_ci_upper
-        from wilson order by bucket
+        select bucket, any_value(bucket_label) as bucket_label, cast(sum(impressions) as bigint) as impressions,
+               cast(sum(clicks) as bigint) as clicks
+        from fct_ad_fatigue
+        where campaign_id = ? and fatigue_dimension = ?
+        group by bucket
+        order by bucket
         """,
-        [campaign_id, dimension, z],
+        [campaign_id, dimension],
     )
 
 

@@ -18,6 +18,8 @@
 -#}
 
 {%- set parts = experiment_metric_parts() -%}
+{#- the parts int_experiment_user_activity carries per row (active_days_from_d7 is counted here, per day) -#}
+{%- set activity_parts = parts | reject('equalto', 'active_days_from_d7') | list -%}
 {%- set newest_loaded = newest_export_date_loaded() -%}
 {%- set is_daily = newest_loaded is not none -%}
 
@@ -84,7 +86,16 @@ plan as (
     left join new_by_user on exposures.user_id = new_by_user.user_id
     where new_by_user.user_id is not null or stored_last.user_id is null
 ),
+{% else %}
+plan as (
+    select
+        exposures.*,
+        'recompute' as action
+    from exposures
+),
+{% endif %}
 
+-- a recomputed user's whole activity, an appended user's new export days only
 users_activity as (
     select
         plan.experiment_id,
@@ -94,30 +105,10 @@ users_activity as (
         activity.* {{ star_exclude() }} (user_id)  -- noqa: RF02
     from plan
     inner join activity on plan.user_id = activity.user_id
-    where plan.action = 'recompute'
-    union all
-    select
-        plan.experiment_id,
-        plan.user_id,
-        plan.first_exposed_at,
-        plan.exposure_date,
-        new_activity.* {{ star_exclude() }} (user_id)  -- noqa: RF02
-    from plan
-    inner join new_activity on plan.user_id = new_activity.user_id
-    where plan.action = 'append'
+    {% if is_daily -%}
+    where plan.action = 'recompute' or {{ is_new_export_day(newest_loaded, 'activity.export_date') }}
+    {%- endif %}
 ),
-{% else %}
-users_activity as (
-    select
-        exposures.experiment_id,
-        exposures.user_id,
-        exposures.first_exposed_at,
-        exposures.exposure_date,
-        activity.* {{ star_exclude() }} (user_id)  -- noqa: RF02
-    from exposures
-    inner join activity on exposures.user_id = activity.user_id
-),
-{% endif %}
 
 post_exposure as (
     select
@@ -130,14 +121,9 @@ post_exposure as (
         ) as day_index,
         cast(users_activity.occurred_at as date) >= users_activity.exposure_date + 7 as is_from_d7,
         users_activity.export_date,
-        users_activity.views,
-        users_activity.completed_views,
-        users_activity.watch_seconds,
-        users_activity.likes,
-        users_activity.impressions,
-        users_activity.clicks,
-        users_activity.conversions,
-        users_activity.conversion_value
+        {% for part in activity_parts %}
+        users_activity.{{ part }}{% if not loop.last %},{% endif %}
+        {% endfor %}
     from users_activity
     inner join windows on users_activity.experiment_id = windows.experiment_id
     where
@@ -153,15 +139,9 @@ per_day as (
         min(activity_date) as activity_date,
         min(first_exposed_at) as first_exposed_at,
         max(export_date) as export_date,
-        cast(sum(views) as {{ experiment_metric_part_type('views') }}) as views,
-        cast(sum(completed_views) as {{ experiment_metric_part_type('completed_views') }}) as completed_views,
-        cast(sum(watch_seconds) as {{ experiment_metric_part_type('watch_seconds') }}) as watch_seconds,
-        cast(sum(likes) as {{ experiment_metric_part_type('likes') }}) as likes,
-        cast(sum(impressions) as {{ experiment_metric_part_type('impressions') }}) as impressions,
-        cast(sum(clicks) as {{ experiment_metric_part_type('clicks') }}) as clicks,
-        cast(sum(conversions) as {{ experiment_metric_part_type('conversions') }}) as conversions,
-        cast(sum(conversion_value) as {{ experiment_metric_part_type('conversion_value') }})
-            as conversion_value,
+        {% for part in activity_parts %}
+        cast(sum({{ part }}) as {{ experiment_metric_part_type(part) }}) as {{ part }},
+        {% endfor %}
         max(case when is_from_d7 and views > 0 then 1 else 0 end) as active_days_from_d7
     from post_exposure
     group by experiment_id, user_id, day_index

@@ -2,27 +2,10 @@
 
 A wrapper over models_ml.placement.PlacementPlanner: the plan's total gain is a sum over posterior draws,
 which the per-segment rows cannot give by adding their intervals. Published by rpt_placement_plan.
-Engine-neutral (reelmart.frames): the input is campaign x segment x period cells, brought to the
-driver within MAX_CELLS (docs/spark.md); the result is typed alike on both engines.
+Engine-neutral (reelmart.frames): the input is campaign x segment x period cells, brought to the driver within
+models_ml.placement.plan.MAX_DRIVER_CELLS (docs/spark.md); the result is typed alike on both engines, with the
+published types (models_ml.placement.plan, the *_COLUMN_TYPES its mart's contract repeats).
 """
-
-SELECT_TYPED = """
-    cast(advertiser_id as varchar) as advertiser_id,
-    cast(segment_type as varchar) as segment_type,
-    cast(status as varchar) as status,
-    cast(budget_moved as double) as budget_moved,
-    cast(expected_gain as double) as expected_gain,
-    cast(expected_gain_ci_lower as double) as expected_gain_ci_lower,
-    cast(expected_gain_ci_upper as double) as expected_gain_ci_upper,
-    cast(chance_of_gain as double) as chance_of_gain,
-    cast(segments_toward as bigint) as segments_toward,
-    cast(segments_away as bigint) as segments_away,
-    cast(segments_hold as bigint) as segments_hold,
-    cast(segments_not_enough_evidence as bigint) as segments_not_enough_evidence,
-    cast(segments_insufficient_data as bigint) as segments_insufficient_data
-"""
-MAX_CELLS = 1_000_000
-CELL_ORDER = "campaign_id, segment_type, segment, exposure_tier, period"
 
 
 def model(dbt, session):
@@ -33,10 +16,11 @@ def model(dbt, session):
     import json
 
     from models_ml.placement import PlacementPlanner
-    from reelmart.frames import from_pandas, to_pandas
+    from models_ml.placement.plan import CELL_ORDER, MAX_DRIVER_CELLS, SUMMARY_COLUMN_TYPES
+    from reelmart.frames import from_pandas, select_typed, to_pandas
 
     cells = dbt.ref("int_placement_cells")
     planner = PlacementPlanner(**json.loads(settings), interval_level=float(level))
     planner.fit(to_pandas(cells.filter("period = 'full'"), list(cells.columns), order_by=CELL_ORDER,
-                          max_rows=MAX_CELLS))
-    return from_pandas(planner.summary_, SELECT_TYPED, session)
+                          max_rows=MAX_DRIVER_CELLS))
+    return from_pandas(planner.summary_, select_typed(SUMMARY_COLUMN_TYPES), session)

@@ -1,52 +1,11 @@
 """The placement plan per campaign x segment: a thin wrapper over models_ml.placement.PlacementPlanner.
 
 Grain: one row per advertiser x campaign x segment_type x segment, over the whole flight. Published with a
-contract by rpt_placement_recommendations. Engine-neutral (reelmart.frames): the input is campaign x segment x period cells, brought to the
-driver within MAX_CELLS (docs/spark.md); the result is typed alike on both engines.
+contract by rpt_placement_recommendations. Engine-neutral (reelmart.frames): the input is campaign x segment x
+period cells, brought to the driver within models_ml.placement.plan.MAX_DRIVER_CELLS (docs/spark.md); the
+result is typed alike on both engines, with the published types (models_ml.placement.plan, the *_COLUMN_TYPES
+its mart's contract repeats).
 """
-
-SELECT_TYPED = """
-    cast(advertiser_id as varchar) as advertiser_id,
-    cast(campaign_id as varchar) as campaign_id,
-    cast(segment_type as varchar) as segment_type,
-    cast(segment as varchar) as segment,
-    cast(action as varchar) as action,
-    cast(reason as varchar) as reason,
-    cast(return_rank as bigint) as return_rank,
-    cast(treated_users as double) as treated_users,
-    cast(arm_treated_users as double) as arm_treated_users,
-    cast(arm_holdout_users as double) as arm_holdout_users,
-    cast(spend as double) as spend,
-    cast(incremental_conversions as double) as incremental_conversions,
-    cast(incremental_conversions_se as double) as incremental_conversions_se,
-    cast(incremental_value as double) as incremental_value,
-    cast(incremental_value_se as double) as incremental_value_se,
-    cast(raw_return_per_1000 as double) as raw_return_per_1000,
-    cast(raw_return_per_1000_se as double) as raw_return_per_1000_se,
-    cast(return_per_1000 as double) as return_per_1000,
-    cast(return_per_1000_se as double) as return_per_1000_se,
-    cast(shrinkage as double) as shrinkage,
-    cast(marginal_ratio as double) as marginal_ratio,
-    cast(marginal_ratio_ci_lower as double) as marginal_ratio_ci_lower,
-    cast(marginal_ratio_ci_upper as double) as marginal_ratio_ci_upper,
-    cast(marginal_basis as varchar) as marginal_basis,
-    cast(marginal_return_per_1000 as double) as marginal_return_per_1000,
-    cast(marginal_return_ci_lower as double) as marginal_return_ci_lower,
-    cast(marginal_return_ci_upper as double) as marginal_return_ci_upper,
-    cast(advertiser_return_per_1000 as double) as advertiser_return_per_1000,
-    cast(advertiser_marginal_return_per_1000 as double) as advertiser_marginal_return_per_1000,
-    cast(chance_above_average as double) as chance_above_average,
-    cast(campaign_has_effect as boolean) as campaign_has_effect,
-    cast(budget_change as double) as budget_change,
-    cast(expected_gain as double) as expected_gain,
-    cast(expected_gain_se as double) as expected_gain_se,
-    cast(expected_gain_ci_lower as double) as expected_gain_ci_lower,
-    cast(expected_gain_ci_upper as double) as expected_gain_ci_upper,
-    cast(audience_filter as varchar) as audience_filter,
-    cast(target_audience as varchar) as target_audience
-"""
-MAX_CELLS = 1_000_000
-CELL_ORDER = "campaign_id, segment_type, segment, exposure_tier, period"
 
 
 def model(dbt, session):
@@ -57,10 +16,11 @@ def model(dbt, session):
     import json
 
     from models_ml.placement import PlacementPlanner
-    from reelmart.frames import from_pandas, to_pandas
+    from models_ml.placement.plan import CELL_ORDER, MAX_DRIVER_CELLS, PLAN_COLUMN_TYPES
+    from reelmart.frames import from_pandas, select_typed, to_pandas
 
     cells = dbt.ref("int_placement_cells")
     planner = PlacementPlanner(**json.loads(settings), interval_level=float(level))
     planner.fit(to_pandas(cells.filter("period = 'full'"), list(cells.columns), order_by=CELL_ORDER,
-                          max_rows=MAX_CELLS))
-    return from_pandas(planner.plan_, SELECT_TYPED, session)
+                          max_rows=MAX_DRIVER_CELLS))
+    return from_pandas(planner.plan_, select_typed(PLAN_COLUMN_TYPES), session)

@@ -6,13 +6,7 @@ videos as (
     select
         creator_id,
         count(*) as videos_published,
-        cast(sum(views) as bigint) as views,
-        cast(sum(watch_seconds) as decimal(38, 3)) as watch_seconds,
-        cast(sum(completed_views) as bigint) as completed_views,
-        cast(sum(likes) as bigint) as likes,
-        cast(sum(comments) as bigint) as comments,
-        cast(sum(shares) as bigint) as shares,
-        cast(sum(follows) as bigint) as follows
+        {{ engagement_rollup() }}
     from {{ ref('dim_videos') }}
     group by creator_id
 ),

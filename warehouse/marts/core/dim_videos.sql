@@ -5,13 +5,7 @@ with videos as (
 totals as (
     select
         video_id,
-        cast(sum(views) as bigint) as views,
-        cast(sum(watch_seconds) as decimal(38, 3)) as watch_seconds,
-        cast(sum(completed_views) as bigint) as completed_views,
-        cast(sum(likes) as bigint) as likes,
-        cast(sum(comments) as bigint) as comments,
-        cast(sum(shares) as bigint) as shares,
-        cast(sum(follows) as bigint) as follows
+        {{ engagement_rollup() }}
     from {{ ref('fct_video_daily') }}
     group by video_id
 ),

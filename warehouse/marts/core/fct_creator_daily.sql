@@ -23,13 +23,7 @@ daily as (
         videos.creator_id,
         video_daily.date_day,
         count(distinct video_daily.video_id) as videos_watched,
-        cast(sum(video_daily.views) as bigint) as views,
-        sum(video_daily.watch_seconds) as watch_seconds,
-        cast(sum(video_daily.completed_views) as bigint) as completed_views,
-        cast(sum(video_daily.likes) as bigint) as likes,
-        cast(sum(video_daily.comments) as bigint) as comments,
-        cast(sum(video_daily.shares) as bigint) as shares,
-        cast(sum(video_daily.follows) as bigint) as follows
+        {{ engagement_rollup(relation='video_daily') }}
     from video_daily
     inner join videos on video_daily.video_id = videos.video_id
     group by videos.creator_id, video_daily.date_day

@@ -28,27 +28,27 @@ SELECT_TYPED = """
 """
 
 
-TERMS_TYPED = """
-    cast(video_id as bigint) as video_id,
-    cast(term as varchar) as term,
-    cast(term_type as varchar) as term_type
-"""
-
-
 def model(dbt, session):
     dbt.config(materialized="table")
     settings = dbt.config.get("creator_text")
     level = float(dbt.config.get("interval_level"))
     max_rows = int(dbt.config.get("driver_max_rows"))
 
-    from models_ml.creators.text import VIDEO_COLUMNS, category_term_effects, term_config, video_terms
-    from reelmart.frames import from_pandas, map_pandas, to_pandas
+    from models_ml.creators.text import (
+        VIDEO_COLUMNS,
+        VIDEO_TERM_COLUMN_TYPES,
+        category_term_effects,
+        term_config,
+        video_terms,
+    )
+    from reelmart.frames import from_pandas, map_pandas, select_typed, to_pandas
 
     videos = dbt.ref("int_video_text_engagement")
     # tokenising (jieba) per video: on Spark in the executors; the per-category shrinkage fits on the
     # driver over one row per video and its terms, bounded (docs/spark.md)
-    terms = map_pandas(videos, video_terms, ["video_id", "title", "hashtags"], TERMS_TYPED, session)
-    terms = to_pandas(terms, ["video_id", "term", "term_type"], order_by="video_id, term",
+    terms = map_pandas(videos, video_terms, ["video_id", "title", "hashtags"], select_typed(VIDEO_TERM_COLUMN_TYPES),
+                       session)
+    terms = to_pandas(terms, list(VIDEO_TERM_COLUMN_TYPES), order_by="video_id, term",
                       max_rows=max_rows)
     videos = to_pandas(videos, VIDEO_COLUMNS, order_by="video_id", max_rows=max_rows)
     table = category_term_effects(videos, term_config(settings, level), terms=terms)

@@ -9,10 +9,7 @@ final as (
         creator_id,
         event_date,
         traffic_source,
-        cast(sum(views) as bigint) as views,
-        cast(sum(watch_seconds) as decimal(38, 3)) as watch_seconds,
-        cast(sum(completed_views) as bigint) as completed_views,
-        cast(sum(follows) as bigint) as follows
+        {{ engagement_rollup(['views', 'watch_seconds', 'completed_views', 'follows']) }}
     from videos
     group by creator_id, event_date, traffic_source
 )

@@ -13,13 +13,6 @@ SELECT_TYPED = """
 """
 
 
-TERMS_TYPED = """
-    cast(video_id as bigint) as video_id,
-    cast(term as varchar) as term,
-    cast(term_type as varchar) as term_type
-"""
-
-
 def model(dbt, session):
     dbt.config(materialized="table")
     settings = dbt.config.get("creator_text")
@@ -27,14 +20,15 @@ def model(dbt, session):
     max_rows = int(dbt.config.get("driver_max_rows"))
 
     from models_ml.creators.outline import script_outline
-    from models_ml.creators.text import term_config, video_terms
-    from reelmart.frames import from_pandas, map_pandas, to_pandas
+    from models_ml.creators.text import VIDEO_TERM_COLUMN_TYPES, term_config, video_terms
+    from reelmart.frames import from_pandas, map_pandas, select_typed, to_pandas
 
     # tokenising (jieba) per video: on Spark in the executors; the outline's statistics (creator levels,
     # per-category lifts) fit on the driver over one row per video, its terms and dips, bounded (docs/spark.md)
     text = dbt.ref("int_video_text_engagement")
-    terms = map_pandas(text, video_terms, ["video_id", "title", "hashtags"], TERMS_TYPED, session)
-    terms = to_pandas(terms, ["video_id", "term", "term_type"], order_by="video_id, term",
+    terms = map_pandas(text, video_terms, ["video_id", "title", "hashtags"], select_typed(VIDEO_TERM_COLUMN_TYPES),
+                       session)
+    terms = to_pandas(terms, list(VIDEO_TERM_COLUMN_TYPES), order_by="video_id, term",
                       max_rows=max_rows)
     videos = to_pandas(dbt.ref("fct_video_retention"), [
         "video_id", "creator_id", "category", "duration_seconds", "length_bucket", "views", "hold_3s",

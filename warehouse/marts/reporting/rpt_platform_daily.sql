@@ -22,12 +22,7 @@ video_comments as (
 viewing as (
     select
         date_day,
-        cast(sum(views) as bigint) as views,
-        cast(sum(watch_seconds) as decimal(38, 3)) as watch_seconds,
-        cast(sum(completed_views) as bigint) as completed_views,
-        cast(sum(likes) as bigint) as likes,
-        cast(sum(shares) as bigint) as shares,
-        cast(sum(follows) as bigint) as follows,
+        {{ engagement_rollup(['views', 'watch_seconds', 'completed_views', 'likes', 'shares', 'follows']) }},
         count(distinct video_id) as videos_watched
     from video_daily
     group by date_day
