@@ -3,6 +3,9 @@
 A thin wrapper over models_ml.placement.backtest. Grain: advertiser x segment type. Published by
 rpt_placement_backtest. Engine-neutral (reelmart.frames): the input is campaign x segment x period cells, brought to the
 driver within MAX_CELLS (docs/spark.md); the result is typed alike on both engines.
+Scheduled (issue 19): an offline evaluation, it runs with the scheduled fit, not daily: a build keeps the last
+backtest unless models_ml.schedule.refit_reason says refit (first build, var refit, or var refit_every_days of
+new data since data_through, the newest event day the fit saw); a refit replaces every advertiser's rows.
 """
 
 SELECT_TYPED = """
@@ -18,24 +21,33 @@ SELECT_TYPED = """
     cast(realised_gain as double) as realised_gain,
     cast(realised_gain_ci_lower as double) as realised_gain_ci_lower,
     cast(realised_gain_ci_upper as double) as realised_gain_ci_upper,
-    cast(segments_not_evaluable as bigint) as segments_not_evaluable
+    cast(segments_not_evaluable as bigint) as segments_not_evaluable,
+    cast(data_through as date) as data_through
 """
 MAX_CELLS = 1_000_000
 CELL_ORDER = "campaign_id, segment_type, segment, exposure_tier, period"
 
 
 def model(dbt, session):
-    dbt.config(materialized="table")
+    dbt.config(materialized="incremental", unique_key="advertiser_id")  # strategy per engine: yml
     settings = dbt.config.get("placement")
     level = dbt.config.get("interval_level")
+    refit = dbt.config.get("refit")
+    refit_every_days = dbt.config.get("refit_every_days")
 
     import json
 
     from models_ml.placement import backtest
-    from reelmart.frames import from_pandas, to_pandas
+    from models_ml.schedule import refit_reason
+    from reelmart.frames import from_pandas, scalar, to_pandas
+
+    data_through = scalar(dbt.ref("int_campaign_lift_statistics"), "max(as_of_date)")
+    last = scalar(session.sql(f"select data_through from {dbt.this}"), "max(data_through)") if dbt.is_incremental else None
+    if refit_reason(last, data_through, refit_every_days, refit) is None:
+        return session.sql(f"select * from {dbt.this} where false")
 
     cells = dbt.ref("int_placement_cells")
     cells = to_pandas(cells, list(cells.columns), order_by=CELL_ORDER, max_rows=MAX_CELLS)
     result = backtest(cells, plan_period="first_half", evaluation_period="second_half", **json.loads(settings),
                       interval_level=float(level))
-    return from_pandas(result, SELECT_TYPED, session)
+    return from_pandas(result.assign(data_through=data_through), SELECT_TYPED, session)

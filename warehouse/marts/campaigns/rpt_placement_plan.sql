@@ -18,7 +18,8 @@ final as (
         cast(segments_away as integer) as segments_away,
         cast(segments_hold as integer) as segments_hold,
         cast(segments_not_enough_evidence as integer) as segments_not_enough_evidence,
-        cast(segments_insufficient_data as integer) as segments_insufficient_data
+        cast(segments_insufficient_data as integer) as segments_insufficient_data,
+        cast(data_through as date) as data_through
     from summarised
 )
 
