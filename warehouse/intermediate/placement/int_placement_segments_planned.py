@@ -54,7 +54,7 @@ CELL_ORDER = "campaign_id, segment_type, segment, exposure_tier, period"
 
 
 def model(dbt, session):
-    dbt.config(materialized="incremental", unique_key="advertiser_id")  # strategy per engine: yml
+    dbt.config(materialized="incremental", unique_key="advertiser_id", on_schema_change="append_new_columns")
     settings = dbt.config.get("placement")
     level = dbt.config.get("interval_level")
     refit = dbt.config.get("refit")
@@ -67,7 +67,9 @@ def model(dbt, session):
     from reelmart.frames import from_pandas, scalar, to_pandas
 
     data_through = scalar(dbt.ref("int_campaign_lift_statistics"), "max(as_of_date)")
-    last = scalar(session.sql(f"select data_through from {dbt.this}"), "max(data_through)") if dbt.is_incremental else None
+    stored = session.sql(f"select * from {dbt.this}") if dbt.is_incremental else None
+    # a table built before the schedule has no stamp: fit, and on_schema_change adds the column
+    last = scalar(stored, "max(data_through)") if stored is not None and "data_through" in stored.columns else None
     if refit_reason(last, data_through, refit_every_days, refit) is None:
         return session.sql(f"select * from {dbt.this} where false")
 
