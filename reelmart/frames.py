@@ -34,6 +34,12 @@ def has_rows(relation) -> bool:
     return len(relation.limit(1).df()) > 0
 
 
+def distinct_values(relation, key: str) -> list:
+    """The distinct values of `key` in `relation`, sorted, on the driver (a short list: campaigns, experiments)."""
+    keys = relation.select(key).distinct() if is_spark(relation) else relation.project(key).distinct()
+    return sorted(to_pandas(keys, [key])[key].tolist())
+
+
 def not_in(relation, key: str, existing, session=None):
     """Rows of `relation` whose `key` is not in `existing` (a relation name or a relation): incremental runs."""
     if is_spark(relation):

@@ -1,12 +1,16 @@
 """How the warehouse fits one campaign's uplift model: features, LightGBM settings sized to the campaign, scoring.
 
-The dbt model int_campaign_uplift_scored calls ``score_campaign`` per campaign and the campaign benchmark
-fits exactly the same way through these functions. ``rows`` are rows of int_campaign_uplift_features.
+The dbt model int_campaign_uplift_fitted calls ``fit_campaigns`` on the scheduled fit (issue 19) and
+int_campaign_uplift_scored ``score_with_fits`` on every build; the campaign benchmark fits exactly the same
+way through these functions. ``rows`` are rows of int_campaign_uplift_features.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import pickle
+import zlib
 from typing import NamedTuple
 
 import numpy as np
@@ -15,8 +19,9 @@ import pandas as pd
 from models_ml.uplift.learners import DRLearner, RLearner, SLearner, TLearner, XLearner
 from models_ml.uplift.selection import LearnerSelector
 
-__all__ = ["CATEGORICAL", "FEATURES", "LEARNERS", "SCORE_COLUMNS", "CampaignScores", "candidate_names", "describe",
-           "feature_frame", "learner_params", "make_model", "score_campaign", "score_campaigns"]
+__all__ = ["CATEGORICAL", "FEATURES", "FIT_COLUMNS", "LEARNERS", "SCORE_COLUMNS", "CampaignFit", "CampaignScores",
+           "candidate_names", "describe", "dump_model", "feature_frame", "fit_campaign", "fit_campaigns",
+           "learner_params", "load_model", "make_model", "score_campaign", "score_campaigns", "score_with_fits"]
 
 LEARNERS = {"s": SLearner, "t": TLearner, "x": XLearner, "r": RLearner, "dr": DRLearner}
 FEATURES = ["age_band", "country_code", "region", "device_os", "language", "tenure_days", "active_days",
@@ -94,37 +99,55 @@ def candidate_names(params: dict) -> list[str]:
     return names
 
 
-def score_campaign(rows: pd.DataFrame, learner: str, params: dict) -> CampaignScores:
-    """Fit on the training rows of one campaign, score all rows.
+class CampaignFit(NamedTuple):
+    """One campaign's fit: the fitted estimator (None when it could not be fitted) and how it was made: status,
+    served model_version and learner, the validation table when the learner was selected (name ->
+    model_version, validation_r_loss, selected), and how many training users it saw."""
+
+    model: object
+    status: str
+    version: str
+    learner: str
+    selection: dict
+    training_users: int
+
+
+def fit_campaign(rows: pd.DataFrame, learner: str, params: dict) -> CampaignFit:
+    """Fit one campaign's model on its training rows (``is_evaluation`` false).
 
     ``learner`` is one of LEARNERS, or "auto": every candidate of ``params["candidates"]`` is fitted on
     part of the training split and the one with the lowest R-loss on the rest (``validation_share``) is
     refitted on the whole training split and served (models_ml.uplift.selection).
     """
-    train = rows[~rows["is_evaluation"]]
+    train = rows[~rows["is_evaluation"].astype(bool)]
     names = candidate_names({**params, "learner": learner})
     versions = {name: describe(name, learner_params(name, params, len(train))) for name in names}
-    nan = np.full(len(rows), np.nan)
     first = versions[names[0]]
     for arm, flag in (("treatment", True), ("holdout", False)):
         converters = int(train.loc[train["is_treatment"] == flag, "has_converted"].sum())
         if converters == 0:
-            return CampaignScores(nan, f"insufficient_data: no converter in the {arm} training split", first,
-                                  names[0], {})
+            return CampaignFit(None, f"insufficient_data: no converter in the {arm} training split", first,
+                               names[0], {}, len(train))
     X, t, y = feature_frame(train), train["is_treatment"].to_numpy(dtype=int), train["has_converted"].to_numpy(dtype=int)
     model = make_model(learner, params, len(train))
     try:
         model.fit(X, t, y)
     except ValueError as error:
-        return CampaignScores(nan, f"fit_failed: {error}", first, names[0], {})
+        return CampaignFit(None, f"fit_failed: {error}", first, names[0], {}, len(train))
     if learner != "auto":
-        return CampaignScores(model.predict(feature_frame(rows)), "fitted", first, learner, {})
+        return CampaignFit(model, "fitted", first, learner, {}, len(train))
     selection = {name: {"model_version": versions[name], "validation_r_loss": loss,
                         "selected": name == model.selected_,
                         **({"note": model.failures_[name]} if name in model.failures_ else {})}
                  for name, loss in model.validation_losses_.items()}
-    return CampaignScores(model.predict(feature_frame(rows)), "fitted", versions[model.selected_],
-                          model.selected_, selection)
+    return CampaignFit(model, "fitted", versions[model.selected_], model.selected_, selection, len(train))
+
+
+def score_campaign(rows: pd.DataFrame, learner: str, params: dict) -> CampaignScores:
+    """Fit on the training rows of one campaign (``fit_campaign``), score all rows."""
+    fit = fit_campaign(rows, learner, params)
+    scores = np.full(len(rows), np.nan) if fit.model is None else fit.model.predict(feature_frame(rows))
+    return CampaignScores(scores, fit.status, fit.version, fit.learner, fit.selection)
 
 
 def make_model(learner: str, params: dict, n_train: int):
@@ -140,21 +163,61 @@ def make_model(learner: str, params: dict, n_train: int):
 
 SCORE_COLUMNS = ["campaign_id", "user_id", "is_treatment", "has_converted", "is_evaluation", "uplift_score",
                  "model_name", "model_version", "fit_status", "learner", "selection"]
+FIT_COLUMNS = ["campaign_id", "model_name", "model_version", "fit_status", "learner", "selection", "training_users",
+               "fitted_model"]
 
 
-def score_campaigns(features: pd.DataFrame, params: dict) -> pd.DataFrame:
-    """Every campaign's model fitted and scored: one row per campaign x user (int_campaign_uplift_scored).
+def dump_model(model) -> str | None:
+    """A fitted estimator as text for a warehouse column (pickle, zlib, base64); None for no model.
 
-    ``learner`` is the served learner; ``selection`` is the JSON validation table of the candidates
-    (empty when var campaign_uplift names one learner), repeated on the campaign's rows.
+    The column is read back only by ``load_model`` in the build that wrote the warehouse (the scheduled
+    fit of issue 19 is kept between refits); a model from elsewhere must not be loaded: unpickling runs code.
+    """
+    if model is None:
+        return None
+    return base64.b64encode(zlib.compress(pickle.dumps(model, protocol=5), 6)).decode("ascii")
+
+
+def load_model(text):
+    """The estimator ``dump_model`` wrote (None for None / NULL)."""
+    if text is None or text != text:
+        return None
+    return pickle.loads(zlib.decompress(base64.b64decode(text)))
+
+
+def fit_campaigns(features: pd.DataFrame, params: dict) -> pd.DataFrame:
+    """Every campaign's model fitted on its training split: one row per campaign (int_campaign_uplift_fitted).
+
+    ``fitted_model`` is the estimator as ``dump_model`` text (NULL when the campaign could not be fitted: the
+    reason is in fit_status); ``selection`` the JSON validation table of the candidates (empty when var
+    campaign_uplift names one learner).
     """
     learner = str(params["learner"]).lower()
     candidate_names(params)  # a bad learner or candidate list fails before any fit
+    rows = []
+    for campaign_id, group in features.sort_values(["campaign_id", "user_id"]).groupby("campaign_id", sort=True):
+        fit = fit_campaign(group.reset_index(drop=True), learner, params)
+        rows.append({"campaign_id": campaign_id, "model_name": f"campaign_uplift:{campaign_id}",
+                     "model_version": fit.version, "fit_status": fit.status, "learner": fit.learner,
+                     "selection": json.dumps(fit.selection), "training_users": fit.training_users,
+                     "fitted_model": dump_model(fit.model)})
+    return pd.DataFrame(rows, columns=FIT_COLUMNS)
+
+
+def score_with_fits(features: pd.DataFrame, fits: pd.DataFrame) -> pd.DataFrame:
+    """Every user of every campaign scored by its campaign's fit (rows of ``fit_campaigns``, kept or new).
+
+    One row per campaign x user (int_campaign_uplift_scored). A campaign without a fit row gets a NULL score
+    and fit_status 'not_fitted'; the fit's status, version, learner and selection are repeated on its rows.
+    """
+    by_campaign = {row["campaign_id"]: row for row in fits.to_dict("records")}
     features = features.sort_values(["campaign_id", "user_id"])
     frames = []
     for campaign_id, rows in features.groupby("campaign_id", sort=True):
         rows = rows.reset_index(drop=True)
-        scores, status, version, served, selection = score_campaign(rows, learner, params)
+        fit = by_campaign.get(campaign_id)
+        model = load_model(fit["fitted_model"]) if fit is not None else None
+        scores = np.full(len(rows), np.nan) if model is None else model.predict(feature_frame(rows))
         frames.append(pd.DataFrame({
             "campaign_id": campaign_id,
             "user_id": rows["user_id"].astype("int64"),
@@ -163,9 +226,15 @@ def score_campaigns(features: pd.DataFrame, params: dict) -> pd.DataFrame:
             "is_evaluation": rows["is_evaluation"].astype(bool),
             "uplift_score": scores,
             "model_name": f"campaign_uplift:{campaign_id}",
-            "model_version": version,
-            "fit_status": status,
-            "learner": served,
-            "selection": json.dumps(selection),
+            "model_version": fit["model_version"] if fit is not None else None,
+            "fit_status": fit["fit_status"] if fit is not None else "not_fitted",
+            "learner": fit["learner"] if fit is not None else None,
+            "selection": fit["selection"] if fit is not None else "{}",
         }))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SCORE_COLUMNS)
+
+
+def score_campaigns(features: pd.DataFrame, params: dict) -> pd.DataFrame:
+    """Every campaign's model fitted and scored: one row per campaign x user (``fit_campaigns`` then
+    ``score_with_fits``, the warehouse's two steps in one call)."""
+    return score_with_fits(features, fit_campaigns(features, params))

@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bld.add_argument("--no-docs", action="store_true", help="skip dbt docs generate")
     bld.add_argument("--refit", action="store_true",
                      help="refit the scheduled models now (recommender choice and evaluation, sentiment evaluation, "
-                          "campaign uplift) instead of keeping their last fit until var refit_every_days")
+                          "campaign uplift, placement plan) instead of keeping their last fit until var refit_every_days")
     bld.set_defaults(func=cmd_build)
 
     pub = subparsers.add_parser("publish", help="publish the last successful build without rebuilding")

@@ -63,6 +63,13 @@ def test_duckdb_path_maps_filters_and_bounds(con):
         to_pandas(comments, ["comment_id"], max_rows=4)
 
 
+def test_duckdb_distinct_values_are_sorted_and_unique(con):
+    from reelmart.frames import distinct_values
+
+    con.execute("create table studies as select 'cmp_' || (range % 3) as campaign_id from range(10) order by random()")
+    assert distinct_values(con.table("studies"), "campaign_id") == ["cmp_0", "cmp_1", "cmp_2"]
+    assert distinct_values(con.table("studies").filter("false"), "campaign_id") == []
+
 
 def test_spark_frames_reach_the_model_with_duckdbs_dtypes(con):
     """What Spark's toPandas gives (date objects, float64 for an integer column with NULLs, objects for such a

@@ -24,11 +24,17 @@ from reelmart.simulate import SCALES, PlatformSimulator
 from reelmart.warehouse import WarehousePaths, build
 from tests.conftest import background_result, copy_instance
 
-# Models that keep their last fit until a refit is due (models_ml.schedule, var refit_every_days) ...
-SCHEDULED = ("int_recommender_evaluated", "int_recommender_selected", "int_sentiment_model_evaluated")
-# ... and the tables that read their rows, so they too show the kept fit on a day without a refit
-# (fct_recommendations serves the family the kept choice named).
-SHOWS_KEPT_FIT = frozenset({*SCHEDULED, "fct_model_evaluations", "fct_recommendations"})
+# Models that keep their last fit until a refit is due (models_ml.schedule, var refit_every_days), with the
+# column that stamps the fit ...
+SCHEDULED = {"int_recommender_evaluated": "evaluated_at", "int_recommender_selected": "evaluated_at",
+             "int_sentiment_model_evaluated": "evaluated_at", "int_campaign_uplift_fitted": "data_through",
+             "int_placement_segments_planned": "data_through", "int_placement_plans_summarised": "data_through",
+             "int_placement_plans_backtested": "data_through"}
+# ... the uplift evaluation, which runs with the uplift fit (not on the schedule of its own) ...
+FOLLOWS_FIT = {"int_campaign_uplift_evaluated": "evaluated_at"}
+# ... and the tables that read their rows show the kept fit on a day without a refit (fct_recommendations serves
+# the family the kept choice named; the uplift scores, their deciles, the persuadable audiences and the placement
+# cells come from the kept uplift fits): every descendant of a scheduled model (three_builds' manifest).
 # The event sources whose checked table loads one export day at a time (warehouse/macros/export_days.sql).
 EVENT_SOURCES = ("watch_events", "comments", "ad_impressions", "ad_clicks", "conversions", "experiment_assignments")
 CHECKED_DIR = "warehouse/intermediate/validation"
@@ -49,9 +55,26 @@ def _mart_digests(db_path) -> dict[str, str]:
         }
 
 
+UPLIFT_FITS = ("select campaign_id, model_version, md5(coalesce(fitted_model, '')) from int_campaign_uplift_fitted "
+               "order by all")
+SCORED_USERS = "select campaign_id, user_id, model_version from int_campaign_uplift_scored order by all"
+
+
 def _fitted_at(db_path) -> dict[str, object]:
     with duckdb.connect(str(db_path), read_only=True) as con:
-        return {model: con.execute(f"select max(evaluated_at) from {model}").fetchone()[0] for model in SCHEDULED}
+        return {model: con.execute(f"select max({stamp}) from {model}").fetchone()[0]
+                for model, stamp in (SCHEDULED | FOLLOWS_FIT).items()}
+
+
+def _descendants(manifest: dict, models) -> set[str]:
+    """Every model, seed or snapshot downstream of `models` (names), by name."""
+    found, todo = set(), [f"model.reelmart.{m}" for m in models]
+    while todo:
+        for child in manifest["child_map"].get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return {uid.split(".")[-1] for uid in found if uid.split(".")[0] in ("model", "seed", "snapshot")}
 
 
 # The three builds run in a child process as soon as the session's tiny build is ready (tests/conftest.py,
@@ -84,7 +107,10 @@ def three_builds_in_child(tiny_dir: str, work: str) -> dict:
 @pytest.fixture(scope="module")
 def three_builds(tiny_warehouse, request) -> dict:
     work, result = background_result(request)
+    with duckdb.connect(str(tiny_warehouse.build_db), read_only=True) as con:
+        uplift_fits = con.execute(UPLIFT_FITS).fetchall()
     return {"fitted_before": _fitted_at(tiny_warehouse.build_db),  # the build the copy started from
+            "uplift_fits_before": uplift_fits,
             "daily_sql": {key: (work / "daily_sql" / f"{key}.sql").read_text()
                           for key in (*EVENT_SOURCES, *BY_EXPORT_DAY)},
             "new_day": result["new_day"], "manifest": json.loads((work / "manifest.json").read_text()),
@@ -127,20 +153,37 @@ def test_scheduled_models_keep_their_fit_until_refit(three_builds):
     before = three_builds["fitted_before"]
     assert _fitted_at(three_builds["daily"]) == before
     refitted = _fitted_at(three_builds["refit"])
-    assert all(refitted[model] > before[model] for model in SCHEDULED), (before, refitted)
+    assert all(refitted[model] > before[model] for model in SCHEDULED | FOLLOWS_FIT), (before, refitted)
 
 
 def test_refit_day_equals_full_refresh_for_every_table(three_builds):
     diffs = diff_builds(three_builds["refit"], three_builds["full"], float_tolerance=1e-9)
     tables = {d.table for d in diffs}  # every table of the snapshot, not a hand-picked list
-    assert len(tables) > 50 and {"fct_watch_events", "fct_model_evaluations", "fct_recommendations"} <= tables
+    assert len(tables) > 50 and {"fct_watch_events", "fct_model_evaluations", "fct_recommendations",
+                                 "int_campaign_uplift_fitted", "fct_campaign_uplift_scores", "rpt_placement_plan"} <= tables
     assert [d for d in diffs if d.status not in ("same", "rounding")] == []
 
 
 def test_daily_build_equals_full_refresh_except_the_kept_fits(three_builds):
+    shows_kept_fit = {*SCHEDULED, *FOLLOWS_FIT} | _descendants(three_builds["manifest"], SCHEDULED)
+    # what may differ is the fits and what reads them, not the core marts or the experiment results
+    assert {"fct_recommendations", "fct_campaign_uplift_scores", "rpt_placement_plan"} <= shows_kept_fit
+    assert not shows_kept_fit & {*MARTS, "fct_experiment_results", "fct_campaign_daily", "fct_campaign_lift"}
     diffs = diff_builds(three_builds["daily"], three_builds["full"], float_tolerance=1e-9)
     differing = {d.table for d in diffs if d.status not in ("same", "rounding")}
-    assert differing <= SHOWS_KEPT_FIT, differing - SHOWS_KEPT_FIT
+    assert differing <= shows_kept_fit, differing - shows_kept_fit
+
+
+def test_daily_build_scores_every_lift_study_user_with_the_kept_uplift_fits(three_builds):
+    """The daily build kept each campaign's fitted estimator (byte for byte the one of the build before) and scored
+    every user of the grown lift study with it: the same users as the full refresh, which refitted."""
+    with duckdb.connect(str(three_builds["daily"]), read_only=True) as con:
+        fits = con.execute(UPLIFT_FITS).fetchall()
+        users = con.execute(SCORED_USERS).fetchall()
+    with duckdb.connect(str(three_builds["full"]), read_only=True) as con:
+        assert [row[:2] for row in con.execute(SCORED_USERS).fetchall()] == [row[:2] for row in users]
+    assert fits == three_builds["uplift_fits_before"] and fits
+    assert {(campaign, version) for campaign, _, version in users} <= {(c, v) for c, v, _ in fits}
 
 
 def test_building_twice_gives_identical_marts(three_builds):

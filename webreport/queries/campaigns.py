@@ -200,9 +200,11 @@ def uplift_deciles(campaign_id: str) -> list[dict]:
 
 
 def uplift_evaluation(campaign_id: str) -> list[dict]:
+    """The served uplift model's held-out metrics; data_through: the last day of the data its scheduled fit saw
+    (the evaluation runs with the fit, evaluated_at the day after; issue 19)."""
     return fetch_all(
-        "select metric, value, model_version, evaluated_at, details from fct_model_evaluations "
-        "where model_name = ? order by metric",
+        "select metric, value, model_version, evaluated_at, cast(evaluated_at as date) - 1 as data_through, details "
+        "from fct_model_evaluations where model_name = ? order by metric",
         [f"campaign_uplift:{campaign_id}"],
     )
 

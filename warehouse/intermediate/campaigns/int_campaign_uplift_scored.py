@@ -1,11 +1,13 @@
-"""Per-user uplift scores per campaign: a thin wrapper over models_ml.uplift.campaign.score_campaigns.
+"""Per-user uplift scores per campaign: a thin wrapper over models_ml.uplift.campaign.score_with_fits.
 
-Grain: one row per campaign x user of the lift study. For each campaign the learner named by the var
-`campaign_uplift.learner` is fitted on the training split (treatment = randomised to treatment,
-outcome = converted during the flight) and scores every user. A campaign whose training split has no
-converter in an arm cannot be fitted: its users get a NULL score and the reason in fit_status.
-Engine-neutral (reelmart.frames.map_groups): on Spark each campaign is fitted and scored in an executor
-(one campaign's users at a time), nothing of it on the driver.
+Grain: one row per campaign x user of the lift study. Every build scores every user of every campaign with
+the campaign's fit in int_campaign_uplift_fitted (the learner named by var `campaign_uplift.learner`, fitted
+on the training split; treatment = randomised to treatment, outcome = converted during the flight), which is
+kept between scheduled refits (issue 19): the features of every user move daily (tenure, views), so a daily
+build rescores them all, and only fitting waits for the schedule. A campaign whose training split had no
+converter in an arm was not fitted: its users get a NULL score and the reason in fit_status.
+Engine-neutral (reelmart.frames.map_groups): on Spark each campaign is scored in an executor (one campaign's
+users at a time); the fits (one row per campaign) travel with the function.
 """
 
 SELECT_TYPED = """
@@ -21,19 +23,21 @@ SELECT_TYPED = """
     cast(learner as varchar) as learner,
     cast(selection as varchar) as selection
 """
+MAX_CAMPAIGNS = 100_000
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    uplift_config = dbt.config.get("uplift")
 
-    import json
+    from models_ml.uplift.campaign import FIT_COLUMNS, score_with_fits
+    from reelmart.frames import map_groups, to_pandas
 
-    from models_ml.uplift.campaign import score_campaigns
-    from reelmart.frames import map_groups
-
-    params = json.loads(uplift_config) if isinstance(uplift_config, str) else dict(uplift_config)
+    fits = to_pandas(dbt.ref("int_campaign_uplift_fitted"), FIT_COLUMNS, order_by="campaign_id",
+                     max_rows=MAX_CAMPAIGNS)
     features = dbt.ref("int_campaign_uplift_features")
-    # score_campaigns fits each campaign on its own rows only, so one call per campaign gives the same rows
-    return map_groups(features, lambda rows: score_campaigns(rows, params), "campaign_id", list(features.columns),
-                      SELECT_TYPED, session, order_by="campaign_id, user_id")
+
+    def score(rows):
+        return score_with_fits(rows, fits[fits["campaign_id"].isin(rows["campaign_id"].unique())])
+
+    return map_groups(features, score, "campaign_id", list(features.columns), SELECT_TYPED, session,
+                      order_by="campaign_id, user_id")

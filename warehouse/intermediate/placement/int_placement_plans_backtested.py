@@ -5,22 +5,36 @@ rpt_placement_backtest. Engine-neutral (reelmart.frames): the input is campaign 
 brought to the driver within models_ml.placement.plan.MAX_DRIVER_CELLS (docs/spark.md); the result is typed
 alike on both engines, with the published types (models_ml.placement.plan, the *_COLUMN_TYPES its mart's
 contract repeats).
+Scheduled (issue 19): an offline evaluation, it runs with the scheduled fit, not daily: a build keeps the last
+backtest unless models_ml.schedule.refit_reason says refit (first build, var refit, or var refit_every_days of
+new data since data_through, the newest event day the fit saw); a refit replaces every advertiser's rows.
 """
 
 
 def model(dbt, session):
-    dbt.config(materialized="table")
+    dbt.config(materialized="incremental", unique_key="advertiser_id", on_schema_change="append_new_columns")
     settings = dbt.config.get("placement")
     level = dbt.config.get("interval_level")
+    refit = dbt.config.get("refit")
+    refit_every_days = dbt.config.get("refit_every_days")
 
     import json
 
     from models_ml.placement import backtest
     from models_ml.placement.plan import BACKTEST_COLUMN_TYPES, CELL_ORDER, MAX_DRIVER_CELLS
-    from reelmart.frames import from_pandas, select_typed, to_pandas
+    from models_ml.schedule import refit_reason
+    from reelmart.frames import from_pandas, scalar, select_typed, to_pandas
+
+    data_through = scalar(dbt.ref("int_campaign_lift_statistics"), "max(as_of_date)")
+    stored = session.sql(f"select * from {dbt.this}") if dbt.is_incremental else None
+    # a table built before the schedule has no stamp: fit, and on_schema_change adds the column
+    last = scalar(stored, "max(data_through)") if stored is not None and "data_through" in stored.columns else None
+    if refit_reason(last, data_through, refit_every_days, refit) is None:
+        return session.sql(f"select * from {dbt.this} where false")
 
     cells = dbt.ref("int_placement_cells")
     cells = to_pandas(cells, list(cells.columns), order_by=CELL_ORDER, max_rows=MAX_DRIVER_CELLS)
     result = backtest(cells, plan_period="first_half", evaluation_period="second_half", **json.loads(settings),
                       interval_level=float(level))
-    return from_pandas(result, select_typed(BACKTEST_COLUMN_TYPES), session)
+    typed = select_typed({**BACKTEST_COLUMN_TYPES, "data_through": "date"})
+    return from_pandas(result.assign(data_through=data_through), typed, session)
