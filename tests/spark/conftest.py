@@ -11,6 +11,7 @@ session are untouched, and it dies with the session (PR_SET_PDEATHSIG; killed at
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -27,19 +28,27 @@ from reelmart.spark_import import SPARK_READY_SELECT
 SPARK_SELECT = SPARK_READY_SELECT
 SEED = 11  # the seed of tests/conftest.py tiny_warehouse: the equality test compares the two builds
 _CHILD = textwrap.dedent("""
-    import os, resource, sys, time
+    import ctypes, json, os, resource, sys, time
     from pathlib import Path
     from reelmart.simulate import SCALES, PlatformSimulator
     from reelmart.warehouse import WarehousePaths, build
 
+    if sys.platform == "linux":  # PR_SET_CHILD_SUBREAPER: the JVM that dbt leaves behind is reaped (and counted) here
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(36, 1)
     paths = WarehousePaths(Path(sys.argv[1]))
-    PlatformSimulator(SCALES["tiny"], paths.data_dir, seed=int(sys.argv[2]), progress=False).run()
     started = time.perf_counter()
+    PlatformSimulator(SCALES["tiny"], paths.data_dir, seed=int(sys.argv[2]), progress=False).run()
     build(paths, full_refresh=True, select=sys.argv[3], docs=False, quiet=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # the JVM exits once dbt, its parent, is gone
+        try:
+            if os.waitpid(-1, os.WNOHANG) == (0, 0):
+                time.sleep(0.2)
+        except ChildProcessError:
+            break
     cpu = sum(getattr(resource.getrusage(who), field) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
               for field in ("ru_utime", "ru_stime"))
-    print(f"{time.perf_counter() - started:.0f} s wall, {cpu:.0f} s CPU (simulation included; "
-          "a JVM that dbt did not wait for is not counted)", flush=True)
+    print(json.dumps({"wall_s": time.perf_counter() - started, "cpu_s": cpu}), flush=True)
 """)
 _background: dict = {}
 
@@ -56,7 +65,7 @@ def _spark_unavailable() -> str | None:
 
 
 def _start(data_dir: Path) -> subprocess.Popen:
-    from reelmart.warehouse import _die_with_parent
+    from tests.background import lower_priority
 
     env = {**os.environ, "REELMART_TARGET": "spark",
            # only the tests whose parents are all selected: a test tying fct_comments to an unbuilt mart stays out
@@ -64,7 +73,7 @@ def _start(data_dir: Path) -> subprocess.Popen:
     log = open(data_dir.parent / "spark-build.log", "w")  # noqa: SIM115  (closed with the process, below)
     process = subprocess.Popen([sys.executable, "-c", _CHILD, str(data_dir), str(SEED), SPARK_SELECT],
                                env=env, stdout=subprocess.PIPE, stderr=log, text=True,
-                               preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+                               preexec_fn=lower_priority())  # on the CPU the session leaves
     process.log = log
     return process
 
@@ -116,7 +125,7 @@ def spark_build(tiny_warehouse):
     _ensure_started()  # normally done at the end of collection
     if "skip" in _background:
         pytest.skip(_background["skip"])
-    process = _background["process"]
+    process, waited = _background["process"], time.monotonic()
     try:
         out, _ = process.communicate(timeout=3600)
     except subprocess.TimeoutExpired:
@@ -125,7 +134,9 @@ def spark_build(tiny_warehouse):
     if process.returncode != 0:
         log = (_background["root"] / "spark-build.log").read_text()[-4000:]
         pytest.fail(f"the Spark build failed (exit {process.returncode}):\n{log}")
-    print(f"\nSpark build of the tiny platform ({SPARK_SELECT}): {out.strip()} in the background, "
-          f"ready {time.monotonic() - _background['started']:.0f} s after collection; "
-          f"load average {os.getloadavg()[0]:.1f}")
+    from tests import build_counter
+
+    measured = json.loads(out.strip().splitlines()[-1])  # simulation, dbt and the JVM
+    build_counter.record("Spark build of the tiny platform (background)", measured["wall_s"], measured["cpu_s"],
+                         waited=time.monotonic() - waited)
     return WarehousePaths(_background["data_dir"])

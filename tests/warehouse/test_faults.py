@@ -1,7 +1,8 @@
 """Fault suite (issue 16): corrupted exports, killed builds and publishes, two builds at once.
 
-Each test works on a private copy of the session's tiny instance (built, green and published), so the
-builds here are incremental and nothing else is disturbed. They build FAULT_SELECT (`_build`): the quality
+Each test works on a private copy of the session's tiny instance (built, green and published; `scratch_copy`,
+which hands dbt's saved parse on from test to test), so the builds here are incremental and nothing else is
+disturbed. They build FAULT_SELECT (`_build`): the quality
 marts and the watch events with their parents and tests, which is where each fault shows. Each asserts what
 the user sees (the error message, the marker, the rejects) and that the published snapshot was neither lost
 nor partial.
@@ -27,7 +28,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from reelmart.warehouse import BuildError, WarehousePaths, build, publish, read_build_status, run_dbt
-from tests.conftest import copy_instance
 
 pytestmark = pytest.mark.slow
 # Every fault below shows in these marts or their tests (reject reasons, the reject-rate and reconciliation
@@ -78,8 +78,8 @@ def _build(paths: WarehousePaths) -> dict:
 
 
 @pytest.fixture
-def instance(tiny_warehouse, tmp_path) -> WarehousePaths:
-    paths = copy_instance(tiny_warehouse, tmp_path / "data", serving=True)
+def instance(tiny_warehouse, scratch_copy) -> WarehousePaths:
+    paths = scratch_copy(tiny_warehouse, serving=True)
     assert read_build_status(paths)["status"] == "green"
     return paths
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.background import lower_priority
 from tests.conftest import background_result
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -41,7 +42,8 @@ def lint_in_child(work: str) -> dict:
     sqlfluff = Path(sys.executable).with_name("sqlfluff")
     result = subprocess.run([str(sqlfluff), "lint", "warehouse", "--processes", "2", "--format", "json",
                              "--nofail"],
-                            cwd=PROJECT, env=env, capture_output=True, text=True, timeout=900)
+                            cwd=PROJECT, env=env, capture_output=True, text=True, timeout=900,
+                            preexec_fn=lower_priority(0))  # dies with its parent (a killed session left it running)
     (work / "report.json").write_text(result.stdout)
     return {"returncode": result.returncode, "stderr_tail": result.stderr[-4000:]}
 
