@@ -6,7 +6,8 @@ test asks for `spark_build`, a child process simulates the tiny platform (seed 1
 builds SPARK_READY_SELECT on a local Spark session from the end of collection on; the tests that need it
 run last and the fixture waits for it.
 The child is started with `REELMART_TARGET=spark` in its own environment only, so the DuckDB builds of the
-session are untouched, and it dies with the session (PR_SET_PDEATHSIG; killed at exit too).
+session are untouched; it runs at lower priority (tests/background.py), dies with the session (PR_SET_PDEATHSIG;
+killed at exit too), and its wall and CPU seconds (the JVM's included) are in tests/build_counter.py's table.
 """
 
 from __future__ import annotations
