@@ -6,6 +6,11 @@ that start from the tiny instance (a test module's `BACKGROUND_FROM_TINY`) as so
 fixture then `wait()`s for its child, which fails the fixture with the tail of the child's log if the build
 failed.
 
+Priorities: the session's own process is the critical path (most tests run in it, one after the other), so a
+child runs at NICE (lower priority) and takes the CPU that process leaves, unless the session will wait for it
+soon (`nice=0`: the tiny build, which half the tests need). Without it, five children and the session's process
+shared the two cores evenly: the session crawled while the children ran, then ran alone on one core.
+
 The child runs `python -m tests.background MODULE FUNCTION RESULT ARG...`: it calls MODULE.FUNCTION(*ARGs),
 which returns a JSON-able dict, and writes that dict with the child's wall and CPU seconds to RESULT
 (atomically). The child gets SIGTERM when the session dies (PR_SET_PDEATHSIG) and is killed at its end.
@@ -26,22 +31,38 @@ from pathlib import Path
 import pytest
 
 PROJECT = Path(__file__).resolve().parents[1]
+# a child's niceness (CFS weight 110 against 1024 at 0): it runs on the CPU the session leaves. On a machine busy
+# with other work at normal priority the children get little CPU: REELMART_TEST_NICE=0 runs them at normal priority.
+NICE = int(os.environ.get("REELMART_TEST_NICE", "10"))
 _children: list[Child] = []
+
+
+def lower_priority(nice: int = NICE):
+    """A preexec_fn for a child (and the processes it starts, e.g. dbt): `nice` niceness, and SIGTERM when the
+    session dies (Linux)."""
+    from reelmart.warehouse import _die_with_parent
+
+    def preexec() -> None:
+        if nice:
+            os.nice(nice)
+        if sys.platform == "linux":
+            _die_with_parent()
+
+    return preexec
 
 
 class Child:
     """One background call of `module.function(*args)`; `log` and `result` are files it writes."""
 
-    def __init__(self, name: str, module: str, function: str, args: list[str], log: Path, result: Path):
-        from reelmart.warehouse import _die_with_parent
-
+    def __init__(self, name: str, module: str, function: str, args: list[str], log: Path, result: Path,
+                 nice: int = NICE):
         self.name, self.log_path, self.result_path = name, log, result
         self._log = open(log, "w")  # noqa: SIM115  (closed in wait() or kill())
         self.started = time.monotonic()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.background", module, function, str(result), *map(str, args)],
             cwd=PROJECT, stdout=self._log, stderr=subprocess.STDOUT,
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+            preexec_fn=lower_priority(nice))
         self._result: dict | None = None
         _children.append(self)
 

@@ -25,6 +25,8 @@ import pytest
 _calls: list[tuple[str, str, float, float]] = []  # (kind, test node id, wall seconds, CPU seconds)
 _waits: list[tuple[str, str, float]] = []  # (kind, test node id, seconds blocked) of background calls
 _current = {"nodeid": "(collection)"}
+_background_cpu: dict[str, float] = defaultdict(float)  # test node id -> CPU s of background children it waited for
+_per_file: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])  # test file -> [wall s, CPU s, tests]
 
 
 def _cpu_seconds() -> float:
@@ -69,6 +71,7 @@ def record(kind: str, wall: float, cpu: float, waited: float | None = None) -> N
     """Count a call made in a background child process (its own wall and CPU seconds, as it measured them).
     `waited`: how long the test (or fixture) that needed it blocked for it; the rest overlapped other tests."""
     _calls.append((kind, _current["nodeid"], wall, cpu))
+    _background_cpu[_current["nodeid"]] += cpu  # already counted in its own row: not the waiting test's CPU
     if waited is not None:
         _waits.append((kind, _current["nodeid"], waited))
 
@@ -84,11 +87,21 @@ def calls() -> list[tuple[str, str, float, float]]:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
     _current["nodeid"] = item.nodeid
+    started, cpu = time.perf_counter(), _cpu_seconds()
     yield
+    row = _per_file[item.nodeid.split("::")[0]]
+    row[0] += time.perf_counter() - started
+    row[1] += _cpu_seconds() - cpu - _background_cpu.pop(item.nodeid, 0.0)
+    row[2] += 1
     _current["nodeid"] = "(between tests)"
 
 
 def pytest_terminal_summary(terminalreporter):
+    _write_calls(terminalreporter)
+    _write_per_file(terminalreporter)
+
+
+def _write_calls(terminalreporter) -> None:
     if not _calls:
         return
     by_kind: dict[str, list[tuple[float, float]]] = defaultdict(list)
@@ -112,3 +125,17 @@ def pytest_terminal_summary(terminalreporter):
           "a background build by the time it waited):")
     for nodeid, (wall, cpu) in sorted(by_test.items(), key=lambda kv: -kv[1][0])[:15]:
         write(f"  {wall:>8.1f} s wall {cpu:>8.1f} s CPU  {nodeid}")
+
+
+def _write_per_file(terminalreporter) -> None:
+    """Every test file's wall and CPU seconds in the session's own process (set-up, call and tear-down of its
+    tests; a background child's CPU is in its own row above, not here), most wall first."""
+    if not _per_file:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("test files by wall time in the session process (tests/build_counter.py)")
+    write(f"{'wall s':>8} {'CPU s':>8} {'tests':>5}  file")
+    for path, (wall, cpu, count) in sorted(_per_file.items(), key=lambda kv: -kv[1][0]):
+        write(f"{wall:>8.1f} {cpu:>8.1f} {count:>5}  {path}")
+    write(f"{sum(r[0] for r in _per_file.values()):>8.1f} {sum(r[1] for r in _per_file.values()):>8.1f} "
+          f"{sum(int(r[2]) for r in _per_file.values()):>5}  total")

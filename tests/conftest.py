@@ -9,10 +9,16 @@ Fixtures and helpers (backward compatible; other modules may rely on each):
   The demo command is tested on it instead of simulating and building the same platform a second time.
   It is built in a child process started at the end of collection, and the test modules that need it (any
   test whose fixtures reach `tiny_demo`) run after the others, so the build overlaps the unit tests
-  instead of holding up the session for two minutes; the fixture waits for the child.
+  instead of holding up the session for two minutes; the fixture waits for the child. The modules that read
+  a build made at lower priority (a 20k build, a module's own background build) run after those, and the
+  Spark tests last (tests/spark/conftest.py).
 - `copy_instance(source, target, serving=False)`: a private, writable copy of an instance (exports, ground
   truth, build database, model cache; the published snapshot with serving=True) for a test that rebuilds.
   Copying the DuckDB file costs well under a second; a build costs a minute.
+- `scratch_copy(source, serving=False)` (session, factory): the same copy, always at one folder of the session
+  (replacing the previous scratch copy), so that dbt's saved parse is handed on from copy to copy: the first
+  dbt call on a fresh `copy_instance` parses the whole project, most of a small call's CPU (README, "Known
+  gaps"). For a test (or a module fixture that keeps only what it read) that rebuilds a copy with dbt.
 - `warehouse_20k(seed)` (session, factory): the `20k` platform of that seed, simulated once per session and
   built up to every mart in `SELECT_20K[seed]` in one dbt run (models and seeds, no data tests: those run in
   the tiny build), in a child process from the end of collection on. A 20k ground-truth test adds the marts
@@ -25,7 +31,9 @@ Fixtures and helpers (backward compatible; other modules may rely on each):
   `background_result(request)`, which waits for it. Test modules that build in-process work as before.
 
 The session runs on 2 cores, and most of it is one Python process: the builds above run in child processes
-so that the second core is busy too (the Spark build as well: tests/spark/conftest.py).
+so that the second core is busy too (the Spark build as well: tests/spark/conftest.py). That process is the
+critical path, so every child but the tiny build runs at lower priority (tests/background.py, NICE) on the CPU
+it leaves.
 tests/build_counter.py prints, at the end of a session, every dbt call and simulator run with its time and
 the test that made it; `--durations=25` (pyproject) lists the slowest tests.
 """
@@ -79,16 +87,28 @@ def _needs_tiny(item) -> bool:
     return bool(TINY_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
+def _waits_for(item) -> int:
+    """0: for no build; 1: for the tiny build; 2: for a child at lower priority (a 20k build, the module's own)."""
+    module = getattr(item, "module", None)
+    if ("warehouse_20k" in getattr(item, "fixturenames", ())
+            or any(hasattr(module, name) for name in ("BACKGROUND_AT_START", "BACKGROUND_FROM_TINY"))):
+        return 2
+    return int(_needs_tiny(item))
+
+
 @pytest.hookimpl(tryfirst=True)  # before tests/spark/conftest.py, which then moves the Spark tests to the very end
 def pytest_collection_modifyitems(session, config, items):
-    """The modules whose tests need the tiny build run after the others (whole modules, so that a module's
-    fixtures are set up once); the order is otherwise unchanged."""
+    """Whole modules (so that a module's fixtures are set up once) in the order of what they wait for: first the
+    ones that need no build, then the ones that need the tiny build, then the ones that read a build made at
+    lower priority (tests/background.py), which has had the longest to finish by then; the order is otherwise
+    unchanged."""
     def module(item) -> str:
         return item.nodeid.split("::")[0]
 
-    waiting = {module(item) for item in items if _needs_tiny(item)}
-    items[:] = [item for item in items if module(item) not in waiting] + [item for item in items
-                                                                         if module(item) in waiting]
+    group: dict[str, int] = {}
+    for item in items:
+        group[module(item)] = max(group.get(module(item), 0), _waits_for(item))
+    items.sort(key=lambda item: group[module(item)])  # stable
 
 
 def pytest_collection_finish(session):
@@ -122,7 +142,8 @@ def _start_tiny(config) -> None:
     data_dir, instance = factory.mktemp("reelmart-data"), factory.mktemp("demo-instance")
     _tiny.update(data_dir=data_dir, instance=instance, child=background.Child(
         "tiny demo build", "tests.conftest", "prepare_tiny_demo", [data_dir, instance],
-        log=data_dir.parent / "tiny-build.log", result=data_dir.parent / "tiny-build.json"))
+        log=data_dir.parent / "tiny-build.log", result=data_dir.parent / "tiny-build.json",
+        nice=0))  # half the tests wait for it: normal priority (tests/background.py)
 
 
 @pytest.fixture(scope="session")
@@ -180,6 +201,33 @@ def copy_instance(source: WarehousePaths, target: Path, serving: bool = False) -
         if (source.data_dir / name).exists():
             shutil.copytree(source.data_dir / name, target / name)
     return WarehousePaths(target)
+
+
+@pytest.fixture(scope="session")
+def scratch_copy(tmp_path_factory):
+    """scratch_copy(source, serving=False) -> WarehousePaths: `copy_instance` of `source`, always to the same
+    folder of the session, replacing the previous scratch copy (so its user must be done with it: a function
+    fixture, or a module fixture that keeps only what it read). dbt's saved parse is valid only for one build
+    file path (dbt hashes the profile's connection, path included), so a fresh copy at a new path parses the
+    whole project again; at one path, the saved parse of an earlier copy is handed on and dbt re-parses nothing
+    (dbt itself checks that the project, vars and profile are unchanged and parses in full if not)."""
+    root = tmp_path_factory.mktemp("scratch-instance")
+    saved = root / "partial_parse.msgpack"
+
+    def copy(source: WarehousePaths, serving: bool = False) -> WarehousePaths:
+        data = root / "data"
+        if data.exists():
+            parsed = data / "dbt-target" / saved.name
+            if parsed.exists() and not saved.exists():
+                shutil.copy2(parsed, saved)  # copy2: its time, which drop_stale_partial_parse compares
+            shutil.rmtree(data)
+        paths = copy_instance(source, data, serving=serving)
+        if saved.exists():
+            paths.dbt_target.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(saved, paths.dbt_target / saved.name)
+        return paths
+
+    return copy
 
 
 def build_20k(data_dir: str, seed: str) -> dict:

@@ -13,7 +13,6 @@ import pytest
 
 from reelmart.simulate.generator import TRAFFIC_SOURCES
 from reelmart.warehouse import run_dbt
-from tests.conftest import copy_instance
 
 
 def _df(db: Path, sql: str) -> pd.DataFrame:
@@ -97,10 +96,10 @@ def test_new_returning_viewers_and_followers_follow_their_definitions(tiny_wareh
 
 
 @pytest.mark.slow
-def test_an_older_export_without_traffic_source_loads_as_unknown(tiny_warehouse, tmp_path):
+def test_an_older_export_without_traffic_source_loads_as_unknown(tiny_warehouse, scratch_copy):
     """The column is optional: a file without it is not rejected (its views are 'unknown'), and an export
     where no file has it yet still builds."""
-    paths = copy_instance(tiny_warehouse, tmp_path / "data")
+    paths = scratch_copy(tiny_warehouse)
     files = sorted((paths.landing / "watch_events").glob("*/*.parquet"))
     old = files[0]
     pq.write_table(pq.read_table(old).drop_columns(["traffic_source"]), old)

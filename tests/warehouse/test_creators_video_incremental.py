@@ -14,7 +14,7 @@ import shutil
 import duckdb
 import pytest
 
-from reelmart.warehouse import WarehousePaths, run_dbt
+from reelmart.warehouse import run_dbt
 
 SHOTS = "select * exclude (brightness) from fct_video_shots where video_id = ? order by shot_index"
 SELECT = ["--select", "int_video_file_shots+", "--exclude", "resource_type:unit_test"]
@@ -26,10 +26,8 @@ def _rows(db, sql: str, params=()) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def rebuilt(tiny_warehouse, tmp_path_factory) -> dict:
-    paths = WarehousePaths(tmp_path_factory.mktemp("video-incremental"))
-    for name in ("landing", "ground_truth", "warehouse"):
-        shutil.copytree(tiny_warehouse.data_dir / name, paths.data_dir / name)  # copy2: mtimes kept
+def rebuilt(tiny_warehouse, scratch_copy) -> dict:
+    paths = scratch_copy(tiny_warehouse)  # copytree's copy2: the files' modification times are kept
     folder = paths.landing / "video_files"
     kept, changed = sorted(folder.glob("*.mp4"), key=lambda p: int(p.stem))
     kept_id, changed_id = int(kept.stem), int(changed.stem)

@@ -1,7 +1,8 @@
 """Fault suite (issue 16): corrupted exports, killed builds and publishes, two builds at once.
 
-Each test works on a private copy of the session's tiny instance (built, green and published), so the
-builds here are incremental and nothing else is disturbed. They build FAULT_SELECT (`_build`): the quality
+Each test works on a private copy of the session's tiny instance (built, green and published; `scratch_copy`,
+which hands dbt's saved parse on from test to test), so the builds here are incremental and nothing else is
+disturbed. They build FAULT_SELECT (`_build`): the quality
 marts and the watch events with their parents and tests, which is where each fault shows. Each asserts what
 the user sees (the error message, the marker, the rejects) and that the published snapshot was neither lost
 nor partial.
@@ -10,7 +11,6 @@ nor partial.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import signal
@@ -27,7 +27,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from reelmart.warehouse import BuildError, WarehousePaths, build, publish, read_build_status, run_dbt
-from tests.conftest import copy_instance
 
 pytestmark = pytest.mark.slow
 # Every fault below shows in these marts or their tests (reject reasons, the reject-rate and reconciliation
@@ -78,8 +77,8 @@ def _build(paths: WarehousePaths) -> dict:
 
 
 @pytest.fixture
-def instance(tiny_warehouse, tmp_path) -> WarehousePaths:
-    paths = copy_instance(tiny_warehouse, tmp_path / "data", serving=True)
+def instance(tiny_warehouse, scratch_copy) -> WarehousePaths:
+    paths = scratch_copy(tiny_warehouse, serving=True)
     assert read_build_status(paths)["status"] == "green"
     return paths
 
@@ -257,14 +256,18 @@ def test_a_plain_dbt_build_leaves_the_same_marker_and_is_published_on_demand_onl
     with pytest.raises(BuildError, match="changed without running its tests"):
         publish(instance)
     assert publish_pending(instance) is None and _digest(instance.serving_db) == served
-    with pytest.raises(BuildError):  # a model that cannot run: the build fails
-        run_dbt(["build", "--select", "stg_platform__watch_events",
-                 "--vars", json.dumps({"future_timestamp_tolerance_hours": "no_such_column"})], instance, quiet=True)
+    # a model that cannot run (its view cannot read a file that is not Parquet): the build fails. Not with
+    # --vars: dbt parses the whole project again when its vars change, and again when they change back.
+    unreadable = _day_folders(instance, "watch_events")[-1] / "zz-not-parquet.parquet"
+    unreadable.write_bytes(b"PAR1 not a Parquet file")
+    with pytest.raises(BuildError, match="stg_platform__watch_events: error"):
+        run_dbt(["build", "--select", "stg_platform__watch_events"], instance, quiet=True)
     assert read_build_status(instance)["status"] == "failed"
     with pytest.raises(BuildError, match="not publishing: the last build failed"):
         publish(instance)
     assert publish_pending(instance) is None and _digest(instance.serving_db) == served
 
+    unreadable.unlink()
     run_dbt(["build", "--select", "stg_platform__ads"], instance, quiet=True)
     holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
                                "print('locked', flush=True); time.sleep(120)", str(instance.build_db)],

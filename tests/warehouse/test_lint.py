@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.background import lower_priority
 from tests.conftest import background_result
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -39,9 +40,12 @@ def lint_in_child(work: str) -> dict:
                REELMART_LANDING=str(work / "landing"), REELMART_BUILD_DB=str(work / "lint.duckdb"),
                DBT_TARGET_PATH=str(work / "target"), DBT_LOG_PATH=str(work / "logs"))
     sqlfluff = Path(sys.executable).with_name("sqlfluff")
+    # an hour, as the Spark build's: at lower priority (tests/background.py) on a machine busy with other work it
+    # took more than 15 minutes
     result = subprocess.run([str(sqlfluff), "lint", "warehouse", "--processes", "2", "--format", "json",
                              "--nofail"],
-                            cwd=PROJECT, env=env, capture_output=True, text=True, timeout=900)
+                            cwd=PROJECT, env=env, capture_output=True, text=True, timeout=3600,
+                            preexec_fn=lower_priority(0))  # dies with its parent (a killed session left it running)
     (work / "report.json").write_text(result.stdout)
     return {"returncode": result.returncode, "stderr_tail": result.stderr[-4000:]}
 

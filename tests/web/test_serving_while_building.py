@@ -15,7 +15,7 @@ import pytest
 
 from reelmart.simulate import SCALES, PlatformSimulator
 from reelmart.warehouse import WarehousePaths, build
-from tests.conftest import TEST_PASSWORD, TEST_USER, copy_instance
+from tests.conftest import TEST_PASSWORD, TEST_USER
 from tests.web.live_server import live_server
 
 pytestmark = pytest.mark.slow
@@ -23,9 +23,9 @@ PAGES = ["/api/overview", "/", "/videos", "/quality", "/api/videos?limit=5"]
 
 
 @pytest.fixture
-def rebuildable(tiny_warehouse, tmp_path) -> WarehousePaths:
+def rebuildable(tiny_warehouse, scratch_copy) -> WarehousePaths:
     """A private copy of the tiny instance (exports, build database, published snapshot)."""
-    return copy_instance(tiny_warehouse, tmp_path / "instance", serving=True)
+    return scratch_copy(tiny_warehouse, serving=True)
 
 
 def _signed_in_opener(base: str) -> urllib.request.OpenerDirector:
