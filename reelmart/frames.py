@@ -28,6 +28,20 @@ def scalar(relation, expression: str):
     return relation.aggregate(expression).fetchall()[0][0]
 
 
+def keeps_stored_fit(dbt, session, data_through, refit_every_days, refit) -> bool:
+    """Whether a scheduled model whose whole table is one fit, stamped `data_through` (the newest event day it
+    saw), keeps its stored rows on this build (models_ml.schedule.refit_reason). The vars come from the model
+    file's own `dbt.config.get` calls, which dbt reads from the file. A table built before the schedule has no
+    stamp: it is refitted, and on_schema_change adds the column."""
+    from models_ml.schedule import refit_reason
+
+    last = None
+    if dbt.is_incremental:
+        stored = session.sql(f"select * from {dbt.this}")
+        last = scalar(stored, "max(data_through)") if "data_through" in stored.columns else None
+    return refit_reason(last, data_through, refit_every_days, refit) is None
+
+
 def has_rows(relation) -> bool:
     if is_spark(relation):
         return bool(relation.limit(1).count())

@@ -5,7 +5,7 @@ contract by rpt_placement_recommendations. Engine-neutral (reelmart.frames): the
 period cells, brought to the driver within models_ml.placement.plan.MAX_DRIVER_CELLS (docs/spark.md); the
 result is typed alike on both engines, with the published types (models_ml.placement.plan, the *_COLUMN_TYPES
 its mart's contract repeats).
-Scheduled (issue 19): a build keeps the last plan unless models_ml.schedule.refit_reason says refit (first
+Scheduled (issue 19, reelmart.frames.keeps_stored_fit): a build keeps the last plan unless models_ml.schedule.refit_reason says refit (first
 build, var refit, or var refit_every_days of new data since data_through, the newest event day the fit saw);
 a refit replaces every advertiser's rows.
 """
@@ -22,14 +22,10 @@ def model(dbt, session):
 
     from models_ml.placement import PlacementPlanner
     from models_ml.placement.plan import CELL_ORDER, MAX_DRIVER_CELLS, PLAN_COLUMN_TYPES
-    from models_ml.schedule import refit_reason
-    from reelmart.frames import from_pandas, scalar, select_typed, to_pandas
+    from reelmart.frames import from_pandas, keeps_stored_fit, scalar, select_typed, to_pandas
 
     data_through = scalar(dbt.ref("int_campaign_lift_statistics"), "max(as_of_date)")
-    stored = session.sql(f"select * from {dbt.this}") if dbt.is_incremental else None
-    # a table built before the schedule has no stamp: fit, and on_schema_change adds the column
-    last = scalar(stored, "max(data_through)") if stored is not None and "data_through" in stored.columns else None
-    if refit_reason(last, data_through, refit_every_days, refit) is None:
+    if keeps_stored_fit(dbt, session, data_through, refit_every_days, refit):
         return session.sql(f"select * from {dbt.this} where false")
 
     cells = dbt.ref("int_placement_cells")
