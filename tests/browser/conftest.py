@@ -75,3 +75,19 @@ def signed_in(page, site_url, console_errors):
     page.click("button[type=submit]")
     page.wait_for_url(f"{site_url}/")
     return page
+
+
+def signed_in_context(browser, site_url: str, width: int):
+    """A new browser context `width` px wide (844 px high at 390, a phone; 900 otherwise), signed in through
+    the login form: (context, page, console errors and uncaught exceptions). The caller closes the context."""
+    context = browser.new_context(viewport={"width": width, "height": 844 if width == 390 else 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{site_url}/login")
+    page.fill("input[name=username]", TEST_USER)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{site_url}/")
+    return context, page, errors

@@ -9,8 +9,8 @@ import re
 import duckdb
 import pytest
 
+from tests.browser.conftest import signed_in_context
 from tests.browser.test_pages import wait_for_charts
-from tests.conftest import TEST_PASSWORD, TEST_USER
 
 pytestmark = pytest.mark.browser
 
@@ -28,16 +28,7 @@ def studio_ids(tiny_warehouse) -> tuple[int, int]:
 @pytest.mark.parametrize("width", [1440, 390])
 def test_studio_pages_draw_and_fit_the_screen(browser, site_url, screenshots, studio_ids, width):
     video_id, creator_id = studio_ids
-    context = browser.new_context(viewport={"width": width, "height": 844 if width == 390 else 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{site_url}/login")
-    page.fill("input[name=username]", TEST_USER)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{site_url}/")
+    context, page, errors = signed_in_context(browser, site_url, width)
     pages = {
         "studio-video": (f"/videos/{video_id}", ["#chart-retention", "#chart-traffic", "#hook-summary",
                                                  "#key-moments", "#traffic-table"]),
@@ -77,15 +68,7 @@ def test_best_time_to_post_reads_on_a_phone(browser, site_url, screenshots, crea
     """Issue 17 nits at 390 px: each audience's windows are a table of their own under a heading with the
     audience's share (the window is each row's first cell, no column repeats the country); both posting tables fit
     the phone without scrolling; a window shrunk to its category's mean prints no zero-width interval."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.goto(f"{site_url}/login")
-    page.fill("input[name=username]", TEST_USER)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{site_url}/")
+    context, page, errors = signed_in_context(browser, site_url, 390)
     page.goto(f"{site_url}/creators/{creator_with_audience_windows}")
     wait_for_charts(page)
     tables = page.locator("#audience-posting-times table")
