@@ -15,6 +15,13 @@ first seconds, and a smooth hump of the hazard are no moments; a hold must leave
 one family, adjusted with Benjamini-Hochberg; a key moment has q < alpha. The test knows how many
 viewers stand behind each point: ten leavers out of twenty is weak evidence, ten out of a hundred
 against a 2% baseline is strong.
+
+With many viewers every real deviation becomes significant, however small, so each test is a
+minimum-effect test: the null is "hazard at most r times the baseline" for a dip (r = min_hazard_ratio),
+"at least 1/r times" for a hold, tested at its boundary (the conditional binomial with success
+probability r n / (r n + N), or n / (n + r N); the quadratic's z test centred at r or 1/r times the fit).
+The null is composite, and the boundary is its least favourable point, so BH still controls the false
+discoveries of "a dip at least r times its surroundings"; a post-hoc filter on the ratio would not.
 """
 
 from __future__ import annotations
@@ -41,13 +48,16 @@ class KeyMomentConfig:
     min_neighbours: seconds with fewer neighbours on either side are not tested (with the defaults: the
     first 2 and the last 4 seconds). min_views_at_risk: seconds with fewer first-pass viewers are not
     tested (no test has power there). The last second of a video is never tested: a viewer who reaches
-    it is completing, not leaving."""
+    it is completing, not leaving. min_hazard_ratio: the smallest effect worth a creator's edit; a dip
+    must leave significantly more than this many times faster than around it, a hold this many times
+    slower (1 tests plain difference; why the default: docs/creator-studio.md, "Key moments")."""
 
     alpha: float = 0.05
     window: int = 5
     gap: int = 2
     min_neighbours: int = 2
     min_views_at_risk: int = 10
+    min_hazard_ratio: float = 1.0
 
     def __post_init__(self) -> None:
         if not 0 < self.alpha < 1:
@@ -56,6 +66,8 @@ class KeyMomentConfig:
             raise ValueError(f"need 1 <= gap <= window, got gap={self.gap}, window={self.window}")
         if self.min_neighbours < 1 or self.min_views_at_risk < 1:
             raise ValueError("min_neighbours and min_views_at_risk must be positive")
+        if not 1 <= self.min_hazard_ratio < np.inf:
+            raise ValueError(f"min_hazard_ratio must be a finite number >= 1, got {self.min_hazard_ratio}")
 
 
 def _neighbours(second: np.ndarray, last: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -81,19 +93,24 @@ def _side_pool(at_risk, exits, second, last, offsets: np.ndarray) -> tuple[np.nd
     return (np.where(keep, exits[index], 0).sum(axis=1), np.where(keep, at_risk[index], 0).sum(axis=1), count)
 
 
-def _conditional_p(exits, at_risk, pooled_exits, pooled_at_risk, tested) -> tuple[np.ndarray, np.ndarray]:
+def _conditional_p(exits, at_risk, pooled_exits, pooled_at_risk, tested, ratio: float
+                   ) -> tuple[np.ndarray, np.ndarray]:
     """One-sided p-values (more exits, fewer exits) of the second's share of its own and the pool's
-    exits, Binomial(x + X, n / (n + N)) under equal hazards."""
+    exits: Binomial(x + X, r n / (r n + N)) when the second's hazard is r times the pool's (dip), and
+    Binomial(x + X, n / (n + r N)) when it is 1/r times (hold); r = 1 is equal hazards."""
     total = exits + pooled_exits
-    share = np.where(tested, at_risk / np.maximum(at_risk + pooled_at_risk, 1), 0.5)
-    return (np.where(tested, stats.binom.sf(exits - 1, total, share), np.nan),
-            np.where(tested, stats.binom.cdf(exits, total, share), np.nan))
+    n, pooled_n = at_risk.astype(float), pooled_at_risk.astype(float)
+    dip_share = np.where(tested, ratio * n / np.maximum(ratio * n + pooled_n, 1), 0.5)
+    hold_share = np.where(tested, n / np.maximum(n + ratio * pooled_n, 1), 0.5)
+    return (np.where(tested, stats.binom.sf(exits - 1, total, dip_share), np.nan),
+            np.where(tested, stats.binom.cdf(exits, total, hold_share), np.nan))
 
 
 def _curvature_p(at_risk, exits, second, last, config, tested) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One-sided p-values of the second's hazard against a quadratic in the offset fitted (weighted by
-    views at risk) to the hazards of both sides' seconds, evaluated at the second; the z statistic's
-    variance adds the fit's own variance to the second's binomial variance."""
+    views at risk) to the hazards of both sides' seconds, evaluated at the second (p0), and that fit:
+    a dip's z is centred at r p0, a hold's at p0 / r (r = min_hazard_ratio); its variance adds the
+    fit's own variance, scaled by r squared (1 / r squared), to the second's binomial variance there."""
     right = np.arange(config.gap, config.window + 1)
     offsets = np.concatenate([-right[::-1], right]).astype(float)
     index, valid = _neighbours(second, last, offsets.astype(int))
@@ -106,9 +123,16 @@ def _curvature_p(at_risk, exits, second, last, config, tested) -> tuple[np.ndarr
     coef = np.linalg.solve(xtwx, xtwy[..., None])[..., 0]
     p0 = np.clip(coef[:, 0], 1e-6, 1 - 1e-6)
     fit_var = p0 * (1 - p0) * np.linalg.inv(xtwx)[:, 0, 0]
-    own_var = p0 * (1 - p0) / np.maximum(at_risk, 1)
-    z = (exits / np.maximum(at_risk, 1) - p0) / np.sqrt(own_var + fit_var)
-    return (np.where(tested, stats.norm.sf(z), np.nan), np.where(tested, stats.norm.cdf(z), np.nan),
+    hazard = exits / np.maximum(at_risk, 1)
+
+    def z(scale: float) -> np.ndarray:
+        """z of the second's hazard against `scale` times the fit."""
+        centre = np.clip(scale * p0, 1e-6, 1 - 1e-6)
+        own_var = centre * (1 - centre) / np.maximum(at_risk, 1)
+        return (hazard - centre) / np.sqrt(own_var + scale**2 * fit_var)
+
+    ratio = config.min_hazard_ratio
+    return (np.where(tested, stats.norm.sf(z(ratio)), np.nan), np.where(tested, stats.norm.cdf(z(1 / ratio)), np.nan),
             np.where(tested, p0, np.nan))
 
 
@@ -138,8 +162,8 @@ def _tests(at_risk, exits, second, last, config: KeyMomentConfig) -> pd.DataFram
     with np.errstate(all="ignore"):
         hazard = np.where(at_risk > 0, exits / np.maximum(at_risk, 1), np.nan)
         baseline = np.where(tested, (left_x + right_x) / np.maximum(left_n + right_n, 1), np.nan)
-    dip_left, hold_left = _conditional_p(exits, at_risk, left_x, left_n, tested)
-    dip_right, hold_right = _conditional_p(exits, at_risk, right_x, right_n, tested)
+    dip_left, hold_left = _conditional_p(exits, at_risk, left_x, left_n, tested, config.min_hazard_ratio)
+    dip_right, hold_right = _conditional_p(exits, at_risk, right_x, right_n, tested, config.min_hazard_ratio)
     dip_curve, hold_curve, curve_baseline = _curvature_p(at_risk, exits, second, last, config, tested)
     # intersection-union: a dip must beat both sides (so a rising or falling stretch is no moment) and
     # the local quadratic trend through them (so a smooth hump of the hazard is none either)

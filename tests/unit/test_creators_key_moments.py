@@ -43,22 +43,68 @@ def test_few_viewers_are_not_enough_evidence():
     assert list(large["second_index"]) == [8]
 
 
-def test_p_values_are_at_least_the_conditional_binomial_tests_of_both_sides():
+def _hazard_curve(video_id: int, n_views: int, hazards: np.ndarray, seed: int) -> pd.DataFrame:
+    """A curve whose first-pass viewers leave second t with probability hazards[t] (the last: completion)."""
+    rng = np.random.default_rng(seed)
+    at_risk, exits = np.zeros(len(hazards), dtype=np.int64), np.zeros(len(hazards), dtype=np.int64)
+    left = n_views
+    for t, h in enumerate(hazards[:-1]):
+        at_risk[t], exits[t] = left, rng.binomial(left, h)
+        left -= exits[t]
+    at_risk[-1] = left
+    return pd.DataFrame({"video_id": video_id, "second_index": np.arange(len(hazards)),
+                         "views_at_risk": at_risk, "exits": exits})
+
+
+def _moments(curve: pd.DataFrame, min_hazard_ratio: float) -> list[tuple[int, str]]:
+    found = detect_key_moments(curve, KeyMomentConfig(min_hazard_ratio=min_hazard_ratio))
+    return list(zip(found["second_index"], found["moment_type"], strict=True))
+
+
+def test_a_small_real_dip_behind_many_viewers_is_no_moment_with_the_effect_floor():
+    """1.5x the baseline hazard behind 200k viewers is significant but below a floor of 2; 5x is above it."""
+    hazards = np.full(31, 0.03)
+    hazards[12], hazards[20] = 0.045, 0.15
+    curve = _hazard_curve(1, 200_000, hazards, seed=5)
+    assert _moments(curve, 1.0) == [(12, "dip"), (20, "dip")]
+    assert _moments(curve, 2.0) == [(20, "dip")]
+
+
+def test_the_effect_floor_of_a_hold_is_its_mirror():
+    """A hold must leave more than r times slower: 1/1.5 of the baseline hazard is no hold at r = 2, 1/6 is."""
+    hazards = np.full(31, 0.03)
+    hazards[12], hazards[20] = 0.02, 0.005
+    curve = _hazard_curve(1, 200_000, hazards, seed=6)
+    assert _moments(curve, 1.0) == [(12, "hold"), (20, "hold")]
+    assert _moments(curve, 2.0) == [(20, "hold")]
+
+
+def test_a_dip_exactly_at_the_floor_is_rarely_a_moment():
+    """The floor is the null's boundary, so BH at 5% still bounds the videos with a false moment there."""
+    hazards = np.full(31, 0.03)
+    hazards[12] = 0.06
+    curves = pd.concat([_hazard_curve(v, 200_000, hazards, seed=200 + v) for v in range(40)])
+    found = detect_key_moments(curves, KeyMomentConfig(min_hazard_ratio=2.0))
+    assert found["video_id"].nunique() <= 4
+
+
+@pytest.mark.parametrize("ratio", [1.0, 2.0])
+def test_p_values_are_at_least_the_conditional_binomial_tests_of_both_sides(ratio):
+    """At ratio r the null of a dip is "r times the side's hazard": Binomial(x + X, r n / (r n + N))."""
     curve = _curve(1, 500, 20, {10: 0.3}, seed=2)
     n, x = curve["views_at_risk"].to_numpy(), curve["exits"].to_numpy()
-    tests = second_tests(n, x)
+    tests = second_tests(n, x, KeyMomentConfig(min_hazard_ratio=ratio))
     row = tests.iloc[10]
     p_dips, p_holds = [], []
     sides = [sorted(side, key=lambda i: x[i] / n[i])[1:-1] for side in ([5, 6, 7, 8], [12, 13, 14, 15])]
     for side in sides:
         big_n, big_x = n[side].sum(), x[side].sum()
-        share = n[10] / (n[10] + big_n)
-        p_dips.append(stats.binom.sf(x[10] - 1, x[10] + big_x, share))
-        p_holds.append(stats.binom.cdf(x[10], x[10] + big_x, share))
+        p_dips.append(stats.binom.sf(x[10] - 1, x[10] + big_x, ratio * n[10] / (ratio * n[10] + big_n)))
+        p_holds.append(stats.binom.cdf(x[10], x[10] + big_x, n[10] / (n[10] + ratio * big_n)))
     both = sides[0] + sides[1]
     # the reported baseline and p-values are the strictest of the two sides and the quadratic trend
     assert row["baseline_hazard"] >= x[both].sum() / n[both].sum() - 1e-12
-    assert max(p_dips) <= row["p_dip"] < 1e-6
+    assert max(p_dips) <= row["p_dip"] < 1e-3
     assert row["p_hold"] >= max(p_holds)
     assert tests.iloc[[12, 13, 14]]["p_dip"].min() > 0.01
     assert np.isnan(tests.iloc[-1]["p_dip"]) and np.isnan(tests.iloc[1]["p_dip"])  # completion, too early
@@ -86,6 +132,8 @@ def test_bad_input_is_refused_with_a_message():
                                          "exits": [1, 0]}))
     with pytest.raises(ValueError, match="alpha"):
         KeyMomentConfig(alpha=1.5)
+    with pytest.raises(ValueError, match="min_hazard_ratio"):
+        KeyMomentConfig(min_hazard_ratio=0.5)
 
 
 def test_match_moments_counts_each_detection_once_within_tolerance():

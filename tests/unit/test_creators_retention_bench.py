@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -27,7 +28,7 @@ def test_threshold_baseline_flags_a_spike_and_only_inside_the_testable_seconds()
 
 def test_unknown_scale_is_refused_before_anything_runs(tmp_path):
     args = argparse.Namespace(retention_scales="20k,huge", retention_seed=23, retention_work_dir=tmp_path,
-                              retention_keep=False)
+                              retention_keep=False, retention_ratio_sweep="")
     with pytest.raises(SystemExit, match="unknown scale"):
         bench.run(args)
 
@@ -38,3 +39,22 @@ def test_1m_is_skipped_on_a_busy_machine(monkeypatch):
     monkeypatch.setattr(bench, "_machine", lambda: {"load": 1.0, "free_gb": 20.0})
     assert bench._too_busy("1m") is None
     assert bench._too_busy("20k") is None
+
+
+def test_ratio_sweep_counts_a_small_unplanted_dip_as_false_until_the_floor_passes_it():
+    """Second 8 planted (5x the hazard), second 14 not (1.5x): at ratio 1 both are found, at 2 only 8."""
+    rng = np.random.default_rng(3)
+    hazards = np.full(25, 0.03)
+    hazards[8], hazards[14] = 0.15, 0.045
+    at_risk, exits, left = [], [], 200_000
+    for h in hazards[:-1]:
+        at_risk.append(left)
+        exits.append(rng.binomial(left, h))
+        left -= exits[-1]
+    curve = pd.DataFrame({"video_id": 1, "second_index": np.arange(25), "views_at_risk": at_risk + [left],
+                          "exits": exits + [0]})
+    planted = pd.DataFrame({"video_id": [1], "second": [8]})
+    rows = bench.ratio_sweep(curve, planted, [1.0, 2.0], bench.KeyMomentConfig(), {"scale": "test"})
+    assert [(r["min hazard ratio"], r["detected"], r["false"]) for r in rows] == [(1.0, 2, 1), (2.0, 1, 0)]
+    assert 1.3 < rows[0]["false median ratio"] < 1.7
+    assert rows[1]["precision"] == 1.0 and rows[1]["false median ratio"] is None

@@ -22,7 +22,8 @@ def model(dbt, session):
     from reelmart.frames import map_groups
 
     config = KeyMomentConfig(alpha=float(settings["fdr_alpha"]), window=int(settings["window"]),
-                             gap=int(settings["gap"]), min_views_at_risk=int(settings["min_views_at_risk"]))
+                             gap=int(settings["gap"]), min_views_at_risk=int(settings["min_views_at_risk"]),
+                             min_hazard_ratio=float(settings["min_hazard_ratio"]))
     # the tests and the FDR family are per video: on Spark one video's curve at a time in the executors
     return map_groups(dbt.ref("fct_video_retention_curve"), lambda curves: detect_key_moments(curves, config),
                       "video_id", CURVE_COLUMNS, SELECT_TYPED, session)
