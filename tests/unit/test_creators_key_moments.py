@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from models_ml.creators import KeyMomentConfig, detect_key_moments, match_moments, second_tests
+from models_ml.creators import KeyMomentConfig, detect_key_moments, key_moments, match_moments, second_tests
 
 
 def _curve(video_id: int, n_views: int, duration: int, dips: dict[int, float], seed: int) -> pd.DataFrame:
@@ -77,6 +77,35 @@ def test_the_effect_floor_of_a_hold_is_its_mirror():
     curve = _hazard_curve(1, 200_000, hazards, seed=6)
     assert _moments(curve, 1.0) == [(12, "hold"), (20, "hold")]
     assert _moments(curve, 2.0) == [(20, "hold")]
+
+
+def test_each_test_is_centred_at_the_floor():
+    """Each of the three tests alone, against a textbook version: the conditional binomial at success
+    probability r n / (r n + N) (dip) or n / (n + r N) (hold), and the z test against r or 1/r times a
+    weighted quadratic fitted to the neighbours' hazards (its variance scaled by r squared or 1/r squared)."""
+    ratio = 2.0
+    curve = _curve(1, 4000, 30, {12: 0.1}, seed=8)
+    n, x = curve["views_at_risk"].to_numpy(), curve["exits"].to_numpy()
+    tested = np.zeros(len(n), bool)
+    tested[[8, 12, 16]] = True
+    pooled_x, pooled_n = np.full(len(n), 300), np.full(len(n), 9000)
+    p_dip, p_hold = key_moments._conditional_p(x, n, pooled_x, pooled_n, tested, ratio)
+    for t in (8, 12, 16):
+        assert p_dip[t] == pytest.approx(stats.binom.sf(x[t] - 1, x[t] + 300, ratio * n[t] / (ratio * n[t] + 9000)))
+        assert p_hold[t] == pytest.approx(stats.binom.cdf(x[t], x[t] + 300, n[t] / (n[t] + ratio * 9000)))
+    config = KeyMomentConfig(min_hazard_ratio=ratio)
+    z_dip, z_hold, _ = key_moments._curvature_p(n, x, np.arange(len(n)), np.full(len(n), len(n) - 1), config, tested)
+    offsets = np.r_[-5:-1, 2:6]
+    for t in (8, 12, 16):
+        design = np.vander(offsets, 3, increasing=True).astype(float)
+        weights = n[t + offsets].astype(float)
+        cov = np.linalg.inv(design.T @ (weights[:, None] * design))
+        p0 = (cov @ design.T @ (weights * x[t + offsets] / n[t + offsets]))[0]
+        fit_var = p0 * (1 - p0) * cov[0, 0]
+        for scale, p, tail in ((ratio, z_dip, stats.norm.sf), (1 / ratio, z_hold, stats.norm.cdf)):
+            centre = scale * p0
+            z = (x[t] / n[t] - centre) / np.sqrt(centre * (1 - centre) / n[t] + scale**2 * fit_var)
+            assert p[t] == pytest.approx(tail(z), rel=1e-6)
 
 
 def test_a_dip_exactly_at_the_floor_is_rarely_a_moment():
