@@ -19,6 +19,7 @@ class ReportSettings:
     view_window_days: int
     placement_confidence: float
     creator_min_peers: int  # a creator-studio comparison needs at least this many peer videos
+    creator_min_hazard_ratio: float  # a key moment's leave rate is more than this many times (1/x for a hold) its usual
 
     @property
     def level(self) -> str:
@@ -65,5 +66,6 @@ def get() -> ReportSettings:
             raise LookupError("rpt_report_settings is empty: rebuild the warehouse")
         g.report_settings = ReportSettings(float(row["interval_level"]), int(row["attribution_click_window_days"]),
                                            int(row["attribution_view_window_days"]),
-                                           float(row["placement_confidence"]), int(row["creator_min_peers"]))
+                                           float(row["placement_confidence"]), int(row["creator_min_peers"]),
+                                           float(row["creator_min_hazard_ratio"]))
     return g.report_settings

@@ -26,6 +26,9 @@ def test_video_page_shows_retention_curve_and_key_moments(logged_in, tiny_wareho
     table = page[page.index('id="key-moments"'):page.index("</table>", page.index('id="key-moments"'))]
     rows = re.findall(r"<tr><td>(\d+)</td><td>(dip|hold)</td>", table)
     assert [(int(s), kind) for s, kind in rows] == moments
+    with duckdb.connect(str(tiny_warehouse.serving_db), read_only=True) as con:
+        floor = con.execute("select creator_min_hazard_ratio from rpt_report_settings").fetchone()[0]
+    assert f"leave more than {floor:.3g}x as fast" in page  # the effect floor the detector used (the var)
     spec = json.loads(html.unescape(re.search(r'id="chart-retention"\s+data-spec="([^"]+)"', page).group(1)))
     band, curve, rules = spec["layer"][:3]  # a video with a file adds shot ticks after these
     assert band["encoding"]["y"]["field"] == "peer_retention_p25" and curve["encoding"]["y"]["field"] == "retention"

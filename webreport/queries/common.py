@@ -31,7 +31,7 @@ def metric_definitions() -> list[dict]:
 def report_settings() -> dict | None:
     return fetch_one(
         "select interval_level, attribution_click_window_days, attribution_view_window_days, placement_confidence, "
-        "creator_min_peers from rpt_report_settings")
+        "creator_min_peers, creator_min_hazard_ratio from rpt_report_settings")
 
 
 def video_categories() -> list[str]:
