@@ -57,7 +57,7 @@ class KeyMomentConfig:
     gap: int = 2
     min_neighbours: int = 2
     min_views_at_risk: int = 10
-    min_hazard_ratio: float = 1.0
+    min_hazard_ratio: float = 1.5
 
     def __post_init__(self) -> None:
         if not 0 < self.alpha < 1:

@@ -97,8 +97,8 @@ def test_key_moments_table_has_the_documented_columns(tiny):
 @pytest.mark.slow
 def test_planted_dips_recovered_on_a_held_out_seed(warehouse_20k):
     """Seed 23 at the 20k scale was never used while choosing the method or its settings (those were
-    looked at on seeds 11 and 7). F1 within +-2 s over every video: a dip found on a video without a
-    planted one is a false positive."""
+    looked at on seeds 11 and 7; the effect floor min_hazard_ratio on 7, 11 and 13 at 20k, 200k and 1M).
+    F1 within +-2 s over every video: a dip found on a video without a planted one is a false positive."""
     paths = warehouse_20k(23)  # built up to fct_video_key_moments (SELECT_20K)
     planted = pd.DataFrame(json.loads((paths.ground_truth / "truth.json").read_text())["retention_dips"]["dips"])
     with duckdb.connect(str(paths.build_db), read_only=True) as con:
