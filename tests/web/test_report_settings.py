@@ -33,7 +33,7 @@ def test_one_interval_level_var_feeds_every_mart(tiny_warehouse):
     assert "experiment_alpha" not in project and "campaign_lift_alpha" not in project
     assert re.search(r"^  interval_level: 0\.95$", project, re.M)
     db = tiny_warehouse.serving_db
-    assert _rows(db, "select * from rpt_report_settings") == [(0.95, 7, 1, 0.9, 5)]
+    assert _rows(db, "select * from rpt_report_settings") == [(0.95, 7, 1, 0.9, 5, 1.5)]
     assert _rows(db, "select distinct alpha from fct_experiment_results") == [(pytest.approx(0.05),)]
     assert _rows(db, "select distinct alpha from fct_campaign_lift") == [(pytest.approx(0.05),)]
 
@@ -52,12 +52,13 @@ def _client_on(db, tmp_path):
 
 @pytest.fixture
 def other_settings(tiny_warehouse, tmp_path):
-    """A serving copy whose settings say 80% intervals, 3-day click and 2-day view windows, a 75% placement rule:
-    every page must follow (a page with its own number would still say 95%, 7 days or 90%)."""
+    """A serving copy whose settings say 80% intervals, 3-day click and 2-day view windows, a 75% placement rule,
+    a 2.5x key-moment floor: every page must follow (a page with its own number would still say 95%, 7 days, 90%
+    or 1.5x)."""
     db = serving_copy_with_plan(tiny_warehouse.serving_db, tmp_path)
     with duckdb.connect(str(db)) as con:
         con.execute("update rpt_report_settings set interval_level = 0.8, attribution_click_window_days = 3, "
-                    "attribution_view_window_days = 2, placement_confidence = 0.75")
+                    "attribution_view_window_days = 2, placement_confidence = 0.75, creator_min_hazard_ratio = 2.5")
     return _client_on(db, tmp_path)
 
 
@@ -70,6 +71,12 @@ def test_campaign_pages_state_the_settings(other_settings):
     assert "3-day click, 2-day view" in detail and "7-day" not in detail
     assert "80% lower" in detail and "80% interval" in detail
     assert not re.search(r"(90|95)% (interval|lower|upper|CI|range)", detail)
+
+
+def test_video_page_states_the_key_moment_floor(other_settings, tiny_warehouse):
+    video_id = _rows(tiny_warehouse.serving_db, "select min(video_id) from fct_video_retention")[0][0]
+    page = _text(other_settings.get(f"/videos/{video_id}"))
+    assert "leave more than 2.5x as fast" in page and "1.5x" not in page
 
 
 def test_placement_pages_state_the_level_and_their_own_decision_rule(other_settings):
