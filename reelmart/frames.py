@@ -4,17 +4,22 @@ A dbt Python model receives `dbt.ref(...)` as a DuckDB relation on the default t
 DataFrame on the Spark target. The model files call these helpers instead of one engine's API, so the
 same file builds on both. On Spark, per-row work runs in the executors (`mapInPandas`, one pandas
 batch at a time) and only bounded inputs (`to_pandas(max_rows=)`, documented per model in docs/spark.md)
-reach the driver; nothing here collects a user-scale table.
+reach the driver; nothing here collects a user-scale table. On DuckDB the same per-row and per-group work
+runs one batch at a time too (`_duckdb_batches`), so a model's memory follows the batch, not the table.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
+
+# Rows per pandas batch of map_pandas / map_groups on DuckDB (a group is never split, so a batch of
+# map_groups holds whole groups and may exceed it by one group).
+DUCKDB_BATCH_ROWS = 200_000
 
 
 def is_spark(relation) -> bool:
@@ -169,8 +174,8 @@ def map_pandas(relation, fn: Callable[[pd.DataFrame], pd.DataFrame], columns: li
                session, order_by: str | None = None):
     """fn applied to `columns` of `relation` in pandas, typed by `select_typed`; returns the engine's relation.
 
-    DuckDB: one call on the whole frame (the embedded engine is one process anyway). Spark: fn runs in
-    the executors on each Arrow batch (mapInPandas), so fn must be per-row (no statistic over the batch).
+    Spark: fn runs in the executors on each Arrow batch (mapInPandas), so fn must be per-row (no statistic
+    over the batch). DuckDB: the same, on batches of DUCKDB_BATCH_ROWS rows in `order_by` order.
     """
     if is_spark(relation):
         schema = spark_schema(select_typed)
@@ -184,10 +189,7 @@ def map_pandas(relation, fn: Callable[[pd.DataFrame], pd.DataFrame], columns: li
         mapped.createOrReplaceTempView(view)
         typed = session.sql(f"select {_spark_types(select_typed)} from {view}")
         return typed
-    projected = relation.project(", ".join(columns))
-    if order_by:
-        projected = projected.order(order_by)
-    return session.from_df(fn(projected.df())).project(select_typed)
+    return _duckdb_batches(relation, fn, columns, select_typed, session, order_by=order_by)
 
 
 def map_groups(relation, fn: Callable[[pd.DataFrame], pd.DataFrame], key: str, columns: list[str],
@@ -195,8 +197,9 @@ def map_groups(relation, fn: Callable[[pd.DataFrame], pd.DataFrame], key: str, c
     """fn applied to the rows of `relation` that share `key` (a video, a category), typed by `select_typed`.
 
     fn must give each group's rows from that group's rows alone (a statistic per video is fine, one over
-    every video is not). DuckDB: one call on the whole frame. Spark: groupBy(key).applyInPandas, one
-    group at a time in the executors, so a group (not the table) must fit an executor's memory.
+    every video is not). Spark: groupBy(key).applyInPandas, one group at a time in the executors, so a group
+    (not the table) must fit an executor's memory. DuckDB: batches of whole groups (DUCKDB_BATCH_ROWS rows or
+    one group, whichever is more), in `key`, then `order_by`, order.
     """
     if is_spark(relation):
         mapped = relation.select(*columns).groupBy(key).applyInPandas(
@@ -204,10 +207,67 @@ def map_groups(relation, fn: Callable[[pd.DataFrame], pd.DataFrame], key: str, c
         view = f"reelmart_grouped_{uuid.uuid4().hex}"
         mapped.createOrReplaceTempView(view)
         return session.sql(f"select {_spark_types(select_typed)} from {view}")
+    return _duckdb_batches(relation, fn, columns, select_typed, session, order_by=order_by, key=key)
+
+
+def _duckdb_batches(relation, fn, columns: list[str], select_typed: str, session, order_by: str | None = None,
+                    key: str | None = None):
+    """fn over `relation` one pandas batch at a time, its results streamed into the relation returned (DuckDB).
+
+    The input is read once as Arrow (columnar: strings are not Python objects) in `order_by` order (by `key`
+    first when given, and cut only between two keys); each batch becomes pandas through a second connection
+    to the same database (`session.cursor()`: the same dtypes as `.df()`), and fn's result is typed there by
+    `select_typed` and handed on as Arrow. The returned relation reads that stream, so it can be read once:
+    by dbt's materialisation, or by one `to_pandas`. Only one batch and its result are pandas at a time.
+    """
+    import pyarrow as pa
+
     projected = relation.project(", ".join(columns))
-    if order_by:
-        projected = projected.order(order_by)
-    return session.from_df(fn(projected.df())).project(select_typed)
+    ordering = ", ".join(part for part in (key, order_by) if part)
+    if ordering:
+        projected = projected.order(ordering)
+    table = projected.arrow().read_all()
+    worker = session.cursor()
+
+    def typed(frame: pd.DataFrame) -> pa.Table:
+        return worker.from_df(frame).project(select_typed).arrow().read_all()
+
+    stream = (typed(fn(worker.from_arrow(table.slice(start, stop - start)).df()))
+              for start, stop in _batch_bounds(table, key))
+    first = next(stream, None)
+    if first is None:  # no rows: fn still says what its (empty) result looks like
+        first = typed(fn(worker.from_arrow(table).df()))
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        try:
+            yield from first.to_batches()
+            for result in stream:
+                yield from result.to_batches()
+        finally:
+            worker.close()
+
+    return session.from_arrow(pa.RecordBatchReader.from_batches(first.schema, batches()))
+
+
+def _batch_bounds(table, key: str | None) -> Iterator[tuple[int, int]]:
+    """[start, stop) row ranges of about DUCKDB_BATCH_ROWS rows; with `key` (the table sorted by it), cut
+    only where the key changes, so each group lies in one batch."""
+    n = table.num_rows
+    if n == 0:
+        return iter(())
+    if key is None:
+        starts = np.arange(0, n, DUCKDB_BATCH_ROWS)
+    else:
+        values = table.column(key).to_numpy(zero_copy_only=False)
+        group_starts = np.concatenate([[0], np.flatnonzero(values[1:] != values[:-1]) + 1])
+        starts, next_cut = [], 0
+        for start in group_starts.tolist():
+            if start >= next_cut:
+                starts.append(start)
+                next_cut = start + DUCKDB_BATCH_ROWS
+        starts = np.asarray(starts, dtype=int)
+    stops = np.append(starts[1:], n)
+    return zip(starts.tolist(), stops.tolist(), strict=True)
 
 
 def from_pandas(frame: pd.DataFrame, select_typed: str, session):

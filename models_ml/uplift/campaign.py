@@ -162,7 +162,7 @@ def make_model(learner: str, params: dict, n_train: int):
                            random_state=int(params["random_state"]))
 
 SCORE_COLUMNS = ["campaign_id", "user_id", "is_treatment", "has_converted", "is_evaluation", "uplift_score",
-                 "model_name", "model_version", "fit_status", "learner", "selection"]
+                 "model_name", "model_version", "fit_status", "learner"]
 FIT_COLUMNS = ["campaign_id", "model_name", "model_version", "fit_status", "learner", "selection", "training_users",
                "fitted_model"]
 
@@ -208,7 +208,8 @@ def score_with_fits(features: pd.DataFrame, fits: pd.DataFrame) -> pd.DataFrame:
     """Every user of every campaign scored by its campaign's fit (rows of ``fit_campaigns``, kept or new).
 
     One row per campaign x user (int_campaign_uplift_scored). A campaign without a fit row gets a NULL score
-    and fit_status 'not_fitted'; the fit's status, version, learner and selection are repeated on its rows.
+    and fit_status 'not_fitted'; the fit's status, version and learner are repeated on its rows (its selection
+    table stays on the fit's one row: repeated per user it was most of the table's bytes).
     """
     by_campaign = {row["campaign_id"]: row for row in fits.to_dict("records")}
     features = features.sort_values(["campaign_id", "user_id"])
@@ -229,7 +230,6 @@ def score_with_fits(features: pd.DataFrame, fits: pd.DataFrame) -> pd.DataFrame:
             "model_version": fit["model_version"] if fit is not None else None,
             "fit_status": fit["fit_status"] if fit is not None else "not_fitted",
             "learner": fit["learner"] if fit is not None else None,
-            "selection": fit["selection"] if fit is not None else "{}",
         }))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SCORE_COLUMNS)
 

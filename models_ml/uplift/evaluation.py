@@ -72,10 +72,11 @@ def evaluate(rows: pd.DataFrame) -> list[tuple[str, float | None, dict]]:
 
 
 
-def evaluate_campaigns(scored: pd.DataFrame, evaluated_at) -> pd.DataFrame:
+def evaluate_campaigns(scored: pd.DataFrame, evaluated_at, selections: dict[str, str] | None = None) -> pd.DataFrame:
     """One row per campaign model x metric (int_campaign_uplift_evaluated); unfitted models get NULLs and why.
 
-    The served model gets the held-out metrics. When the learner was selected, model
+    The served model gets the held-out metrics. When the learner was selected (``selections``: campaign_id
+    -> the fit's selection JSON, as in int_campaign_uplift_fitted), model
     ``campaign_uplift_selection:<campaign_id>`` gets, per candidate's model_version, its validation R-loss
     and ``selected`` (1 for the served one, 0 otherwise).
     """
@@ -91,7 +92,7 @@ def evaluate_campaigns(scored: pd.DataFrame, evaluated_at) -> pd.DataFrame:
                 "model_name": name, "model_version": version, "metric": metric, "value": value,
                 "evaluated_at": evaluated_at, "details": json.dumps({"campaign_id": campaign_id, **details}),
             })
-        selection = json.loads(group["selection"].iloc[0]) if "selection" in group else {}
+        selection = json.loads((selections or {}).get(campaign_id) or "{}")
         for learner, candidate in selection.items():
             loss = candidate["validation_r_loss"]
             details = {"campaign_id": campaign_id, "learner": learner, "split": "validation part of the training split",

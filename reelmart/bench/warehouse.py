@@ -37,6 +37,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--build-only", action="store_true",
                         help="only time a full `dbt build` of --data-dir (generated already) and say which nodes "
                              "its memory went to")
+    parser.add_argument("--incremental-only", action="store_true",
+                        help="only time an incremental `dbt build` of --data-dir (built already, then given a new "
+                             "export day by `reelmart generate --append-days 1` with its scale and seed), with its "
+                             "stages and the nodes its memory went to")
 
 
 def _raw_rows(paths: WarehousePaths) -> dict[str, int]:
@@ -221,30 +225,34 @@ def publish_rows(paths: WarehousePaths, label: str) -> list[dict]:
     ]
 
 
-def build_memory_rows(paths: WarehousePaths, top: int = 15) -> tuple[dict, list[dict]]:
-    """A full `dbt build` of a generated instance: its time and peak memory, and the nodes that memory went to."""
+def build_memory_rows(paths: WarehousePaths, top: int = 15, full_refresh: bool = True) -> tuple[dict, list[dict]]:
+    """A `dbt build` of an instance (full, or incremental on a built one): its time and peak memory, and the
+    nodes that memory went to."""
     timeline: list[tuple[float, int]] = []
-    with measure(poll_seconds=0.2, timeline=timeline) as full:
-        run_dbt(["build", "--full-refresh"], paths, quiet=True)
-    summary = {"instance": paths.data_dir.name, "dbt build s": full.seconds, "build peak MB": full.peak_rss_mb,
+    with measure(poll_seconds=0.2, timeline=timeline) as built:
+        run_dbt(["build", "--full-refresh"] if full_refresh else ["build"], paths, quiet=True)
+    summary = {"instance": paths.data_dir.name, "build": "full" if full_refresh else "incremental",
+               "dbt build s": built.seconds, "build peak MB": built.peak_rss_mb,
                "build file MB": paths.build_db.stat().st_size / 2**20}
     return summary, node_memory_from_target(timeline, paths.dbt_target, top)
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.build_only:
+    if args.build_only or args.incremental_only:
         if not args.data_dir:
-            raise SystemExit("--build-only needs --data-dir (a generated instance)")
+            raise SystemExit("--build-only and --incremental-only need --data-dir (a generated instance)")
+        paths = WarehousePaths(args.data_dir.resolve())
         print(f"load average (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
-        summary, nodes = build_memory_rows(WarehousePaths(args.data_dir.resolve()))
+        summary, nodes = build_memory_rows(paths, full_refresh=not args.incremental_only)
         print(f"load average (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
-        print_table([summary], "Full dbt build (models and tests) of one instance")
+        kind = "Incremental" if args.incremental_only else "Full"
+        print_table([summary], f"{kind} dbt build (models and tests) of one instance")
         print_table(nodes, "Nodes by peak resident memory while they ran (dbt, 2 threads)")
-        stages = stage_seconds(WarehousePaths(args.data_dir.resolve()))
+        stages = stage_seconds(paths)
         print_table([{"stage": name, "nodes": s["nodes"], "node seconds": s["seconds"],
                       "slowest node": f"{s['slowest'][0]} {s['slowest'][1]:.1f} s"}
                      for name, s in sorted(stages.items(), key=lambda item: -item[1]["seconds"])],
-                    "Full build by stage (dbt node seconds, 2 threads)")
+                    f"{kind} build by stage (dbt node seconds, 2 threads)")
         return 0
     if args.publish_only:
         if not args.data_dir:

@@ -225,3 +225,47 @@ def test_reelmart_build_on_spark_builds_the_whole_project_by_default(tmp_path, m
     assert warehouse.build(paths) == {"published": True}
     assert calls[1] == ["docs", "generate", "--static", "--target", "duckdb"]
     assert warehouse.read_build_status(paths)["status"] == "green"
+
+
+def test_duckdb_map_pandas_runs_in_batches_and_streams_the_result(con, monkeypatch):
+    """On DuckDB fn sees batches of DUCKDB_BATCH_ROWS rows in order, and the streamed result is the one-call one."""
+    from reelmart import frames
+
+    monkeypatch.setattr(frames, "DUCKDB_BATCH_ROWS", 2)
+    con.execute("create table many as select range as comment_id, 'c' || range as body from range(7) order by random()")
+    seen = []
+
+    def score(frame: pd.DataFrame) -> pd.DataFrame:
+        seen.append(frame["comment_id"].tolist())
+        return pd.DataFrame({"comment_id": frame["comment_id"], "label": frame["body"].str.upper(),
+                             "score": frame["comment_id"] / 2, "amount": 1.5})
+
+    out = to_pandas(map_pandas(con.table("many"), score, ["comment_id", "body"], SELECT_TYPED, con,
+                               order_by="comment_id"), ["comment_id", "label", "score", "amount"], order_by="comment_id")
+    assert seen == [[0, 1], [2, 3], [4, 5], [6]]
+    assert out["label"].tolist() == [f"C{i}" for i in range(7)] and out["amount"].tolist() == [1.5] * 7
+    con.execute("create table nothing as select * from many where false")
+    seen.clear()
+    empty = map_pandas(con.table("nothing"), score, ["comment_id", "body"], SELECT_TYPED, con)
+    assert [str(t) for t in empty.types] == ["BIGINT", "VARCHAR", "DOUBLE", "DECIMAL(38,2)"]
+    assert empty.fetchall() == [] and seen == [[]]
+
+
+def test_duckdb_map_groups_never_splits_a_group_across_batches(con, monkeypatch):
+    from reelmart import frames
+
+    monkeypatch.setattr(frames, "DUCKDB_BATCH_ROWS", 4)
+    con.execute("create table views as select range as view_id, range % 3 as video_id, 1.0 as seconds "
+                "from range(10) order by random()")  # groups of 4, 3 and 3 rows
+    calls = []
+
+    def per_video(frame: pd.DataFrame) -> pd.DataFrame:
+        calls.append(sorted(frame["video_id"].unique().tolist()))
+        assert frame["view_id"].is_monotonic_increasing or frame["video_id"].nunique() > 1
+        return frame.groupby("video_id", as_index=False).agg(views=("view_id", "size"), seconds=("seconds", "sum"))
+
+    typed = "cast(video_id as bigint) as video_id, cast(views as bigint) as views, cast(seconds as double) as seconds"
+    out = frames.map_groups(con.table("views"), per_video, "video_id", ["view_id", "video_id", "seconds"], typed, con,
+                            order_by="view_id")
+    assert sorted(out.fetchall()) == [(0, 4, 4.0), (1, 3, 3.0), (2, 3, 3.0)]
+    assert calls == [[0], [1, 2]]  # 4 rows fill the first batch; the next two groups share one

@@ -241,13 +241,16 @@ def lift_study(n: int, seed: int) -> pd.DataFrame:
 def test_campaign_serves_the_validation_winner_and_records_the_table(monkeypatch) -> None:
     monkeypatch.setitem(campaign_fit.LEARNERS, "wrong", ConstantUplift)
     rows = lift_study(8000, 0)
-    scored = campaign_fit.score_campaigns(rows, SETTINGS | {"candidates": ["wrong", "t"]})
+    fits = campaign_fit.fit_campaigns(rows, SETTINGS | {"candidates": ["wrong", "t"]})
+    scored = campaign_fit.score_with_fits(rows, fits)
     assert set(scored["learner"]) == {"t"} and set(scored["fit_status"]) == {"fitted"}
-    table = json.loads(scored["selection"].iloc[0])
+    assert "selection" not in scored  # the validation table stays on the fit's one row per campaign
+    selections = dict(zip(fits["campaign_id"], fits["selection"], strict=True))
+    table = json.loads(selections["cmp_a"])
     assert table["t"]["selected"] and not table["wrong"]["selected"]
     assert table["wrong"]["validation_r_loss"] > table["t"]["validation_r_loss"]
     assert scored["model_version"].iloc[0] == table["t"]["model_version"]
-    evaluations = evaluate_campaigns(scored, pd.Timestamp("2026-01-01"))
+    evaluations = evaluate_campaigns(scored, pd.Timestamp("2026-01-01"), selections)
     assert not evaluations.duplicated(["model_name", "model_version", "metric"]).any()
     served = evaluations[evaluations["model_name"] == "campaign_uplift:cmp_a"]
     assert set(served["metric"]) == {"qini_coefficient", "auuc", "uplift_at_10pct"}
@@ -262,7 +265,7 @@ def test_campaign_learner_settings_are_checked() -> None:
     for bad in ({"learner": "z"}, {"candidates": ["s", "q"]}, {"candidates": []}):
         with pytest.raises(ValueError, match="campaign_uplift"):
             campaign_fit.score_campaigns(rows, SETTINGS | bad)
-    fixed = campaign_fit.score_campaigns(rows, SETTINGS | {"learner": "s"})
+    fixed = campaign_fit.fit_campaigns(rows, SETTINGS | {"learner": "s"})
     assert set(fixed["learner"]) == {"s"} and set(fixed["selection"]) == {"{}"}
     by_qini = campaign_fit.make_model("auto", SETTINGS | {"selection_criterion": "qini"}, 1000)
     assert by_qini.criterion == "qini" and campaign_fit.make_model("auto", SETTINGS, 1000).criterion == "r_loss"

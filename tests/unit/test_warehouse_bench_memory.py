@@ -67,3 +67,19 @@ def test_tests_are_named_by_their_name_not_their_hash():
     assert node_name("test.reelmart.not_null_dim_users_user_id.241ee496ff") == "not_null_dim_users_user_id"
     assert node_name("model.reelmart.dim_users") == "dim_users"
     assert node_name("unit_test.reelmart.dim_users.dedupe_rule") == "dedupe_rule"
+
+
+def test_incremental_only_times_a_build_without_full_refresh(tmp_path, monkeypatch):
+    from reelmart.bench import warehouse as bench
+    from reelmart.warehouse import WarehousePaths
+
+    calls = []
+    monkeypatch.setattr(bench, "run_dbt", lambda args, paths, quiet=False: calls.append(args))
+    monkeypatch.setattr(bench, "node_memory_from_target", lambda timeline, target, top: [])
+    paths = WarehousePaths(tmp_path)
+    paths.build_db.parent.mkdir(parents=True, exist_ok=True)
+    paths.build_db.write_bytes(b"")
+    incremental, _ = bench.build_memory_rows(paths, full_refresh=False)
+    full, _ = bench.build_memory_rows(paths)
+    assert calls == [["build"], ["build", "--full-refresh"]]
+    assert (incremental["build"], full["build"]) == ("incremental", "full")

@@ -20,7 +20,7 @@ def model(dbt, session):
     from models_ml.uplift.evaluation import evaluate_campaigns
     from reelmart.frames import from_pandas, map_groups, semi_join, to_pandas
 
-    fits = to_pandas(dbt.ref("int_campaign_uplift_fitted"), ["campaign_id", "model_name", "data_through"],
+    fits = to_pandas(dbt.ref("int_campaign_uplift_fitted"), ["campaign_id", "model_name", "data_through", "selection"],
                      order_by="campaign_id", max_rows=MAX_CAMPAIGNS)
     fits["evaluated_at"] = pd.to_datetime(fits["data_through"]) + pd.Timedelta(days=1)
     if dbt.is_incremental:
@@ -31,13 +31,14 @@ def model(dbt, session):
     if fits.empty:
         return session.sql(f"select * from {dbt.this} where false")
     evaluated_at = dict(zip(fits["campaign_id"], fits["evaluated_at"], strict=True))
+    selections = dict(zip(fits["campaign_id"], fits["selection"], strict=True))
     due = from_pandas(fits[["campaign_id"]], "cast(campaign_id as varchar) as campaign_id", session)
     scored = dbt.ref("int_campaign_uplift_scored")
 
     def evaluate(rows):
         # per campaign, each with its fit's date, in user order: the Qini curve breaks ties by row order
         rows = rows.sort_values(["campaign_id", "user_id"], ignore_index=True)
-        frames = [evaluate_campaigns(group, evaluated_at[campaign_id])
+        frames = [evaluate_campaigns(group, evaluated_at[campaign_id], selections)
                   for campaign_id, group in rows.groupby("campaign_id", sort=True)]
         return pd.concat(frames, ignore_index=True) if frames else evaluate_campaigns(rows, pd.NaT)
 

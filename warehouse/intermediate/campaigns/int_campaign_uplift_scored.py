@@ -20,8 +20,7 @@ SELECT_TYPED = """
     cast(model_name as varchar) as model_name,
     cast(model_version as varchar) as model_version,
     cast(fit_status as varchar) as fit_status,
-    cast(learner as varchar) as learner,
-    cast(selection as varchar) as selection
+    cast(learner as varchar) as learner
 """
 MAX_CAMPAIGNS = 100_000
 
