@@ -226,10 +226,11 @@ def exclusive_lock(path: Path, what: str):
 
 
 def build(paths: WarehousePaths, full_refresh: bool = False, select: str | None = None, docs: bool = True,
-          quiet: bool = False, extra_vars: dict | None = None, refit: bool = False) -> dict:
+          quiet: bool = False, extra_vars: dict | None = None, refit: bool = False, exclude: str | None = None) -> dict:
     """`dbt build` (seeds, models, tests), then publish the snapshot. Returns the build metadata.
 
     refit: refit the scheduled models now (var refit) instead of keeping their last fit.
+    exclude: dbt selectors of nodes not to build (as `dbt build --exclude`).
     """
     if not any(paths.landing.glob("*/**/*.parquet")):
         raise BuildError(f"no raw exports under {paths.landing}: run `reelmart generate` first")
@@ -246,6 +247,8 @@ def build(paths: WarehousePaths, full_refresh: bool = False, select: str | None 
         args += ["--select", *select.split()]
         if on_spark:  # a test is run only when all its parents are selected (a model left out fails no test)
             args += ["--indirect-selection", "cautious"]
+    if exclude:
+        args += ["--exclude", *exclude.split()]
     if refit:
         extra_vars = {**(extra_vars or {}), "refit": True}
     if extra_vars:

@@ -3,8 +3,9 @@
 It is the longest single build of the suite (a JVM, a Derby metastore, dbt-spark's round trips) and mostly
 waits or runs the JVM, while the rest of the session is largely one busy Python process. So when a collected
 test asks for `spark_build`, a child process simulates the tiny platform (seed 11, as `tiny_warehouse`) and
-builds the whole project on a local Spark session from the end of collection on; the tests that need it
-run last and the fixture waits for it.
+builds the whole project on a local Spark session from the end of collection on (but for the data tests the
+equality test proves: tests/spark/proved_by_equality.py); the tests that need it run last and the fixture
+waits for it.
 The child is started with `REELMART_TARGET=spark` in its own environment only, so the DuckDB builds of the
 session are untouched; it runs at lower priority (tests/background.py), dies with the session (PR_SET_PDEATHSIG;
 killed at exit too), and its wall and CPU seconds (the JVM's included) are in tests/build_counter.py's table.
@@ -25,20 +26,34 @@ from pathlib import Path
 import pytest
 
 SPARK_SELECT = ""  # the whole project, as `REELMART_TARGET=spark reelmart build` without --select
+ROOT = Path(__file__).resolve().parents[2]
 SEED = 11  # the seed of tests/conftest.py tiny_warehouse: the equality test compares the two builds
 JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+# Spark settings of this build only (docs/spark.md "The suite's Spark build"): on tiny data a query's cost is its
+# fixed overhead, and generating and compiling Java code per query (Janino, then the JIT) was a quarter of the
+# JVM's samples; interpreted operators, one shuffle partition, no adaptive re-planning and no compression of a
+# few kilobytes cost less CPU. None changes what a query returns (the equality test holds it to that).
+SPARK_SHUFFLE_PARTITIONS = "1"
+SPARK_CONF = {"spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN",
+              "spark.sql.adaptive.enabled": "false", "spark.rdd.compress": "false", "spark.shuffle.compress": "false",
+              "spark.shuffle.spill.compress": "false"}
 _CHILD = textwrap.dedent("""
     import ctypes, json, os, resource, sys, time
     from pathlib import Path
+    sys.path.insert(0, sys.argv[4])
     from reelmart.simulate import SCALES, PlatformSimulator
-    from reelmart.warehouse import WarehousePaths, build
+    from reelmart.warehouse import WarehousePaths, build, run_dbt
+    from tests.spark.proved_by_equality import builtin_tests_proved_by_equality
 
     if sys.platform == "linux":  # PR_SET_CHILD_SUBREAPER: the JVM that dbt leaves behind is reaped (and counted) here
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(36, 1)
     paths = WarehousePaths(Path(sys.argv[1]))
     started = time.perf_counter()
     PlatformSimulator(SCALES["tiny"], paths.data_dir, seed=int(sys.argv[2]), progress=False).run()
-    build(paths, full_refresh=True, select=sys.argv[3], docs=False, quiet=True)
+    run_dbt(["parse"], paths, quiet=True)  # the project as Spark builds it (the build's own parse is then partial)
+    manifest = json.loads((paths.dbt_target / "manifest.json").read_text())
+    left_out = sorted(manifest["nodes"][uid]["name"] for uid in builtin_tests_proved_by_equality(manifest))
+    build(paths, full_refresh=True, select=sys.argv[3], docs=False, quiet=True, exclude=" ".join(left_out))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # the JVM exits once dbt, its parent, is gone
         try:
@@ -70,9 +85,11 @@ def _start(data_dir: Path) -> subprocess.Popen:
     env = {**os.environ, "REELMART_TARGET": "spark",
            # a short-lived JVM on tiny data: the quick JIT tier only and one GC thread cost less CPU in the same
            # wall time (README "Known gaps"); neither changes what a query returns
-           "JAVA_TOOL_OPTIONS": f"{os.environ.get('JAVA_TOOL_OPTIONS', '')} {JVM_OPTIONS}".strip()}
+           "JAVA_TOOL_OPTIONS": f"{os.environ.get('JAVA_TOOL_OPTIONS', '')} {JVM_OPTIONS}".strip(),
+           "REELMART_SPARK_SHUFFLE_PARTITIONS": SPARK_SHUFFLE_PARTITIONS,  # profiles.yml
+           "PYSPARK_SUBMIT_ARGS": " ".join(f"--conf {key}={value}" for key, value in SPARK_CONF.items()) + " pyspark-shell"}
     log = open(data_dir.parent / "spark-build.log", "w")  # noqa: SIM115  (closed with the process, below)
-    process = subprocess.Popen([sys.executable, "-c", _CHILD, str(data_dir), str(SEED), SPARK_SELECT],
+    process = subprocess.Popen([sys.executable, "-c", _CHILD, str(data_dir), str(SEED), SPARK_SELECT, str(ROOT)],
                                env=env, stdout=subprocess.PIPE, stderr=log, text=True,
                                preexec_fn=lower_priority())  # on the CPU the session leaves
     process.log = log

@@ -206,14 +206,17 @@ def test_reelmart_build_on_spark_builds_the_whole_project_by_default(tmp_path, m
         raise warehouse.BuildError("stop here")
 
     monkeypatch.setattr(warehouse, "run_dbt", fake_dbt)
-    for target, select in (("spark", None), ("spark", "+fct_rejects"), ("duckdb", None)):
+    for target, select, exclude in (("spark", None, None), ("spark", "+fct_rejects", None), ("duckdb", None, None),
+                                    ("spark", None, "not_null_dim_users_user_id unique_dim_users_user_id")):
         monkeypatch.setenv("REELMART_TARGET", target)
         with pytest.raises(warehouse.BuildError, match="stop here"):
-            warehouse.build(paths, select=select)
-    spark_default, spark_chosen, duck = calls
+            warehouse.build(paths, select=select, exclude=exclude)
+    spark_default, spark_chosen, duck, spark_excluding = calls
     assert spark_default == ["build", "--full-refresh"]
     assert spark_chosen == ["build", "--full-refresh", "--select", "+fct_rejects", "--indirect-selection", "cautious"]
     assert duck == ["build"]
+    assert spark_excluding == ["build", "--full-refresh", "--exclude", "not_null_dim_users_user_id",
+                               "unique_dim_users_user_id"]
     assert warehouse.read_build_status(paths)["status"] == "failed"
 
     # a green Spark build: copied into DuckDB, marked green, docs of the DuckDB file, published

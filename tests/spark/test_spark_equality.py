@@ -2,7 +2,8 @@
 
 One Spark build per test session (tests/spark/conftest.py: a child process started at the end of
 collection, on its own simulation of the same seed; these tests run last) of the whole project, as
-`dbt build`: models, seeds, data tests and unit tests. Its tables
+`dbt build`: models, seeds, data tests and unit tests, but for dbt's own generic tests on the tables compared
+here, which the comparison proves (tests/spark/proved_by_equality.py). Its tables
 are copied into a DuckDB file and published by `reelmart build` exactly as a Spark user's would be, then
 compared with the session's DuckDB build (`tiny_warehouse`) by reelmart.marts_diff, rows as multisets:
 
@@ -27,15 +28,17 @@ import pytest
 
 from audience_export.identifiers import store_path
 from reelmart.marts_diff import diff_builds, format_diffs
-from reelmart.spark_import import IMPORTED_AS_VIEWS, NOT_IMPORTED_PREFIXES, spark_dir
+from reelmart.spark_import import spark_dir
+from tests.spark.proved_by_equality import (
+    BUILD_LOCAL_COLUMNS,
+    DBT_BUILTIN_TESTS,
+    builtin_tests_proved_by_equality,
+    is_compared_table,
+)
 
 pytestmark = pytest.mark.slow
 
 FLOAT_TOLERANCE = 1e-9
-TABLE_MATERIALIZATIONS = ("table", "incremental", "seed")  # views read the landing files: nothing to copy
-# Columns that hold a property of the build's own copy of the files, not of the data: the Spark build
-# simulates its own landing folder (tests/spark/conftest.py), so its video files have other modification times.
-BUILD_LOCAL_COLUMNS = {"int_video_file_shots": ("file_mtime_ns",)}
 RECOMMENDER_TABLES = ("int_recommender_selected", "int_recommender_evaluated", "fct_recommendations")
 
 
@@ -75,31 +78,64 @@ def test_every_model_data_test_and_unit_test_passed_on_spark(spark_run):
     for _, node in run:
         kind = node["resource_type"] if node["resource_type"] != "model" else f"{node['language']} model"
         kinds[kind] = kinds.get(kind, 0) + 1
-    # lower bounds from the first Spark selection (2026-12-07); the test below checks that nothing is left out
-    assert kinds.get("sql model", 0) >= 95 and kinds.get("python model", 0) >= 2, kinds
-    assert kinds.get("test", 0) >= 322 and kinds.get("unit_test", 0) >= 16, kinds
+    # lower bounds from the build of 2026-12-07 (115 SQL and 23 Python models, 493 data tests of which 261
+    # proved by equality and left out, 18 unit tests); the test below checks what is left out
+    assert kinds.get("sql model", 0) >= 115 and kinds.get("python model", 0) >= 23, kinds
+    assert kinds.get("test", 0) >= 232 and kinds.get("unit_test", 0) >= 18, kinds
 
 
 def test_every_model_seed_and_test_of_the_project_built_on_spark(spark_run):
-    """Nothing is left out of the Spark build: a node that did not run there is named here."""
+    """Left out of the suite's Spark build: exactly dbt's own generic tests on the compared tables, nothing else
+    (every model, seed, unit test and test of ours ran); why they may be: the test below and its module."""
     manifest, run = spark_run
     built = {result["unique_id"] for result, _ in run}
     nodes = {uid for uid, node in {**manifest["nodes"], **manifest.get("unit_tests", {})}.items()
              if node["resource_type"] in ("model", "seed", "test", "unit_test")}
-    assert not sorted(nodes - built), f"nodes of the project not built on Spark: {sorted(nodes - built)}"
+    left_out = builtin_tests_proved_by_equality(manifest)
+    assert nodes - built == left_out, f"not built on Spark and not proved by equality: {sorted(nodes - built - left_out)}"
+    assert len(left_out) >= 250 and not left_out & built
+    ours = {uid for uid in nodes if manifest["nodes"].get(uid, {}).get("resource_type") == "test"
+            and (manifest["nodes"][uid].get("test_metadata") or {}).get("name") not in DBT_BUILTIN_TESTS}
+    assert len(ours) >= 150 and ours <= built, "a test of ours (or a singular test) did not run on Spark"
 
 
-def test_every_table_built_on_spark_equals_the_duckdb_build(spark_build, spark_run, tiny_warehouse):
+def test_the_tests_left_out_on_spark_sit_on_tables_proved_equal(spark_run, equality):
+    """Each left-out test reads only tables compared here and found equal (a DOUBLE column only within the
+    tolerance: there a left-out test may check NULLs only, which the comparison matches exactly)."""
+    manifest, _ = spark_run
+    statuses, doubles = equality["statuses"], equality["double_columns"]
+    for uid in builtin_tests_proved_by_equality(manifest):
+        test = manifest["nodes"][uid]
+        columns = {test.get("column_name"), test["test_metadata"]["kwargs"].get("field")}  # relationships: `field`
+        for parent in (manifest["nodes"][p]["name"] for p in test["depends_on"]["nodes"]):
+            assert statuses.get(parent) in ("same", "rounding"), (test["name"], parent, statuses.get(parent))
+            if statuses[parent] == "rounding" and test["test_metadata"]["name"] != "not_null":
+                assert not columns & doubles[parent], (test["name"], parent)
+
+
+@pytest.fixture(scope="module")
+def equality(spark_build, spark_run, tiny_warehouse):
+    """The tables Spark built that are compared, their diffs with the DuckDB build, and their DOUBLE columns."""
     _, run = spark_run
-    tables = {node["name"] for _, node in run
-              if node["resource_type"] in ("model", "seed") and node["config"]["materialized"] in TABLE_MATERIALIZATIONS
-              and not node["name"].startswith(NOT_IMPORTED_PREFIXES) and node["name"] not in IMPORTED_AS_VIEWS}
+    tables = {node["name"] for _, node in run if is_compared_table(node)}
+    diffs = [d for d in diff_builds(tiny_warehouse.serving_db, spark_build.serving_db, float_tolerance=FLOAT_TOLERANCE)
+             if d.table in tables]
+    with duckdb.connect(str(spark_build.serving_db), read_only=True) as con:
+        typed = con.execute("select table_name, column_name from information_schema.columns "
+                            "where data_type in ('DOUBLE', 'FLOAT')").fetchall()
+    double_columns = {table: set() for table in tables}
+    for table, column in typed:
+        double_columns.setdefault(table, set()).add(column)
+    statuses = {d.table: d.status for d in diffs if d.table not in BUILD_LOCAL_COLUMNS}
+    return {"tables": tables, "diffs": diffs, "statuses": statuses, "double_columns": double_columns}
+
+
+def test_every_table_built_on_spark_equals_the_duckdb_build(spark_build, equality, tiny_warehouse):
+    tables, diffs = equality["tables"], equality["diffs"]
     assert {"fct_rejects", "fct_video_retention", "fct_experiment_sufficient_stats", "int_watch_events_checked"} <= tables
     campaigns = {"int_campaign_uplift_scored", "int_campaign_uplift_evaluated", "int_placement_cells",
                  "rpt_placement_recommendations", "fct_campaign_lift"}
     assert campaigns <= tables, campaigns - tables
-    diffs = [d for d in diff_builds(tiny_warehouse.serving_db, spark_build.serving_db, float_tolerance=FLOAT_TOLERANCE)
-             if d.table in tables]
     assert {d.table for d in diffs if d.status != "only_a"} == tables, "tables Spark built but did not copy"
     local = [d for d in diffs if d.table in BUILD_LOCAL_COLUMNS]
     diffs = [d for d in diffs if d.table not in BUILD_LOCAL_COLUMNS]
