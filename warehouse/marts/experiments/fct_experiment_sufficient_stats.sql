@@ -72,9 +72,11 @@ entries as (
     left join caps on users.experiment_id = caps.experiment_id
 ),
 
--- running totals of the sparse activity days (int_experiment_user_days); before the day = running - that day
+-- running totals of the sparse activity days (int_experiment_user_days); before the day = running - that day.
+-- Both sides are user-scale: the hint (a comment to DuckDB) keeps Spark from broadcasting users, whose
+-- Parquet size understates its rows in memory (the local driver ran out of memory broadcasting it at 200k).
 activity_days as (
-    select
+    select /*+ MERGE(users) */
         user_days.experiment_id,
         users.variant_id,
         user_days.day_index,
