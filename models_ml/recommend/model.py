@@ -225,6 +225,38 @@ class Recommender:
         self._set_segment_popularity(interactions)
         return self
 
+    def refresh(
+        self,
+        interactions: pd.DataFrame,
+        item_features: pd.DataFrame | None = None,
+        user_features: pd.DataFrame | None = None,
+    ) -> Recommender:
+        """Serve newer data with what was learned, without refitting (the daily build between scheduled fits).
+
+        Kept: the hyper-parameters, the served choice, the ranker and the ALS video factors. Re-read from
+        ``interactions``: every viewer's history (so new views are excluded and count in the features), the
+        video statistics and the candidate pool. ALS factors are solved for every viewer against the kept
+        video factors, then for videos new since the fit against those viewers (one least-squares step
+        each, implicit's ``partial_fit_*``); item-kNN and EASE are closed forms and are recomputed. New
+        viewers and videos join the id maps as in `fit`.
+        """
+        if not hasattr(self, "history_") and not hasattr(self, "selected_"):
+            raise ValueError("refresh needs a fitted model: call fit first")
+        if self.ranking == "auto":
+            self.selected_.refresh(interactions, item_features, user_features)
+            return self
+        item_features = item_features if item_features is not None else pd.DataFrame({"item_id": []})
+        user_features = user_features if user_features is not None else pd.DataFrame({"user_id": []})
+        known_items = len(self.item_index_)
+        self.user_index_ = _extended(self.user_index_, interactions["user_id"], user_features["user_id"])
+        self.item_index_ = _extended(self.item_index_, interactions["item_id"], item_features["item_id"])
+        self._set_static_features(item_features, user_features)
+        history = self._history(interactions)
+        self._fit_candidates(history, kept_als=self.history_.als, new_items=np.arange(known_items, len(self.item_index_)))
+        self.history_ = history
+        self._set_segment_popularity(interactions)
+        return self
+
     def _fit_selected(self, interactions, item_features, user_features) -> Recommender:
         from .selection import DEFAULT_GRIDS, SMALL_GRIDS, select_recommender
 
@@ -365,8 +397,17 @@ class Recommender:
         order = np.lexsort((np.arange(n_items), -item_count, -recent_count))
         return np.sort(order[:size])
 
-    def _fit_candidates(self, history: _History, warm_start: AlternatingLeastSquares | None = None) -> None:
-        if self.ranking in ("ltr", "als", "blend"):
+    def _fit_candidates(
+        self,
+        history: _History,
+        warm_start: AlternatingLeastSquares | None = None,
+        kept_als: AlternatingLeastSquares | None = None,
+        new_items: np.ndarray | None = None,
+    ) -> None:
+        if self.ranking in ("ltr", "als", "blend") and kept_als is not None:
+            _solve_against_kept_factors(kept_als, history.matrix, new_items)
+            history.als = kept_als
+        elif self.ranking in ("ltr", "als", "blend"):
             with _single_threaded_blas():  # the constructor warns about the BLAS pool
                 als = AlternatingLeastSquares(
                     factors=self.factors,
@@ -857,6 +898,29 @@ def _single_threaded_blas():
     with threadpool_limits(1, "blas"), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="OpenBLAS is configured", category=RuntimeWarning)
         yield
+
+
+def _extended(index: pd.Index, *ids: pd.Series) -> pd.Index:
+    """``index`` with the ids it lacks appended in order of appearance: known ids keep their positions."""
+    candidates = pd.Index(pd.unique(pd.concat([pd.Series(i) for i in ids], ignore_index=True)))
+    new = candidates[~candidates.isin(index)]
+    return index.append(new) if len(new) else index
+
+
+def _solve_against_kept_factors(als: AlternatingLeastSquares, matrix: sp.csr_matrix, new_items) -> None:
+    """One least-squares step per side: every viewer against the kept video factors (new videos at zero),
+    then the new videos against those viewers. Each solve is per row, so threads do not change results."""
+    n_users, n_items = matrix.shape
+    if als.item_factors.shape[0] < n_items:
+        grown = np.zeros((n_items, als.item_factors.shape[1]), dtype=als.item_factors.dtype)
+        grown[: als.item_factors.shape[0]] = als.item_factors
+        als.item_factors = grown
+        als._YtY, als._item_norms = None, None
+    with _single_threaded_blas():
+        als.user_factors = np.zeros((n_users, als.item_factors.shape[1]), dtype=als.item_factors.dtype)
+        als.partial_fit_users(np.arange(n_users), matrix)
+        if new_items is not None and len(new_items):
+            als.partial_fit_items(np.asarray(new_items), matrix.T.tocsr()[np.asarray(new_items)])
 
 
 def _als_top_n(

@@ -233,3 +233,62 @@ def test_load_rejects_other_pickles(tmp_path):
 def test_fit_rejects_missing_columns():
     with pytest.raises(ValueError, match="lacks columns"):
         Recommender().fit(pd.DataFrame({"user_id": [1], "item_id": [2]}))
+
+
+# ---------------------------------------------------------------- refresh (the daily build's kept fit)
+@pytest.fixture(scope="module")
+def refreshed(data, tmp_path_factory):
+    """Fitted on the earlier 85% of the interactions (and saved), refreshed with all of them plus a new viewer
+    and a new video."""
+    interactions, items, users = data
+    cut = interactions["ts"].quantile(0.85)
+    earlier = interactions[interactions["ts"] <= cut]
+    model = Recommender(random_state=7, **SMALL).fit(earlier, items, users)
+    kept = {"ranker": model.ranker_, "item_factors": model.history_.als.item_factors.copy(),
+            "n_items": len(model.item_index_)}
+    newcomer = interactions[interactions["user_id"] == users["user_id"].iloc[5]].assign(user_id=10_000_001)
+    new_video = interactions[interactions["item_id"] == interactions["item_id"].mode()[0]].assign(item_id=99_998)
+    new_items = pd.concat([items, items.iloc[:1].assign(item_id=99_998)], ignore_index=True)
+    new_users = pd.concat([users, users.iloc[5:6].assign(user_id=10_000_001)], ignore_index=True)
+    everything = pd.concat([interactions, newcomer, new_video], ignore_index=True)
+    fit_path = tmp_path_factory.mktemp("fit") / "fit.pkl"
+    model.save(fit_path)
+    model.refresh(everything, new_items, new_users)
+    return model, kept, everything, new_items, new_users, fit_path
+
+
+def test_refresh_keeps_what_was_learned(refreshed):
+    model, kept, *_ = refreshed
+    assert model.ranker_ is kept["ranker"]
+    np.testing.assert_array_equal(model.history_.als.item_factors[: kept["n_items"]], kept["item_factors"])
+
+
+def test_refresh_excludes_what_was_watched_since_the_fit(refreshed):
+    model, _, everything, *_ = refreshed
+    users = everything["user_id"].drop_duplicates().iloc[:200].tolist()
+    recs = model.recommend(users, k=10).merge(everything[["user_id", "item_id"]].drop_duplicates(),
+                                              on=["user_id", "item_id"], how="inner")
+    assert recs.empty
+
+
+def test_refresh_serves_new_viewers_and_scores_new_videos(refreshed):
+    model, kept, everything, *_ = refreshed
+    newcomer = model.recommend([10_000_001], k=10)
+    assert len(newcomer) == 10 and not newcomer["reason"].str.startswith("Popular").any()
+    position = model.user_index_.get_loc(10_000_001)
+    assert np.abs(model.history_.als.user_factors[position]).sum() > 0
+    assert np.abs(model.history_.als.item_factors[model.item_index_.get_loc(99_998)]).sum() > 0
+    assert len(model.item_index_) == kept["n_items"] + 1
+
+
+def test_refreshing_the_stored_fit_is_deterministic(refreshed):
+    """The warehouse refreshes the stored fit (models_ml.recommend.kept), never a refreshed model."""
+    model, _, everything, items, users, fit_path = refreshed
+    again = Recommender.load(fit_path).refresh(everything, items, users)
+    wanted = everything["user_id"].drop_duplicates().iloc[:100].tolist()
+    pd.testing.assert_frame_equal(again.recommend(wanted), model.recommend(wanted))
+
+
+def test_refresh_needs_a_fit(data):
+    with pytest.raises(ValueError, match="call fit first"):
+        Recommender(**SMALL).refresh(*data)

@@ -16,6 +16,7 @@ def test_recommendations_page_says_when_the_scheduled_fits_ran(logged_in, tiny_w
     assert sentence, "no fit sentence on the page"
     assert "(served-model choice)" in sentence.group(1) and "(offline evaluation)" in sentence.group(1)
     assert expected.isoformat() in sentence.group(1)
+    assert "refreshed on the builds between" in sentence.group(1)  # the served model is kept too
 
 
 def test_campaign_page_says_on_which_data_the_uplift_model_was_fitted(logged_in, tiny_warehouse):

@@ -5,8 +5,10 @@ in the served row's details): fitted on the user x video interactions of every v
 `recommendation_fit_max_users` (above it, a seeded sample of that many drawn in the engine, so only the
 sample reaches the driver), it recommends `recommendation_k` unseen videos to each user active in the last
 `recommendation_active_days` days of data, one batch of users at a time (on Spark in the executors,
-mapInPandas). model_version hashes the hyper-parameters, the input data and the model's code, so the
-same data, settings and code always produce the same table.
+mapInPandas). The fit is kept between builds (models_ml.recommend.kept, issue 19): it is made when the choice
+is (int_recommender_selected's schedule) and refreshed on the other days, each viewer's history re-read.
+model_version names the fit: it hashes the hyper-parameters, the data it was fitted on and the model's
+code, so the same fit and data always produce the same table.
 """
 
 SELECT_TYPED = """
@@ -27,6 +29,7 @@ def model(dbt, session):
     params = dbt.config.get("recommendation_params")
     threads = dbt.config.get("recommendation_threads")
     fit_max_users = dbt.config.get("recommendation_fit_max_users")
+    cache_dir = dbt.config.get("model_cache_dir")
 
     import json
 
@@ -46,12 +49,13 @@ def model(dbt, session):
         model_version,
         user_features_from_profiles,
     )
+    from models_ml.recommend.kept import fit_key, kept_fit
     from models_ml.recommend.selection import served_params
     from reelmart.frames import map_pandas, sample_by_key, scalar, semi_join, to_pandas
 
     users = dbt.ref("int_recommendation_users_selected")
-    served = to_pandas(dbt.ref("int_recommender_selected").filter("metric = 'served' and value = 1"), ["details"],
-                       max_rows=1)
+    served = to_pandas(dbt.ref("int_recommender_selected").filter("metric = 'served' and value = 1"),
+                       ["details", "model_version"], max_rows=1)
     choice = served_params(json.loads(served["details"].iloc[0])) if len(served) else {"ranking": "ltr"}
     settings = {**dict(params or {}), **choice, "num_threads": int(threads or 0)}
     random_state = int(settings.get("random_state", 0))
@@ -64,9 +68,15 @@ def model(dbt, session):
     profile_columns = ["user_id", "region", "age_band"] + [c for c in users.columns if c.startswith(USER_FEATURE_PREFIX)]
     profiles = user_features_from_profiles(to_pandas(semi_join(users, viewers, "user_id"), profile_columns,
                                                      order_by="user_id"))
-    version = model_version({**settings, "k": int(k), "fit_max_users": max_users}, interactions, items, profiles)
+    fit_settings = {**settings, "k": int(k), "fit_max_users": max_users}
+    version = model_version(fit_settings, interactions, items, profiles)
     as_of = scalar(users, "max(as_of_date)")
-    recommender = Recommender(**settings).fit(interactions, items, profiles) if len(interactions) else None
+    recommender = None
+    if len(interactions):
+        kept = kept_fit(cache_dir, fit_key(fit_settings, served["model_version"].iloc[0] if len(served) else ""),
+                        version, fit=lambda: Recommender(**settings).fit(interactions, items, profiles),
+                        refresh=lambda model: model.refresh(interactions, items, profiles))
+        recommender, version = kept.model, kept.version
 
     def recommend(batch: pd.DataFrame) -> pd.DataFrame:
         """One batch of active users' lists (each user's list depends on the fitted model alone)."""
