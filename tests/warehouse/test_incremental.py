@@ -174,6 +174,25 @@ def test_daily_build_equals_full_refresh_except_the_kept_fits(three_builds):
     assert differing <= shows_kept_fit, differing - shows_kept_fit
 
 
+def test_daily_build_serves_the_kept_recommender_refreshed_with_the_new_day(tiny_warehouse, three_builds):
+    """fct_recommendations refreshed the stored fit (models_ml.recommend.kept): the rows name the fit of the build
+    before, yet nobody is recommended a video they watched, the new day included; the refit build fitted anew."""
+    versions = {}
+    for name, db in (("before", tiny_warehouse.build_db), *((n, three_builds[n]) for n in ("daily", "refit"))):
+        with duckdb.connect(str(db), read_only=True) as con:
+            versions[name] = {v for (v,) in con.execute("select distinct model_version from fct_recommendations")}
+            if name == "daily":
+                watched_again = con.execute(
+                    "select count(*) from fct_recommendations r join fct_watch_events w "
+                    "on r.user_id = w.user_id and r.video_id = w.video_id").fetchone()[0]
+                new_day_viewers = con.execute(
+                    "select count(distinct r.user_id) from fct_recommendations r join fct_watch_events w "
+                    "on r.user_id = w.user_id where w.event_date = ?", [three_builds["new_day"]]).fetchone()[0]
+    assert len(versions["before"]) == 1 and versions["daily"] == versions["before"], versions
+    assert versions["refit"] != versions["before"], versions
+    assert watched_again == 0 and new_day_viewers > 0
+
+
 def test_daily_build_scores_every_lift_study_user_with_the_kept_uplift_fits(three_builds):
     """The daily build kept each campaign's fitted estimator (byte for byte the one of the build before) and scored
     every user of the grown lift study with it: the same users as the full refresh, which refitted."""
