@@ -85,8 +85,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="evaluate on the real MovieLens-100k log (needs `recbole`, installed by `make install`) instead",
     )
     parser.add_argument("--seeds", type=int, default=5, help="--real: seeds for the spread (default: %(default)s)")
-    parser.add_argument("--kept-days", type=float, default=7.0,
-                        help="--real: age of the kept fit that the daily build refreshes (var refit_every_days)")
+    parser.add_argument("--kept-days", default="7,28",
+                        help="--real: ages in days of the kept fit the daily build refreshes (var refit_every_days "
+                             "is 7), comma-separated")
     parser.add_argument("--bootstrap", type=int, default=2_000, help="--real: bootstrap resamples over users")
 
 
@@ -286,16 +287,19 @@ def run_real(args: argparse.Namespace) -> int:
             name = FAMILY_LABELS[record["family"]]
             systems.append((name, record["params"], model))
             results[name] = _evaluate_real(model, train, relevant, n_items)
-        kept = f"default, fitted {args.kept_days:g} days earlier, refreshed"
-        cutoff = train["ts"].max() - args.kept_days * 86_400
-        systems.append((kept, {}, Recommender(random_state=seed)))
-        results[kept] = _evaluate_refreshed(systems[-1][2], train[train["ts"] <= cutoff], train, relevant, n_items)
+        kept_names = []
+        for days in (float(d) for d in str(args.kept_days).split(",") if d.strip()):
+            kept = f"default, fitted {days:g} days earlier, refreshed"
+            earlier = train[train["ts"] <= train["ts"].max() - days * 86_400]
+            systems.append((kept, {}, Recommender(random_state=seed)))
+            results[kept] = _evaluate_refreshed(systems[-1][2], earlier, train, relevant, n_items)
+            kept_names.append(kept)
         for name, params, model in systems:
             table, extra = results[name]
             per_user.setdefault(name, {})[seed] = table
             if seed == seeds[0]:
                 extras[name] = extra
-                tuned[name] = (json.dumps(params, sort_keys=True) if name not in ("default (auto)", kept)
+                tuned[name] = (json.dumps(params, sort_keys=True) if name != "default (auto)" and name not in kept_names
                                else "serves " + FAMILY_LABELS[model.selected_params_["ranking"]])
             print(f"  seed {seed} {name}: NDCG@10 {table['ndcg'].mean():.4f} ({tuned.get(name, '')})", flush=True)
     first = seeds[0]

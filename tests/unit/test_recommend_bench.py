@@ -41,3 +41,19 @@ def test_bootstrap_interval_covers_the_mean_and_shrinks_with_users():
     low_l, high_l = bootstrap_interval(large, 1_000, 1)
     assert high_l - low_l < (high - low) / 3
     assert bootstrap_interval(np.full(50, 0.3), 200, 0) == pytest.approx((0.3, 0.3))
+
+
+def test_the_kept_fit_row_refreshes_a_fit_of_the_earlier_data():
+    """The --real row for the daily build's kept fit: fitted on the earlier part, refreshed with all of train."""
+    from models_ml.recommend import Recommender
+    from models_ml.recommend.synthetic import make_interactions
+    from reelmart.bench.recommend import _evaluate_refreshed, relevant_items
+
+    interactions, _, _ = make_interactions(n_users=150, n_items=60, n_events=2_500, random_state=2)
+    train, test = temporal_split(interactions)
+    relevant = relevant_items(train, test)
+    earlier = train[train["ts"] <= train["ts"].quantile(0.8)]
+    model = Recommender(ranking="als", factors=8, iterations=4)
+    table, extra = _evaluate_refreshed(model, earlier, train, relevant, n_items=60)
+    assert len(table) == len(relevant) and table["ndcg"].between(0, 1).all()
+    assert extra["fit_s"] >= 0 and set(model.user_index_) >= set(train["user_id"])
