@@ -241,11 +241,7 @@ def bootstrap_interval(values: np.ndarray, resamples: int, random_state: int) ->
 def _evaluate_real(model: Recommender, train: pd.DataFrame, relevant: dict, n_items: int) -> tuple[pd.DataFrame, dict]:
     start = time.perf_counter()
     model.fit(train)
-    fit_s = time.perf_counter() - start
-    recs = model.recommend(list(relevant), k=10)
-    lists = {u: g.tolist() for u, g in recs.groupby("user_id", sort=False)["item_id"]}
-    table = per_user_metrics(lists, relevant, k=10).reindex(list(relevant)).fillna(0.0)
-    return table, {"fit_s": fit_s, "coverage": catalogue_coverage(recs, n_items)}
+    return _scored(model, relevant, n_items, time.perf_counter() - start)
 
 
 def _evaluate_refreshed(model: Recommender, earlier: pd.DataFrame, train: pd.DataFrame, relevant: dict,
@@ -254,11 +250,15 @@ def _evaluate_refreshed(model: Recommender, earlier: pd.DataFrame, train: pd.Dat
     model.fit(earlier)
     start = time.perf_counter()
     model.refresh(train)
-    refresh_s = time.perf_counter() - start
+    return _scored(model, relevant, n_items, time.perf_counter() - start)
+
+
+def _scored(model: Recommender, relevant: dict, n_items: int, fit_s: float) -> tuple[pd.DataFrame, dict]:
+    """Per-user metrics of the top 10 for the evaluated users, and the row's fit time and coverage."""
     recs = model.recommend(list(relevant), k=10)
     lists = {u: g.tolist() for u, g in recs.groupby("user_id", sort=False)["item_id"]}
     table = per_user_metrics(lists, relevant, k=10).reindex(list(relevant)).fillna(0.0)
-    return table, {"fit_s": refresh_s, "coverage": catalogue_coverage(recs, n_items)}
+    return table, {"fit_s": fit_s, "coverage": catalogue_coverage(recs, n_items)}
 
 
 def run_real(args: argparse.Namespace) -> int:
