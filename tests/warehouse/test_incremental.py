@@ -180,7 +180,7 @@ def test_daily_build_serves_the_kept_recommender_refreshed_with_the_new_day(tiny
     versions = {}
     for name, db in (("before", tiny_warehouse.build_db), *((n, three_builds[n]) for n in ("daily", "refit"))):
         with duckdb.connect(str(db), read_only=True) as con:
-            versions[name] = {v for (v,) in con.execute("select distinct model_version from fct_recommendations")}
+            versions[name] = {v for (v,) in con.execute("select distinct model_version from fct_recommendations").fetchall()}
             if name == "daily":
                 watched_again = con.execute(
                     "select count(*) from fct_recommendations r join fct_watch_events w "
