@@ -44,6 +44,16 @@ def init_app(app: Flask) -> None:
                        f"The published warehouse does not have the marts this page reads{mart}. "
                        "Build them (`reelmart build`) and publish.")
 
+    @app.errorhandler(duckdb.BinderException)
+    def snapshot_from_another_version(exc: duckdb.BinderException):
+        """A snapshot published by another version of Reelmart: a column this page reads is not in it."""
+        log.warning("column missing on %s: %s", request.path, exc)
+        found = re.search(r'column "(\w+)" not found', str(exc))
+        column = f" ({found.group(1)})" if found else ""
+        return _render(503, "Warehouse built by another version",
+                       f"The published warehouse lacks a column this page reads{column}: it was built by another "
+                       "version of Reelmart. Rebuild it (`reelmart build`) and publish.")
+
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         log.exception("unhandled error on %s", request.path)

@@ -77,10 +77,13 @@ class Server:
             "REELMART_USERS": json.dumps({BENCH_USER: generate_password_hash(self.password)}),
         })
         gunicorn = Path(sys.executable).with_name("gunicorn")
+        # the server's log goes to a file: a pipe nobody reads fills after a few logged errors and blocks the workers
+        self.log_path = Path(self.instance) / "gunicorn.log"
+        self._log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
             [str(gunicorn), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "--chdir",
              str(PROJECT_DIR), "--log-level", "warning", "webreport:create_app()"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            env=env, stdout=subprocess.DEVNULL, stderr=self._log, text=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -119,6 +122,7 @@ class Server:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        self._log.close()
 
 
 def load(port: int, cookie: str, paths: list[str], connections: int, seconds: float) -> dict:

@@ -212,3 +212,24 @@ def test_a_page_whose_marts_the_build_lacks_says_which_instead_of_failing(tmp_pa
     assert page.status_code == api.status_code == 503
     assert b"Report not in this build" in page.data and b"does not have the marts this page reads (" in page.data
     assert api.get_json()["error"] == "Report not in this build" and "(" in api.get_json()["message"]
+
+
+def test_a_snapshot_from_another_version_says_so_instead_of_failing(tiny_warehouse, tmp_path):
+    """A published build whose marts lack a column the code reads (built by an older version)."""
+    import shutil
+
+    from werkzeug.security import generate_password_hash
+
+    from webreport import create_app
+
+    snapshot = tmp_path / "reelmart.duckdb"
+    shutil.copyfile(tiny_warehouse.serving_db, snapshot)
+    with duckdb.connect(str(snapshot)) as con:
+        video = con.execute("select min(video_id) from dim_videos").fetchone()[0]
+        con.execute("alter table rpt_report_settings drop column creator_min_hazard_ratio")
+    client = create_app({"TESTING": True, "SECRET_KEY": "x", "SERVING_DB": str(snapshot), "WTF_CSRF_ENABLED": False,
+                         "USERS": {"a": generate_password_hash("pw")}}).test_client()
+    assert client.post("/login", data={"username": "a", "password": "pw"}).status_code == 302
+    page = client.get(f"/videos/{video}")
+    assert page.status_code == 503 and b"Warehouse built by another version" in page.data
+    assert b"(creator_min_hazard_ratio)" in page.data and b"Traceback" not in page.data
