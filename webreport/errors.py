@@ -24,6 +24,13 @@ def _render(status: int, title: str, message: str):
     return render_template("error.html", status=status, title=title, message=message), status
 
 
+def _snapshot_mismatch(exc: Exception, missing: str, title: str, message: str):
+    """A 503 naming what the snapshot lacks (the first group of `missing` in DuckDB's message), logged."""
+    log.warning("%s on %s: %s", title, request.path, exc)
+    found = re.search(missing, str(exc))
+    return _render(503, title, message.format(f" ({found.group(1)})" if found else ""))
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -37,22 +44,16 @@ def init_app(app: Flask) -> None:
     def mart_missing(exc: duckdb.CatalogException):
         """A page whose marts the published build does not have (e.g. a Spark build of the models verified
         there, docs/spark.md): say which, instead of an internal error."""
-        log.warning("missing relation on %s: %s", request.path, exc)
-        found = re.search(r"with name (\w+) does not exist", str(exc))
-        mart = f" ({found.group(1)})" if found else ""
-        return _render(503, "Report not in this build",
-                       f"The published warehouse does not have the marts this page reads{mart}. "
-                       "Build them (`reelmart build`) and publish.")
+        return _snapshot_mismatch(exc, r"with name (\w+) does not exist", "Report not in this build",
+                                  "The published warehouse does not have the marts this page reads{}. "
+                                  "Build them (`reelmart build`) and publish.")
 
     @app.errorhandler(duckdb.BinderException)
     def snapshot_from_another_version(exc: duckdb.BinderException):
         """A snapshot published by another version of Reelmart: a column this page reads is not in it."""
-        log.warning("column missing on %s: %s", request.path, exc)
-        found = re.search(r'column "(\w+)" not found', str(exc))
-        column = f" ({found.group(1)})" if found else ""
-        return _render(503, "Warehouse built by another version",
-                       f"The published warehouse lacks a column this page reads{column}: it was built by another "
-                       "version of Reelmart. Rebuild it (`reelmart build`) and publish.")
+        return _snapshot_mismatch(exc, r'column "(\w+)" not found', "Warehouse built by another version",
+                                  "The published warehouse lacks a column this page reads{}: it was built by "
+                                  "another version of Reelmart. Rebuild it (`reelmart build`) and publish.")
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
