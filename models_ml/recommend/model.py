@@ -252,7 +252,8 @@ class Recommender:
         self.item_index_ = _extended(self.item_index_, interactions["item_id"], item_features["item_id"])
         self._set_static_features(item_features, user_features)
         history = self._history(interactions)
-        self._fit_candidates(history, kept_als=self.history_.als, new_items=np.arange(known_items, len(self.item_index_)))
+        new_items = np.arange(known_items, len(self.item_index_))
+        self._fit_candidates(history, kept_als=self.history_.als, new_items=new_items)
         self.history_ = history
         self._set_segment_popularity(interactions)
         return self
@@ -917,8 +918,7 @@ def _solve_against_kept_factors(als: AlternatingLeastSquares, matrix: sp.csr_mat
         als.item_factors = grown
         als._YtY, als._item_norms = None, None
     with _single_threaded_blas():
-        als.user_factors = np.zeros((n_users, als.item_factors.shape[1]), dtype=als.item_factors.dtype)
-        als.partial_fit_users(np.arange(n_users), matrix)
+        als.partial_fit_users(np.arange(n_users), matrix)  # every row: new viewers' rows are appended
         if new_items is not None and len(new_items):
             als.partial_fit_items(np.asarray(new_items), matrix.T.tocsr()[np.asarray(new_items)])
 

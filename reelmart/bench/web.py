@@ -78,8 +78,7 @@ class Server:
         })
         gunicorn = Path(sys.executable).with_name("gunicorn")
         # the server's log goes to a file: a pipe nobody reads fills after a few logged errors and blocks the workers
-        self.log_path = Path(self.instance) / "gunicorn.log"
-        self._log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop)
+        self._log = open(Path(self.instance) / "gunicorn.log", "w")  # closed in stop()
         self.process = subprocess.Popen(
             [str(gunicorn), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "--chdir",
              str(PROJECT_DIR), "--log-level", "warning", "webreport:create_app()"],
